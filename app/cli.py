@@ -1,0 +1,72 @@
+"""``flask`` commands: thin wrappers over the domain (layer 4)."""
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import string
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+from flask_appbuilder.security.manager import BaseSecurityManager
+
+log = logging.getLogger(__name__)
+
+
+def _strong_password(length: int = 16) -> str:
+    alphabet = string.ascii_letters + string.digits
+    while True:
+        pw = "".join(secrets.choice(alphabet) for _ in range(length - 2)) + "#" + secrets.choice(
+            string.digits
+        )
+        if any(c.islower() for c in pw) and any(c.isupper() for c in pw):
+            return pw
+
+
+@click.command("sync-perms")
+@with_appcontext
+def sync_perms() -> None:
+    """Create FAB's built-in roles and every view's permissions (run once per deploy)."""
+    appbuilder = current_app.appbuilder
+    sm = appbuilder.sm
+    # FAB_CREATE_DB is off (Alembic owns the tables), so run only the role-creating part
+    # of FAB's create_db (the base class's), never the create_all of the SQLA subclass.
+    BaseSecurityManager.create_db(sm)
+    appbuilder.add_permissions(update_perms=True)
+    click.echo("permissions synced")
+
+
+@click.command("ensure-admin")
+@with_appcontext
+def ensure_admin() -> None:
+    """Create the admin account if none exists and print its login.
+
+    ADMIN_USERNAME / ADMIN_PASSWORD set it; otherwise a strong password is generated.
+    """
+    sm = current_app.appbuilder.sm
+    username = os.environ.get("ADMIN_USERNAME", "admin")
+    if sm.find_user(username=username):
+        click.echo(f"管理员账号已存在 / admin account exists: {username}")
+        return
+    password = os.environ.get("ADMIN_PASSWORD") or _strong_password()
+    role = sm.find_role(sm.auth_role_admin)
+    user = sm.add_user(username, "系统", "管理员", f"{username}@example.invalid", role,
+                       password=password)
+    if not user:
+        raise click.ClickException("could not create the admin user")
+    click.echo("=" * 60)
+    click.echo(f"管理员账号 admin login:  {username}")
+    click.echo(f"管理员密码 admin password: {password}")
+    click.echo("=" * 60)
+
+
+def register(app: Flask) -> None:
+    """Attach every command to ``app``."""
+    for command in (sync_perms, ensure_admin):
+        app.cli.add_command(command)
+    try:
+        from app.seed import seed_command
+    except ImportError:  # pragma: no cover - the seed module is part of the package
+        return
+    app.cli.add_command(seed_command)

@@ -1,0 +1,75 @@
+"""Format checks for identifiers the forms and records carry.
+
+Each check is a pure function returning ``None`` when the value is acceptable and a
+translatable message otherwise, so that forms, the CLI and the seed use the same rules.
+"""
+from __future__ import annotations
+
+import re
+
+from flask_babel import lazy_gettext as _
+
+PROJECT_CODE_RE = re.compile(r"^\d{4}-\d{6}-\d{2}-\d{2}-\d{6}(-\d{3})?$")
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
+EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
+TOWN_CODE_RE = re.compile(r"^\d{9}$")
+
+# GB 32100-2015: 18 characters from this alphabet (no I, O, Z, S, V).
+CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def check_project_code(value: str) -> object | None:
+    """National investment project code, GB/T 40058-2021 (R-4.3)."""
+    if not PROJECT_CODE_RE.match(value or ""):
+        return _(
+            "Project code must look like YYYY-XXXXXX-NN-NN-NNNNNN, "
+            "optionally followed by -NNN for an engineering code."
+        )
+    year = int(value[:4])
+    if year < 2000 or year > 2099:
+        return _("The project code's year is not plausible.")
+    return None
+
+
+def check_phone(value: str) -> object | None:
+    """A mainland mobile number (11 digits) or a landline with area code."""
+    value = (value or "").replace(" ", "")
+    if MOBILE_RE.match(value) or LANDLINE_RE.match(value):
+        return None
+    return _("Enter an 11-digit mobile number or a landline number with area code.")
+
+
+def check_email(value: str) -> object | None:
+    """A plain e-mail address."""
+    if EMAIL_RE.match(value or ""):
+        return None
+    return _("Enter a valid e-mail address.")
+
+
+def credit_code_check_char(first17: str) -> str:
+    """The GB 32100 check character for the first 17 characters of a credit code."""
+    total = sum(
+        CREDIT_CODE_ALPHABET.index(ch) * w for ch, w in zip(first17, CREDIT_CODE_WEIGHTS)
+    )
+    return CREDIT_CODE_ALPHABET[(31 - total % 31) % 31]
+
+
+def check_credit_code(value: str) -> object | None:
+    """统一社会信用代码: 18 characters, GB 32100 alphabet, valid check character."""
+    value = (value or "").upper()
+    if len(value) != 18 or any(ch not in CREDIT_CODE_ALPHABET for ch in value):
+        return _("The unified social credit code has 18 digits or capital letters.")
+    if credit_code_check_char(value[:17]) != value[17]:
+        return _("The unified social credit code's check character is wrong.")
+    return None
+
+
+def mask_phone(value: str | None) -> str:
+    """138****1234 for a mobile number; other numbers keep only their last four digits."""
+    if not value:
+        return ""
+    if MOBILE_RE.match(value):
+        return f"{value[:3]}****{value[-4:]}"
+    return "*" * max(len(value) - 4, 0) + value[-4:]

@@ -1,0 +1,40 @@
+"""The schema: one module per aggregate, all on FAB's declarative base (layer 1)."""
+from __future__ import annotations
+
+from flask_appbuilder import Model
+from flask_appbuilder.security.sqla import models as _fab_security_models  # noqa: F401
+
+from app.models.assessment import Assessment
+from app.models.calendar import CalendarDay
+from app.models.casework import (
+    Consultation,
+    Escalation,
+    MaterialNotice,
+    MaterialNoticeLine,
+    WorkLogEntry,
+)
+from app.models.client import Project, Unit
+from app.models.commission import Commission, CommissionStateChange, CoordinatorAssignment
+from app.models.delivery import Delivery, FeeNotice, ResultReceipt
+from app.models.items import CommissionItem, ItemSupplement, JointApproval
+from app.models.meetings import CoordinationMeeting, MeetingActionItem
+from app.models.notification import Notification
+from app.models.organisation import Department, RosterChange, StaffMember
+from app.models.plan import PlanStep, PlanVersion
+from app.models.prereview import PreReview
+from app.models.reference import ApprovalItem, ItemMaterial, Town
+from app.models.revisits import Rectification, Revisit
+from app.models.termination import Announcement, Termination
+from app.models.training import Training, TrainingAttendance
+
+metadata = Model.metadata
+
+__all__ = [
+    "Announcement", "ApprovalItem", "Assessment", "CalendarDay", "Commission",
+    "CommissionItem", "CommissionStateChange", "Consultation", "CoordinationMeeting",
+    "CoordinatorAssignment", "Delivery", "Department", "Escalation", "FeeNotice",
+    "ItemMaterial", "ItemSupplement", "JointApproval", "MaterialNotice", "MaterialNoticeLine",
+    "MeetingActionItem", "Notification", "PlanStep", "PlanVersion", "PreReview", "Project",
+    "Rectification", "ResultReceipt", "Revisit", "RosterChange", "StaffMember", "Termination",
+    "Town", "Training", "TrainingAttendance", "Unit", "WorkLogEntry", "metadata",
+]

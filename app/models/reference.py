@@ -1,0 +1,85 @@
+"""Reference data: the district's towns/streets and the approval-item catalogue (R-1.3, R-6.6)."""
+from __future__ import annotations
+
+from typing import Optional
+
+import sqlalchemy as sa
+from flask_appbuilder import Model
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.choices import Stage
+from app.labels import enum_column_type
+from app.models.mixins import Timestamped
+from app.models.organisation import Department
+
+
+class Town(Model):
+    """A town (镇) or street (街道) of Jiangcheng District, code 441702xxx (R-1.3)."""
+
+    __tablename__ = "town"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(9), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(30), unique=True)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+class ApprovalItem(Timestamped, Model):
+    """审批事项 in the catalogue: stage, department and time limits in working days."""
+
+    __tablename__ = "approval_item"
+    __table_args__ = (
+        sa.CheckConstraint("promised_days >= 0", name="ck_approval_item_promised_days"),
+        sa.CheckConstraint(
+            "legal_days IS NULL OR legal_days >= 0", name="ck_approval_item_legal_days"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(100), unique=True)
+    stage: Mapped[Stage] = mapped_column(enum_column_type(Stage, "stage"), index=True)
+    department_id: Mapped[int] = mapped_column(sa.ForeignKey("department.id"), index=True)
+    promised_days: Mapped[int] = mapped_column()
+    legal_days: Mapped[Optional[int]] = mapped_column()
+    limit_is_default: Mapped[bool] = mapped_column(default=True)
+    is_intermediary: Mapped[bool] = mapped_column(default=False, index=True)
+    description: Mapped[Optional[str]] = mapped_column(sa.Text)
+    active: Mapped[bool] = mapped_column(default=True, index=True)
+    sort_order: Mapped[int] = mapped_column(default=0)
+
+    department: Mapped[Department] = relationship(lazy="selectin")
+    materials: Mapped[list["ItemMaterial"]] = relationship(
+        back_populates="approval_item", order_by="ItemMaterial.sort_order",
+        cascade="all, delete-orphan",
+    )
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+class ItemMaterial(Model):
+    """One entry of an approval item's material checklist (申报材料清单), R-6.5."""
+
+    __tablename__ = "item_material"
+    __table_args__ = (
+        sa.UniqueConstraint("approval_item_id", "name", name="uq_item_material_name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    approval_item_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("approval_item.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(200))
+    required: Mapped[bool] = mapped_column(default=True)
+    copies: Mapped[Optional[str]] = mapped_column(sa.String(50))
+    sort_order: Mapped[int] = mapped_column(default=0)
+
+    approval_item: Mapped[ApprovalItem] = relationship(
+        back_populates="materials", lazy="selectin"
+    )
+
+    def __repr__(self) -> str:
+        return self.name

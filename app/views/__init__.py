@@ -1,0 +1,20 @@
+"""The screens (layer 3): FAB ModelViews, one module per aggregate, registered in one place."""
+from __future__ import annotations
+
+from importlib import import_module
+
+from app.views.index import IndexView
+
+#: Modules with a ``register(appbuilder)`` function, in menu order.
+VIEW_MODULES = [
+    "commission",
+]
+
+
+def register_views(appbuilder) -> None:
+    """Register every screen of the app; the only place views are added to the menu."""
+    for name in VIEW_MODULES:
+        import_module(f"app.views.{name}").register(appbuilder)
+
+
+__all__ = ["IndexView", "register_views"]
