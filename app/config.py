@@ -67,6 +67,7 @@ class Config:
         "en": {"flag": "gb", "name": "English"},
     }
 
+    FAB_BASE_TEMPLATE = "xb_layout.html"
     FAB_API_SWAGGER_UI = False
     PAGE_SIZE = 20
 

@@ -8,6 +8,7 @@ from app.views.index import IndexView
 #: Modules with a ``register(appbuilder)`` function, in menu order.
 VIEW_MODULES = [
     "commission",
+    "lookup",
 ]
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from wtforms import BooleanField, SelectField, validators
 
 from app.labels import LabelledEnum
+from app.views.lookup import LookupField
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +80,8 @@ class AppModelView(ModelView):
     page_size = 20
     #: column → check(value) returning None or a translatable message
     field_checks: ClassVar[dict[str, Check]] = {}
+    #: many-to-one column → lookup kind (app/views/lookup.py), for relations to large tables
+    lookup_columns: ClassVar[dict[str, str]] = {}
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -93,7 +96,14 @@ class AppModelView(ModelView):
         view = self
         for col in columns:
             enum_cls = _enum_of(self.datamodel, col)
-            if enum_cls is not None:
+            if col in self.lookup_columns:
+                required = not self.datamodel.is_nullable(col)
+                setattr(form_cls, col, LookupField(
+                    self.label_columns.get(col, col),
+                    [validators.InputRequired() if required else validators.Optional()],
+                    kind=self.lookup_columns[col],
+                    description=self.description_columns.get(col, "")))
+            elif enum_cls is not None:
                 required = not self.datamodel.is_nullable(col)
                 setattr(form_cls, col, _enum_field(
                     enum_cls, self.label_columns.get(col, col), required,

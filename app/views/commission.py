@@ -50,6 +50,7 @@ class CoordinatorAssignmentView(AppModelView):
     add_columns = edit_columns = show_columns = [
         "commission", "staff", "assigned_on", "ended_on", "reason"
     ]
+    lookup_columns = {"commission": "commission"}
     base_order = ("assigned_on", "desc")
     check_form = staticmethod(
         date_order("assigned_on", "ended_on", _("The end date is before the start date."))
@@ -104,6 +105,7 @@ class CommissionView(AppModelView):
         "mode_accompanied", "contact_method", "remarks",
     ]
     add_columns = edit_columns = _form_columns
+    lookup_columns = {"project": "project", "pre_review": "pre_review"}
     show_fieldsets = [
         (_("Commission"), {"fields": [
             "application_no", "state", "project", "project.unit", "pre_review", "scope",

@@ -1,0 +1,154 @@
+"""Shared fixtures: one app and database per test session, emptied between tests.
+
+The database comes from TEST_DATABASE_URL (default: a SQLite file in a temp dir). For a
+PostgreSQL URL a fresh database is created for the session and dropped afterwards.
+The schema is built by the real Alembic migrations, as in production.
+"""
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from app import create_app
+from app.config import TestConfig
+from app.extensions import db
+
+ADMIN_USER = "admin"
+ADMIN_PASSWORD = "Admin#Pass2026"
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "req(id): requirement proved by the test")
+
+
+def _postgres_database(url: str):
+    """Create a throw-away database on the server of ``url``; return (url, drop)."""
+    base = sa.make_url(url)
+    name = f"xb_test_{uuid.uuid4().hex[:10]}"
+    admin_engine = sa.create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin_engine.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    except sa.exc.OperationalError as exc:
+        admin_engine.dispose()
+        if os.environ.get("CI"):
+            raise RuntimeError(f"PostgreSQL is required in CI but unreachable: {exc}") from exc
+        pytest.skip(f"PostgreSQL not reachable at {base.host}:{base.port}: skipped locally",
+                    allow_module_level=True)
+
+    def drop() -> None:
+        with admin_engine.connect() as conn:
+            conn.execute(sa.text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"
+            ), {"n": name})
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin_engine.dispose()
+
+    return base.set(database=name).render_as_string(hide_password=False), drop
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    if url.startswith("postgresql"):
+        real_url, drop = _postgres_database(url)
+        yield real_url
+        drop()
+    else:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    """The app, migrated to head, permissions synced, one admin user."""
+    application = create_app(TestConfig(), {"SQLALCHEMY_DATABASE_URI": database_url})
+    with application.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()
+        runner = application.test_cli_runner()
+        result = runner.invoke(args=["sync-perms"])
+        assert result.exit_code == 0, result.output
+        sm = application.appbuilder.sm
+        sm.add_user(ADMIN_USER, "系统", "管理员", "admin@example.invalid",
+                    sm.find_role(sm.auth_role_admin), password=ADMIN_PASSWORD)
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _domain_tables():
+    return [t for t in reversed(db.metadata.sorted_tables) if not t.name.startswith("ab_")]
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request, app):
+    """Every test starts with empty domain tables (FAB's users and roles stay)."""
+    yield
+    with app.app_context():
+        db.session.rollback()
+        with db.engine.begin() as conn:
+            for table in _domain_tables():
+                conn.execute(table.delete())
+        db.session.remove()
+
+
+@pytest.fixture
+def ctx(app):
+    """An app context for tests that call the domain or the models directly."""
+    with app.app_context():
+        yield
+        db.session.rollback()
+
+
+@pytest.fixture
+def client(app):
+    """A test client logged in as the admin."""
+    c = app.test_client()
+    login(c, ADMIN_USER, ADMIN_PASSWORD)
+    return c
+
+
+def login(client, username: str, password: str):
+    """Log ``client`` in through the real login form."""
+    response = client.post("/login/", data={"username": username, "password": password},
+                           follow_redirects=False)
+    assert response.status_code in (302, 303), response.get_data(as_text=True)[:500]
+    return response
+
+
+def form_errors(html: str) -> list[str]:
+    """The validation messages FAB renders on a form."""
+    return re.findall(r'class="[^"]*(?:help-block|text-danger)[^"]*"[^>]*>\s*([^<]+?)\s*<', html)
+
+
+@pytest.fixture
+def count_queries(app):
+    """Context manager factory counting SQL statements executed on the app's engine."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def counter():
+        statements: list[str] = []
+
+        def on_execute(conn, cursor, statement, params, context, executemany):
+            statements.append(statement)
+
+        with app.app_context():
+            engine = db.engine
+        sa.event.listen(engine, "before_cursor_execute", on_execute)
+        try:
+            yield statements
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", on_execute)
+
+    return counter
+
+
+TESTS_DIR = Path(__file__).parent
