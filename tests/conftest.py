@@ -125,7 +125,8 @@ def login(client, username: str, password: str):
 
 def form_errors(html: str) -> list[str]:
     """The validation messages FAB renders on a form."""
-    return re.findall(r'class="[^"]*(?:help-block|text-danger)[^"]*"[^>]*>\s*([^<]+?)\s*<', html)
+    blocks = re.findall(r'<div class="alert alert-danger">(.*?)</div>', html, re.S)
+    return [" ".join(b.split()) for b in blocks]
 
 
 @pytest.fixture
