@@ -7,7 +7,15 @@ from app.views.index import IndexView
 
 #: Modules with a ``register(appbuilder)`` function, in menu order.
 VIEW_MODULES = [
-    "commission",
+    # 业务办理 Casework
+    "prereview", "client", "commission", "items", "plan", "casework", "delivery", "termination",
+    # 监督考核 Supervision
+    "meetings", "revisits", "assessment", "notification",
+    # 队伍管理 Team
+    "organisation", "training",
+    # 基础数据 Reference data
+    "reference", "calendar",
+    # no menu
     "lookup",
 ]
 
