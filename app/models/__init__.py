@@ -14,6 +14,7 @@ from app.models.casework import (
     WorkLogEntry,
 )
 from app.models.client import Project, Unit
+from app.models.counter import ApplicationCounter
 from app.models.commission import Commission, CommissionStateChange, CoordinatorAssignment
 from app.models.delivery import Delivery, FeeNotice, ResultReceipt
 from app.models.items import CommissionItem, ItemSupplement, JointApproval
@@ -30,7 +31,7 @@ from app.models.training import Training, TrainingAttendance
 metadata = Model.metadata
 
 __all__ = [
-    "Announcement", "ApprovalItem", "Assessment", "CalendarDay", "Commission",
+    "Announcement", "ApplicationCounter", "ApprovalItem", "Assessment", "CalendarDay", "Commission",
     "CommissionItem", "CommissionStateChange", "Consultation", "CoordinationMeeting",
     "CoordinatorAssignment", "Delivery", "Department", "Escalation", "FeeNotice",
     "ItemMaterial", "ItemSupplement", "JointApproval", "MaterialNotice", "MaterialNoticeLine",

@@ -71,6 +71,8 @@ class Commission(Timestamped, Model):
     assigned_on: Mapped[Optional[dt.date]] = mapped_column(sa.Date)
     contact_due_on: Mapped[Optional[dt.date]] = mapped_column(sa.Date, index=True)
     contacted_on: Mapped[Optional[dt.date]] = mapped_column(sa.Date)
+    # Set by the deadline sweep when the 1-working-day contact deadline passed.
+    contact_overdue_on: Mapped[Optional[dt.date]] = mapped_column(sa.Date, index=True)
     plan_confirmed_on: Mapped[Optional[dt.date]] = mapped_column(sa.Date)
     completed_on: Mapped[Optional[dt.date]] = mapped_column(sa.Date, index=True)
     terminated_on: Mapped[Optional[dt.date]] = mapped_column(sa.Date, index=True)

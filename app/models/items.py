@@ -76,6 +76,9 @@ class CommissionItem(Timestamped, Model):
     submitted_on: Mapped[Optional[dt.date]] = mapped_column(sa.Date)
     accepted_on: Mapped[Optional[dt.date]] = mapped_column(sa.Date)
     due_on: Mapped[Optional[dt.date]] = mapped_column(sa.Date, index=True)
+    # Set by the deadline sweep the first day the item is found overdue; kept afterwards,
+    # so assessments can count late items after they close.
+    overdue_on: Mapped[Optional[dt.date]] = mapped_column(sa.Date, index=True)
     decided_on: Mapped[Optional[dt.date]] = mapped_column(sa.Date)
     refusal_reason: Mapped[Optional[str]] = mapped_column(sa.Text)
     unit_informed_on: Mapped[Optional[dt.date]] = mapped_column(sa.Date)
