@@ -73,6 +73,10 @@ class Config:
 
     # Deadline lights: yellow when due within this many working days.
     DEADLINE_WARNING_DAYS = int(os.environ.get("DEADLINE_WARNING_DAYS", "2"))
+    # Application numbers: {year} and {seq} are filled in; sequential per year.
+    APPLICATION_NO_FORMAT = os.environ.get("APPLICATION_NO_FORMAT", "JCXB-{year}-{seq:04d}")
+    # Working days the unit has to confirm a termination before it is announced.
+    TERMINATION_CONFIRM_DAYS = int(os.environ.get("TERMINATION_CONFIRM_DAYS", "5"))
 
     def __init__(self) -> None:
         # Read lazily so that tests and tools can set the environment before create_app().

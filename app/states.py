@@ -118,3 +118,15 @@ def can_transition(current: CommissionState, target: CommissionState) -> bool:
 def can_transition_item(current: ItemState, target: ItemState) -> bool:
     """True when the item lifecycle allows ``current`` → ``target``."""
     return target in ITEM_TRANSITIONS.get(current, frozenset())
+
+
+class DeadlineLight(LabelledEnum):
+    """Supervision light of an open deadline (R-13.1)."""
+
+    green = ("green", _("On schedule"))
+    yellow = ("yellow", _("Due soon"))
+    red = ("red", _("Overdue"))
+
+    @property
+    def css(self) -> str:
+        return {"green": "success", "yellow": "warning", "red": "danger"}[self.value]

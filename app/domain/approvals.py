@@ -1,0 +1,120 @@
+"""Art.7: each delegated item through the department (R-6.1, R-6.2, R-6.6).
+
+待申报 → 已申报 → 已受理 → (补正中: the clock stops) → 准予许可 / 不予许可.
+The promised deadline runs from acceptance for the catalogue's working days, extended by
+the working days spent waiting for supplements. A refusal is recorded with its reasons;
+the coordinator records when the unit was told; a re-application is a new attempt.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _
+from sqlalchemy.orm import Session
+
+from app.domain.deadlines import item_due_on
+from app.domain.transitions import move_item, require
+from app.domain.workdays import WorkCalendar
+from app.models.items import CommissionItem, ItemSupplement
+from app.states import COMMISSION_OPEN, ItemState
+
+
+def _periods(item: CommissionItem) -> list[tuple[dt.date, dt.date | None]]:
+    return [(s.requested_on, s.received_on) for s in item.supplements]
+
+
+def refresh_due_on(item: CommissionItem, today: dt.date, cal: WorkCalendar) -> None:
+    """Recompute the stored deadline of ``item`` from its facts."""
+    item.due_on = item_due_on(item.accepted_on, item.approval_item.promised_days,
+                              _periods(item), today, cal)
+
+
+def _open_commission(item: CommissionItem) -> None:
+    require(item.commission.state in COMMISSION_OPEN,
+            _("The commission of this item is closed."))
+
+
+def submit(session: Session, item: CommissionItem, *, on: dt.date) -> None:
+    """The materials were handed in to the department (已申报)."""
+    _open_commission(item)
+    move_item(session, item, ItemState.submitted, submitted_on=on)
+
+
+def accept(session: Session, item: CommissionItem, *, on: dt.date, cal: WorkCalendar) -> None:
+    """The department accepted the application (已受理): the promised limit starts."""
+    _open_commission(item)
+    require(item.submitted_on is not None and on >= item.submitted_on,
+            _("Acceptance cannot be before submission."))
+    move_item(session, item, ItemState.accepted, accepted_on=on)
+    refresh_due_on(item, on, cal)
+
+
+def request_supplement(session: Session, item: CommissionItem, *, on: dt.date,
+                       note: str | None = None) -> ItemSupplement:
+    """The department asks for supplementary materials (补正): the clock stops."""
+    _open_commission(item)
+    require(item.accepted_on is not None and on >= item.accepted_on,
+            _("A supplement cannot be requested before acceptance."))
+    move_item(session, item, ItemState.supplementing)
+    supplement = ItemSupplement(commission_item=item, requested_on=on, note=note)
+    session.add(supplement)
+    return supplement
+
+
+def receive_supplement(session: Session, item: CommissionItem, *, on: dt.date,
+                       cal: WorkCalendar) -> None:
+    """The supplement is in: the clock runs again and the deadline moves by the pause."""
+    _open_commission(item)
+    pending = [s for s in item.supplements if s.received_on is None]
+    require(bool(pending), _("No supplement is pending for this item."))
+    require(on >= pending[-1].requested_on,
+            _("The supplement cannot arrive before it was requested."))
+    move_item(session, item, ItemState.accepted)
+    pending[-1].received_on = on
+    refresh_due_on(item, on, cal)
+
+
+def approve(session: Session, item: CommissionItem, *, on: dt.date,
+            result_document: str | None = None) -> None:
+    """准予许可."""
+    _open_commission(item)
+    require(item.submitted_on is not None and on >= item.submitted_on,
+            _("The decision cannot be before submission."))
+    move_item(session, item, ItemState.approved, decided_on=on, result_document=result_document)
+
+
+def refuse(session: Session, item: CommissionItem, *, on: dt.date, reason: str) -> None:
+    """不予许可, recorded by the specialist with reasons (R-6.2)."""
+    _open_commission(item)
+    require(bool(reason and reason.strip()), _("Give the reasons for the refusal."))
+    require(item.submitted_on is not None and on >= item.submitted_on,
+            _("The decision cannot be before submission."))
+    move_item(session, item, ItemState.refused, decided_on=on, refusal_reason=reason.strip())
+
+
+def record_unit_informed(item: CommissionItem, *, on: dt.date) -> None:
+    """The coordinator told the unit about the refusal (R-6.2)."""
+    require(item.state == ItemState.refused, _("Only a refused item is explained to the unit."))
+    require(item.decided_on is not None and on >= item.decided_on,
+            _("The unit cannot be told before the decision."))
+    item.unit_informed_on = on
+
+
+def reapply(session: Session, item: CommissionItem) -> CommissionItem:
+    """A new attempt at a refused item, linked to the refused one (R-6.2)."""
+    _open_commission(item)
+    require(item.state == ItemState.refused, _("Only a refused item can be re-applied."))
+    require(item.unit_informed_on is not None,
+            _("Record first that the unit was told about the refusal."))
+    already = session.scalar(
+        sa.select(sa.func.count()).select_from(CommissionItem)
+        .where(CommissionItem.previous_attempt_id == item.id)
+    )
+    require(already == 0, _("This refusal has already been re-applied."))
+    attempt = CommissionItem(
+        commission=item.commission, approval_item=item.approval_item,
+        attempt=item.attempt + 1, previous_attempt=item, specialist=item.specialist,
+    )
+    session.add(attempt)
+    return attempt

@@ -1,0 +1,165 @@
+"""Art.8 and Art.9: delivering the results, completing, and terminating a commission."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _
+from sqlalchemy.orm import Session
+
+from app.choices import TerminationReason
+from app.domain.notices import notify_unit
+from app.domain.planning import current_items
+from app.domain.policy import ANNOUNCEMENT_WORKING_DAYS, HANDOVER_WORKING_DAYS
+from app.domain.transitions import move_commission, require
+from app.domain.workdays import WorkCalendar
+from app.models.commission import Commission
+from app.models.delivery import Delivery, FeeNotice
+from app.models.termination import Announcement, Termination
+from app.notify.templates import Template, fee_fields
+from app.states import ITEM_CLOSED, CommissionState
+
+
+def open_items(commission: Commission) -> list:
+    """Delegated items (latest attempts) not yet decided."""
+    return [item for item in current_items(commission) if item.state not in ITEM_CLOSED]
+
+
+def start_delivery(session: Session, commission: Commission, *, actor: Any = None,
+                   collection_place: str = "区政务服务大厅协办专窗") -> None:
+    """Every item is decided: results go to the window; the unit is told to pay and collect."""
+    pending = open_items(commission)
+    require(not pending, _("Items still being handled: %(items)s",
+                           items="、".join(str(i) for i in pending)))
+    move_commission(session, commission, CommissionState.delivering, actor=actor)
+    unpaid = session.scalars(
+        sa.select(FeeNotice).where(FeeNotice.commission_id == commission.id,
+                                   FeeNotice.paid_on.is_(None))
+    ).all()
+    if unpaid:
+        notify_unit(session, commission, Template.payment_reminder,
+                    fee_fields((f.fee_name, f.amount) for f in unpaid))
+    notify_unit(session, commission, Template.results_ready,
+                {"collection_place": collection_place})
+
+
+def signed_delivery(session: Session, commission: Commission) -> Delivery | None:
+    """A delivery of the commission whose 送达回执 is signed, if any."""
+    return session.scalars(
+        sa.select(Delivery).where(Delivery.commission_id == commission.id,
+                                  Delivery.receipt_signed_on.is_not(None))
+        .order_by(Delivery.receipt_signed_on.desc()).limit(1)
+    ).first()
+
+
+def complete(session: Session, commission: Commission, *, completed_on: dt.date,
+             actor: Any = None) -> None:
+    """办结: every delegated item decided and the delivery receipt signed (R-9.1)."""
+    require(commission.state == CommissionState.delivering,
+            _("Only a commission whose results are being delivered can be completed."))
+    pending = open_items(commission)
+    require(not pending, _("Items still being handled: %(items)s",
+                           items="、".join(str(i) for i in pending)))
+    delivery = signed_delivery(session, commission)
+    require(delivery is not None, _("The delivery receipt (送达回执) has not been signed yet."))
+    require(completed_on >= delivery.receipt_signed_on,
+            _("The completion date cannot be before the receipt was signed."))
+    move_commission(session, commission, CommissionState.completed, actor=actor,
+                    completed_on=completed_on)
+
+
+def terminate(session: Session, commission: Commission, *, reason: TerminationReason,
+              reason_text: str | None, issued_on: dt.date, confirm_days: int,
+              cal: WorkCalendar, actor: Any = None) -> Termination:
+    """终止委托: the form is issued, the unit notified and given ``confirm_days`` to confirm."""
+    text = (reason_text or "").strip() or None
+    require(reason != TerminationReason.other or text is not None,
+            _("Describe the reason when it is “other”."))
+    require(confirm_days >= 1, _("The confirmation period is at least one working day."))
+    move_commission(session, commission, CommissionState.terminating, actor=actor,
+                    note=str(reason.label))
+    termination = Termination(
+        commission=commission, reason=reason, reason_text=text, issued_on=issued_on,
+        unit_notified_on=issued_on, confirm_due_on=cal.add(issued_on, confirm_days),
+    )
+    session.add(termination)
+    notify_unit(session, commission, Template.termination_notice,
+                {"reason": text or str(reason.label), "confirm_days": confirm_days})
+    return termination
+
+
+def _termination(session: Session, commission: Commission) -> Termination:
+    termination = session.scalars(
+        sa.select(Termination).where(Termination.commission_id == commission.id)
+    ).first()
+    require(termination is not None, _("This commission has no termination form."))
+    return termination
+
+
+def confirm_termination(session: Session, commission: Commission, *, confirmed_on: dt.date,
+                        cal: WorkCalendar, actor: Any = None) -> Termination:
+    """The unit confirmed: terminated; materials due back within 1 working day (R-10.3)."""
+    termination = _termination(session, commission)
+    require(confirmed_on >= termination.issued_on,
+            _("The unit cannot confirm before the termination form was issued."))
+    move_commission(session, commission, CommissionState.terminated, actor=actor,
+                    note=str(_("Confirmed by the unit")))
+    _take_effect(commission, termination, confirmed_on, cal)
+    termination.unit_confirmed_on = confirmed_on
+    return termination
+
+
+def _take_effect(commission: Commission, termination: Termination, on: dt.date,
+                 cal: WorkCalendar) -> None:
+    termination.effective_on = on
+    termination.handover_due_on = cal.add(on, HANDOVER_WORKING_DAYS)
+    commission.terminated_on = on
+
+
+def record_handover(termination: Termination, *, on: dt.date) -> None:
+    """The materials were handed back to the unit."""
+    require(termination.effective_on is not None,
+            _("The termination has not taken effect yet."))
+    require(on >= termination.issued_on, _("The handover cannot be before the form was issued."))
+    termination.handed_over_on = on
+
+
+def announce(session: Session, commission: Commission, *, published_on: dt.date, url: str,
+             cal: WorkCalendar, actor: Any = None) -> Announcement:
+    """The unit did not confirm in time: publish on the government service website (R-10.4)."""
+    termination = _termination(session, commission)
+    require(termination.confirm_due_on is not None and published_on > termination.confirm_due_on,
+            _("The unit still has until %(due)s to confirm; announce only after that.",
+              due=termination.confirm_due_on))
+    link = (url or "").strip()
+    require(link.startswith(("http://", "https://")),
+            _("Give the announcement's web address (http:// or https://)."))
+    move_commission(session, commission, CommissionState.announced, actor=actor, note=link)
+    announcement = Announcement(
+        termination=termination, published_on=published_on, url=link,
+        effective_on=cal.add(published_on, ANNOUNCEMENT_WORKING_DAYS),
+    )
+    session.add(announcement)
+    notify_unit(session, commission, Template.announcement,
+                {"announced_on": published_on.isoformat(), "link": link})
+    return announcement
+
+
+def apply_announcement(session: Session, commission: Commission, *, today: dt.date,
+                       cal: WorkCalendar) -> bool:
+    """10 working days after the announcement the termination counts as confirmed.
+
+    Returns True when it took effect now; False when not due (or already applied).
+    """
+    termination = _termination(session, commission)
+    announcement = termination.announcement
+    if announcement is None or announcement.effective_on is None:
+        return False
+    if announcement.effective_on > today or commission.state != CommissionState.announced:
+        return False
+    move_commission(session, commission, CommissionState.terminated,
+                    note=str(_("Deemed confirmed 10 working days after the announcement")))
+    _take_effect(commission, termination, announcement.effective_on, cal)
+    return True
+

@@ -1,0 +1,116 @@
+"""Art.6: the enquiry's pre-review, the commission it opens, and its acceptance (R-1, R-4)."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Sequence
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _
+from sqlalchemy.orm import Session
+
+from app.choices import DelegationScope
+from app.domain.errors import DomainError
+from app.domain.numbering import DEFAULT_FORMAT, next_application_no
+from app.domain.transitions import move_commission, record_creation, require
+from app.models.client import Project
+from app.models.commission import Commission
+from app.models.items import CommissionItem
+from app.models.prereview import PreReview
+from app.models.reference import ApprovalItem
+from app.states import COMMISSION_OPEN, CommissionState, PreReviewOutcome
+
+
+def eligibility_problems(project: Project | None) -> list[object]:
+    """Why a project cannot be taken on (Art.2 exclusions, R-1.3 jurisdiction); [] if none."""
+    if project is None:
+        return [_("The enquiry names no project yet.")]
+    problems: list[object] = []
+    if project.is_special_project:
+        problems.append(_("Special projects (特殊工程) are excluded from the service (Art.2)."))
+    if project.is_major_infrastructure:
+        problems.append(_("Major transport, water or energy projects are excluded (Art.2)."))
+    if project.town is None or not project.town.active:
+        problems.append(_("The project is not located in a town or street of the district."))
+    return problems
+
+
+def decide_pre_review(pre_review: PreReview, outcome: PreReviewOutcome, *,
+                      reason: str | None = None, other_channel: str | None = None) -> None:
+    """Record the pre-review's outcome; an ineligible one keeps reason and other channel."""
+    require(pre_review.outcome == PreReviewOutcome.pending,
+            _("This pre-review has already been decided."))
+    if outcome == PreReviewOutcome.ineligible:
+        require(bool(reason and reason.strip()), _("Give the reason the project is ineligible."))
+        require(bool(other_channel and other_channel.strip()),
+                _("Say which other channel the unit was pointed to."))
+        pre_review.ineligible_reason = reason.strip()
+        pre_review.other_channel = other_channel.strip()
+    elif outcome == PreReviewOutcome.eligible:
+        problems = eligibility_problems(pre_review.project)
+        if problems:
+            raise DomainError(problems[0])
+    else:
+        raise DomainError(_("Choose eligible or ineligible."))
+    pre_review.outcome = outcome
+
+
+def delegable_items(session: Session) -> list[ApprovalItem]:
+    """Active catalogue items that may be delegated (intermediary services may not, R-1.4)."""
+    return list(session.scalars(
+        sa.select(ApprovalItem)
+        .where(ApprovalItem.active.is_(True), ApprovalItem.is_intermediary.is_(False))
+        .order_by(ApprovalItem.stage, ApprovalItem.sort_order, ApprovalItem.id)
+    ))
+
+
+def open_commission(session: Session, pre_review: PreReview, *, scope: DelegationScope,
+                    items: Sequence[ApprovalItem] = (), intention: str | None = None,
+                    actor: Any = None) -> Commission:
+    """Open a commission from an eligible pre-review, with its delegated items (R-1.4, R-4.4)."""
+    require(pre_review.outcome == PreReviewOutcome.eligible,
+            _("Only an eligible pre-review can open a commission."))
+    project = pre_review.project
+    active = session.scalar(
+        sa.select(sa.func.count()).select_from(Commission)
+        .where(Commission.project_id == project.id, Commission.state.in_(COMMISSION_OPEN))
+    )
+    require(active == 0, _("This project already has an open commission."))
+    if scope == DelegationScope.full:
+        chosen = delegable_items(session)
+    else:
+        chosen = list(items)
+        require(bool(chosen), _("A partial delegation names at least one approval item."))
+    intermediary = [item.name for item in chosen if item.is_intermediary]
+    require(not intermediary,
+            _("Intermediary services cannot be delegated: %(items)s", items="、".join(intermediary)))
+    commission = Commission(project=project, pre_review=pre_review, scope=scope,
+                            intention=intention, state=CommissionState.pre_review,
+                            delegated_items_text="、".join(item.name for item in chosen))
+    session.add(commission)
+    for item in chosen:
+        session.add(CommissionItem(commission=commission, approval_item=item))
+    record_creation(session, commission, actor=actor)
+    session.flush()
+    return commission
+
+
+def accept(session: Session, commission: Commission, *, applied_on: dt.date, actor: Any = None,
+           number_format: str = DEFAULT_FORMAT) -> str:
+    """The unit's confirmed application form is received: number it and accept (R-4.2)."""
+    require(commission.project is not None, _("The commission has no project."))
+    problems = eligibility_problems(commission.project)
+    if problems:
+        raise DomainError(problems[0])
+    require(bool(commission.items), _("The commission has no delegated item."))
+    move_commission(session, commission, CommissionState.accepted, actor=actor,
+                    note=str(_("Confirmed application form received")))
+    commission.applied_on = applied_on
+    commission.application_no = next_application_no(session, applied_on.year, number_format)
+    return commission.application_no
+
+
+def mark_ineligible(session: Session, commission: Commission, *, reason: str,
+                    actor: Any = None) -> None:
+    """Close a commission found ineligible before acceptance."""
+    require(bool(reason and reason.strip()), _("Give the reason the project is ineligible."))
+    move_commission(session, commission, CommissionState.ineligible, actor=actor, note=reason)

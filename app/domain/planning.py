@@ -1,0 +1,124 @@
+"""The personalised approval plan (审批进度计划, Art.7, R-5.3): generated, versioned, confirmed.
+
+Scheduling rule: the four stages run in order; the items of one stage run side by side
+from the stage's first day; the next stage starts the working day after the stage's last
+completion. Parallel items (utility connections) run alongside stage 3 (or from the start
+when there is no stage-3 item). Durations are the catalogue's promised working days.
+Items already decided keep their real dates; a re-plan is a new version, the old ones stay.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _
+from sqlalchemy.orm import Session
+
+from app.choices import Stage
+from app.domain.notices import notify_unit
+from app.domain.transitions import move_commission, require
+from app.domain.workdays import WorkCalendar
+from app.models.commission import Commission
+from app.models.items import CommissionItem
+from app.models.plan import PlanStep, PlanVersion
+from app.notify.templates import Template
+from app.states import ITEM_CLOSED, CommissionState
+
+SEQUENTIAL_STAGES = (Stage.s1, Stage.s2, Stage.s3, Stage.s4)
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One planned line: the item and its planned submission and completion dates."""
+
+    item: CommissionItem
+    submit_on: dt.date
+    done_on: dt.date
+
+
+def current_items(commission: Commission) -> list[CommissionItem]:
+    """The latest attempt of each delegated item (a refused attempt re-applied is replaced)."""
+    replaced = {item.previous_attempt_id for item in commission.items if item.previous_attempt_id}
+    return [item for item in commission.items if item.id not in replaced]
+
+
+def schedule(items: Sequence[CommissionItem], start: dt.date, cal: WorkCalendar) -> list[Slot]:
+    """Plan ``items`` from ``start`` by the rule in the module docstring."""
+    def key(item: CommissionItem) -> tuple:
+        return (item.approval_item.sort_order, item.approval_item.id)
+
+    slots: list[Slot] = []
+    cursor = cal.add(start, 0)
+    parallel_start = cursor
+    for stage in SEQUENTIAL_STAGES:
+        stage_items = sorted((i for i in items if i.approval_item.stage == stage), key=key)
+        if not stage_items:
+            continue
+        if stage == Stage.s3:
+            parallel_start = cursor
+        latest = cursor
+        for item in stage_items:
+            slot = _slot(item, cursor, cal)
+            slots.append(slot)
+            latest = max(latest, slot.done_on)
+        cursor = cal.add(latest, 1)
+    for item in sorted((i for i in items if i.approval_item.stage == Stage.parallel), key=key):
+        slots.append(_slot(item, parallel_start, cal))
+    return slots
+
+
+def _slot(item: CommissionItem, start: dt.date, cal: WorkCalendar) -> Slot:
+    if item.state in ITEM_CLOSED and item.submitted_on and item.decided_on:
+        return Slot(item, item.submitted_on, item.decided_on)
+    return Slot(item, start, cal.add(start, item.approval_item.promised_days))
+
+
+def draft_plan(session: Session, commission: Commission, *, start: dt.date, drafted_on: dt.date,
+               cal: WorkCalendar, note: str | None = None, actor: Any = None) -> PlanVersion:
+    """Add a new plan version generated from the delegated items (the old versions stay)."""
+    require(commission.state in (CommissionState.planning, CommissionState.in_progress),
+            _("A plan is drafted after the unit has been contacted."))
+    items = current_items(commission)
+    require(bool(items), _("The commission has no delegated item to plan."))
+    last = session.scalar(
+        sa.select(sa.func.max(PlanVersion.version)).where(PlanVersion.commission_id == commission.id)
+    ) or 0
+    plan = PlanVersion(commission=commission, version=last + 1, drafted_on=drafted_on, note=note)
+    for sequence, slot in enumerate(schedule(items, start, cal), start=1):
+        plan.steps.append(PlanStep(
+            sequence=sequence, approval_item=slot.item.approval_item, commission_item=slot.item,
+            planned_submit_on=slot.submit_on, planned_done_on=slot.done_on,
+        ))
+    session.add(plan)
+    session.flush()
+    notify_unit(session, commission, Template.plan_awaiting_confirmation)
+    return plan
+
+
+def latest_plan(session: Session, commission: Commission) -> PlanVersion | None:
+    """The newest plan version of ``commission``."""
+    return session.scalars(
+        sa.select(PlanVersion).where(PlanVersion.commission_id == commission.id)
+        .order_by(PlanVersion.version.desc()).limit(1)
+    ).first()
+
+
+def confirm_plan(session: Session, commission: Commission, plan: PlanVersion, *,
+                 confirmed_by: str, confirmed_on: dt.date, actor: Any = None) -> None:
+    """The unit confirms a plan version; the first confirmation starts the work (R-5.3)."""
+    require(plan.commission_id == commission.id, _("This plan belongs to another commission."))
+    require(plan.confirmed_on is None, _("This plan version is already confirmed."))
+    newest = latest_plan(session, commission)
+    require(newest is not None and newest.id == plan.id,
+            _("Only the newest plan version can be confirmed."))
+    require(bool(confirmed_by and confirmed_by.strip()), _("Say who confirmed the plan."))
+    require(confirmed_on >= plan.drafted_on, _("A plan cannot be confirmed before it was drafted."))
+    plan.confirmed_on = confirmed_on
+    plan.confirmed_by = confirmed_by.strip()
+    commission.plan_confirmed_on = confirmed_on
+    if commission.state == CommissionState.planning:
+        move_commission(session, commission, CommissionState.in_progress, actor=actor,
+                        note=str(_("Plan v%(version)s confirmed by %(who)s",
+                                   version=plan.version, who=plan.confirmed_by)))

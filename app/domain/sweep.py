@@ -1,0 +1,124 @@
+"""The deadline sweep (R-13.1, R-10.4): safe every few minutes, twice at once, on many servers.
+
+Marking is a single guarded UPDATE per kind (only rows not yet marked), so running it again
+changes nothing. Automatic terminations move each commission with a compare-and-set and
+lock rows with SKIP LOCKED where the database has it, so two sweeps never apply one twice.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from app.domain.approvals import refresh_due_on
+from app.domain.closing import apply_announcement
+from app.domain.policy import ANNOUNCEMENT_WORKING_DAYS, CONTACT_WORKING_DAYS, HANDOVER_WORKING_DAYS
+from app.domain.transitions import TransitionRefused
+from app.domain.workdays import WorkCalendar
+from app.models.commission import Commission
+from app.models.items import CommissionItem
+from app.models.termination import Announcement, Termination
+from app.states import COMMISSION_OPEN, ITEM_CLOCK_STOPPED, ITEM_OPEN, CommissionState
+
+RUNNING_ITEM_STATES = tuple(ITEM_OPEN - ITEM_CLOCK_STOPPED)
+
+
+@dataclass
+class SweepResult:
+    """What one sweep changed."""
+
+    items_marked: int = 0
+    contacts_marked: int = 0
+    terminated: int = 0
+
+
+def mark_overdue(session: Session, today: dt.date) -> tuple[int, int]:
+    """Stamp items and contacts found overdue for the first time; returns the counts."""
+    items = session.execute(
+        sa.update(CommissionItem)
+        .where(CommissionItem.state.in_(RUNNING_ITEM_STATES), CommissionItem.due_on < today,
+               CommissionItem.overdue_on.is_(None))
+        .values(overdue_on=today)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    contacts = session.execute(
+        sa.update(Commission)
+        .where(Commission.state == CommissionState.assigned, Commission.contacted_on.is_(None),
+               Commission.contact_due_on < today, Commission.contact_overdue_on.is_(None))
+        .values(contact_overdue_on=today)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return items, contacts
+
+
+def due_announcements(session: Session, today: dt.date) -> list[Commission]:
+    """Announced commissions whose 10 working days have run out (locked where possible)."""
+    query = (
+        sa.select(Commission)
+        .join(Termination, Termination.commission_id == Commission.id)
+        .join(Announcement, Announcement.termination_id == Termination.id)
+        .where(Commission.state == CommissionState.announced, Announcement.effective_on <= today)
+        .order_by(Commission.id)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(of=Commission, skip_locked=True)
+    return list(session.scalars(query))
+
+
+def sweep(session: Session, *, today: dt.date, cal: WorkCalendar) -> SweepResult:
+    """One pass: mark overdue deadlines, apply due automatic terminations. Commits."""
+    result = SweepResult()
+    result.items_marked, result.contacts_marked = mark_overdue(session, today)
+    session.commit()
+    for commission in due_announcements(session, today):
+        try:
+            if apply_announcement(session, commission, today=today, cal=cal):
+                result.terminated += 1
+            session.commit()
+        except TransitionRefused:
+            session.rollback()  # another sweep got there first
+    return result
+
+
+def recompute_deadlines(session: Session, *, today: dt.date, cal: WorkCalendar) -> int:
+    """After a calendar change: recompute every stored deadline that is still running."""
+    changed = 0
+    commissions = session.scalars(
+        sa.select(Commission).where(Commission.state == CommissionState.assigned,
+                                    Commission.applied_on.is_not(None))
+    )
+    for commission in commissions:
+        due = cal.add(commission.applied_on, CONTACT_WORKING_DAYS)
+        if due != commission.contact_due_on:
+            commission.contact_due_on = due
+            changed += 1
+    items = session.scalars(
+        sa.select(CommissionItem).where(CommissionItem.state.in_(ITEM_OPEN),
+                                        CommissionItem.accepted_on.is_not(None))
+    )
+    for item in items:
+        before = item.due_on
+        refresh_due_on(item, today, cal)
+        changed += before != item.due_on
+    terminations = session.scalars(
+        sa.select(Termination).join(Commission).where(Commission.state.in_(COMMISSION_OPEN))
+    )
+    for termination in terminations:
+        announcement = termination.announcement
+        if announcement is not None:
+            due = cal.add(announcement.published_on, ANNOUNCEMENT_WORKING_DAYS)
+            if due != announcement.effective_on:
+                announcement.effective_on = due
+                changed += 1
+    closed = session.scalars(
+        sa.select(Termination).where(Termination.effective_on.is_not(None),
+                                     Termination.handed_over_on.is_(None))
+    )
+    for termination in closed:
+        due = cal.add(termination.effective_on, HANDOVER_WORKING_DAYS)
+        if due != termination.handover_due_on:
+            termination.handover_due_on = due
+            changed += 1
+    return changed

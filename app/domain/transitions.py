@@ -1,0 +1,106 @@
+"""The one way a commission or an item changes state: checked, compare-and-set, recorded.
+
+``move_commission`` refuses a transition the table in app/states.py does not allow,
+then updates the row only if it is still in the state the caller saw (compare-and-set),
+so two clerks clicking at once cannot both move it; the loser gets a clear reason.
+Every move writes a CommissionStateChange row in the same transaction.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+
+from app.domain.errors import DomainError
+from app.models.commission import Commission, CommissionStateChange
+from app.models.items import CommissionItem
+from app.models.mixins import utcnow
+from app.states import CommissionState, ItemState, can_transition, can_transition_item
+
+
+class TransitionRefused(DomainError):
+    """The lifecycle does not allow this step now."""
+
+
+def actor_id(actor: Any) -> int | None:
+    """The FAB user id of ``actor`` (None for the system, e.g. the sweep)."""
+    return getattr(actor, "id", None) if actor is not None else None
+
+
+def move_commission(session: Session, commission: Commission, target: CommissionState, *,
+                    actor: Any = None, note: str | None = None,
+                    at: dt.datetime | None = None, **values: Any) -> None:
+    """Move ``commission`` to ``target`` or raise TransitionRefused (nothing changed).
+
+    ``values`` are further columns written in the same UPDATE as the state, so the row
+    never exists in the new state without the facts that state requires.
+    """
+    current = commission.state
+    if not can_transition(current, target):
+        raise TransitionRefused(
+            _("A commission in state “%(current)s” cannot move to “%(target)s”.",
+              current=current.label, target=target.label)
+        )
+    if commission.id is not None:
+        result = session.execute(
+            sa.update(Commission)
+            .where(Commission.id == commission.id, Commission.state == current)
+            .values(state=target, **values)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:
+            raise TransitionRefused(
+                _("The commission was changed by someone else meanwhile; reload and try again.")
+            )
+        # keep the loaded object in step without expiring other pending changes
+        for name, value in {"state": target, **values}.items():
+            set_committed_value(commission, name, value)
+    else:
+        commission.state = target
+        for name, value in values.items():
+            setattr(commission, name, value)
+    session.add(CommissionStateChange(
+        commission=commission, from_state=current, to_state=target,
+        changed_by_id=actor_id(actor), note=note, changed_at=at or utcnow(),
+    ))
+
+
+def record_creation(session: Session, commission: Commission, *, actor: Any = None,
+                    note: str | None = None) -> None:
+    """The first history row of a commission: created in its initial state."""
+    session.add(CommissionStateChange(
+        commission=commission, from_state=None, to_state=commission.state,
+        changed_by_id=actor_id(actor), note=note, changed_at=utcnow(),
+    ))
+
+
+def move_item(session: Session, item: CommissionItem, target: ItemState, **values: Any) -> None:
+    """Move a delegated item to ``target`` (with ``values``) or raise TransitionRefused."""
+    current = item.state
+    if not can_transition_item(current, target):
+        raise TransitionRefused(
+            _("An item in state “%(current)s” cannot move to “%(target)s”.",
+              current=current.label, target=target.label)
+        )
+    result = session.execute(
+        sa.update(CommissionItem)
+        .where(CommissionItem.id == item.id, CommissionItem.state == current)
+        .values(state=target, **values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise TransitionRefused(
+            _("The item was changed by someone else meanwhile; reload and try again.")
+        )
+    for name, value in {"state": target, **values}.items():
+        set_committed_value(item, name, value)
+
+
+def require(condition: bool, message: object) -> None:
+    """Raise a DomainError with ``message`` unless ``condition`` holds."""
+    if not condition:
+        raise DomainError(message)
