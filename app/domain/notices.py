@@ -12,7 +12,7 @@ from flask import current_app, has_app_context
 from sqlalchemy.orm import Session
 
 from app.choices import Channel
-from app.domain.validators import MOBILE_RE, check_email
+from app.domain.validators import check_email, is_mobile
 from app.models.commission import Commission
 from app.models.notification import Notification
 from app.notify.outbox import enqueue
@@ -30,7 +30,7 @@ def unit_address(commission: Commission, channel: Channel) -> tuple[Channel, str
     if channel in (Channel.sms, Channel.wechat):
         for phone in (unit.handler_phone, unit.leader_phone):
             value = (phone or "").replace(" ", "").replace("-", "")
-            if MOBILE_RE.match(value):
+            if is_mobile(value):
                 return channel, value
     if unit.email and check_email(unit.email) is None:
         return Channel.email, unit.email

@@ -9,11 +9,14 @@ import re
 
 from flask_babel import lazy_gettext as _
 
-PROJECT_CODE_RE = re.compile(r"^\d{4}-\d{6}-\d{2}-\d{2}-\d{6}(-\d{3})?$")
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
-LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
-EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
-TOWN_CODE_RE = re.compile(r"^\d{9}$")
+PROJECT_CODE_RE = re.compile(r"[0-9]{4}-[0-9]{6}-[0-9]{2}-[0-9]{2}-[0-9]{6}(-[0-9]{3})?")
+MOBILE_RE = re.compile(r"1[3-9][0-9]{9}")
+LANDLINE_RE = re.compile(r"0[0-9]{2,3}-?[0-9]{7,8}(-[0-9]{1,6})?")
+EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+TOWN_CODE_RE = re.compile(r"[0-9]{9}")
+
+# Patterns are used with fullmatch and ASCII digits only: "$" would accept a trailing
+# newline and "\d" full-width digits typed with a Chinese input method.
 
 # GB 32100-2015: 18 characters from this alphabet (no I, O, Z, S, V).
 CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -22,7 +25,7 @@ CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 3
 
 def check_project_code(value: str) -> object | None:
     """National investment project code, GB/T 40058-2021 (R-4.3)."""
-    if not PROJECT_CODE_RE.match(value or ""):
+    if not PROJECT_CODE_RE.fullmatch(value or ""):
         return _(
             "Project code must look like YYYY-XXXXXX-NN-NN-NNNNNN, "
             "optionally followed by -NNN for an engineering code."
@@ -36,14 +39,19 @@ def check_project_code(value: str) -> object | None:
 def check_phone(value: str) -> object | None:
     """A mainland mobile number (11 digits) or a landline with area code."""
     value = (value or "").replace(" ", "")
-    if MOBILE_RE.match(value) or LANDLINE_RE.match(value):
+    if MOBILE_RE.fullmatch(value) or LANDLINE_RE.fullmatch(value):
         return None
     return _("Enter an 11-digit mobile number or a landline number with area code.")
 
 
+def is_mobile(value: str | None) -> bool:
+    """True for an 11-digit mainland mobile number (the only kind that takes SMS/WeChat)."""
+    return bool(MOBILE_RE.fullmatch((value or "").replace(" ", "").replace("-", "")))
+
+
 def check_email(value: str) -> object | None:
     """A plain e-mail address."""
-    if EMAIL_RE.match(value or ""):
+    if EMAIL_RE.fullmatch(value or ""):
         return None
     return _("Enter a valid e-mail address.")
 
@@ -70,6 +78,6 @@ def mask_phone(value: str | None) -> str:
     """138****1234 for a mobile number; other numbers keep only their last four digits."""
     if not value:
         return ""
-    if MOBILE_RE.match(value):
+    if MOBILE_RE.fullmatch(value):
         return f"{value[:3]}****{value[-4:]}"
     return "*" * max(len(value) - 4, 0) + value[-4:]

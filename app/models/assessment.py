@@ -37,10 +37,16 @@ class Assessment(Timestamped, Model):
         ),
         sa.CheckConstraint("score IS NULL OR (score >= 0 AND score <= 100)",
                            name="ck_assessment_score"),
-        sa.UniqueConstraint(
-            "period_start", "period_end", "subject", "department_id", "staff_id",
-            name="uq_assessment_period_subject",
-        ),
+        # One assessment per period and subject. A plain UNIQUE over both nullable ids
+        # would never fire (NULLs do not collide), hence one partial index per subject.
+        sa.Index("uq_assessment_period_department", "period_start", "period_end",
+                 "department_id", unique=True,
+                 sqlite_where=sa.text("subject = 'department'"),
+                 postgresql_where=sa.text("subject = 'department'")),
+        sa.Index("uq_assessment_period_coordinator", "period_start", "period_end", "staff_id",
+                 unique=True,
+                 sqlite_where=sa.text("subject = 'coordinator'"),
+                 postgresql_where=sa.text("subject = 'coordinator'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -88,9 +88,23 @@ class Commission(Timestamped, Model):
         back_populates="commission", order_by="CommissionStateChange.changed_at"
     )
 
+    termination = relationship(
+        "Termination", uselist=False, viewonly=True, lazy="selectin",
+        primaryjoin="Termination.commission_id == Commission.id",
+    )
+
     @property
     def is_open(self) -> bool:
         return self.state in COMMISSION_OPEN
+
+    @property
+    def deadline(self) -> dt.date | None:
+        """The commission-level deadline running now (contact, or the unit's confirmation)."""
+        if self.state == CommissionState.assigned and self.contacted_on is None:
+            return self.contact_due_on
+        if self.state == CommissionState.terminating and self.termination is not None:
+            return self.termination.confirm_due_on
+        return None
 
     def __repr__(self) -> str:
         return self.application_no or f"#{self.id} {self.project}"

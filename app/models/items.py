@@ -13,7 +13,7 @@ from app.models.commission import Commission
 from app.models.mixins import Timestamped
 from app.models.organisation import StaffMember
 from app.models.reference import ApprovalItem
-from app.states import ItemState
+from app.states import ITEM_CLOCK_STOPPED, ITEM_OPEN, ItemState
 
 
 class JointApproval(Timestamped, Model):
@@ -94,6 +94,13 @@ class CommissionItem(Timestamped, Model):
     supplements: Mapped[list["ItemSupplement"]] = relationship(
         back_populates="commission_item", order_by="ItemSupplement.requested_on"
     )
+
+    @property
+    def deadline(self) -> dt.date | None:
+        """The promised date while the clock runs (not while 补正 stops it, not once decided)."""
+        if self.state in ITEM_OPEN and self.state not in ITEM_CLOCK_STOPPED:
+            return self.due_on
+        return None
 
     @property
     def department(self):
