@@ -24,7 +24,7 @@ NO_DELETE = ["can_list", "can_show", "can_add", "can_edit"]
 
 def check_town_code(value: str) -> object | None:
     """A Jiangcheng town/street code: 9 digits beginning with 441702 (R-1.3)."""
-    if TOWN_CODE_RE.match(value or "") and value.startswith(DISTRICT_CODE):
+    if TOWN_CODE_RE.fullmatch(value or "") and value.startswith(DISTRICT_CODE):
         return None
     return _("The town code has 9 digits and starts with 441702 (Jiangcheng District).")
 
