@@ -10,13 +10,13 @@ VIEW_MODULES = [
     # 业务办理 Casework
     "prereview", "client", "commission", "items", "plan", "casework", "delivery", "termination",
     # 监督考核 Supervision
-    "meetings", "revisits", "assessment", "notification",
+    "supervision", "meetings", "revisits", "assessment", "notification",
     # 队伍管理 Team
     "organisation", "training",
     # 基础数据 Reference data
     "reference", "calendar",
     # no menu
-    "lookup",
+    "lookup", "workflow",
 ]
 
 

@@ -1,0 +1,80 @@
+"""What is late or nearly late, for the supervision screen (督办, R-13.1)."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+from app.domain.workdays import WorkCalendar
+from app.models.commission import Commission
+from app.models.items import CommissionItem
+from app.models.organisation import Department
+from app.models.reference import ApprovalItem
+from app.models.termination import Termination
+from app.states import ITEM_CLOCK_STOPPED, ITEM_OPEN, CommissionState
+
+RUNNING = tuple(ITEM_OPEN - ITEM_CLOCK_STOPPED)
+SORTS = ("days", "department")
+
+
+@dataclass(frozen=True)
+class LateItem:
+    """An item past (or near) its promised date."""
+
+    item: CommissionItem
+    working_days_late: int
+
+
+def late_items(session: Session, *, today: dt.date, cal: WorkCalendar, until: dt.date | None = None,
+               department_id: int | None = None, sort: str = "days", page: int = 1,
+               per_page: int = 50) -> tuple[list[LateItem], int]:
+    """Running items due before ``until`` (default: overdue, i.e. before today), one page."""
+    limit_day = until or today - dt.timedelta(days=1)
+    query = (
+        sa.select(CommissionItem)
+        .join(ApprovalItem, CommissionItem.approval_item_id == ApprovalItem.id)
+        .join(Department, ApprovalItem.department_id == Department.id)
+        .where(CommissionItem.state.in_(RUNNING), CommissionItem.due_on <= limit_day)
+    )
+    if department_id:
+        query = query.where(Department.id == department_id)
+    total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    order = ((Department.name, CommissionItem.due_on) if sort == "department"
+             else (CommissionItem.due_on, Department.name))
+    rows = session.scalars(
+        query.order_by(*order, CommissionItem.id)
+        .options(selectinload(CommissionItem.commission).selectinload(Commission.coordinator))
+        .offset((page - 1) * per_page).limit(per_page)
+    ).all()
+    return [LateItem(item, max(cal.between(item.due_on, today), 0)) for item in rows], total
+
+
+def late_contacts(session: Session, *, today: dt.date) -> list[Commission]:
+    """Assigned commissions whose 1-working-day contact deadline has passed (R-5.2)."""
+    return list(session.scalars(
+        sa.select(Commission)
+        .where(Commission.state == CommissionState.assigned, Commission.contacted_on.is_(None),
+               Commission.contact_due_on < today)
+        .order_by(Commission.contact_due_on).limit(200)
+    ))
+
+
+def awaiting_announcement(session: Session, *, today: dt.date) -> list[Termination]:
+    """Terminations the unit has not confirmed in time: an announcement is due (R-10.4)."""
+    return list(session.scalars(
+        sa.select(Termination).join(Commission, Termination.commission_id == Commission.id)
+        .where(Commission.state == CommissionState.terminating,
+               Termination.confirm_due_on < today)
+        .order_by(Termination.confirm_due_on).limit(200)
+    ))
+
+
+def late_handovers(session: Session, *, today: dt.date) -> list[Termination]:
+    """Materials not handed back within 1 working day of the termination (R-10.3)."""
+    return list(session.scalars(
+        sa.select(Termination)
+        .where(Termination.handed_over_on.is_(None), Termination.handover_due_on < today)
+        .order_by(Termination.handover_due_on).limit(200)
+    ))

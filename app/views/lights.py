@@ -1,0 +1,30 @@
+"""Green / yellow / red deadline cells for list and show pages (R-13.1)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import current_app, g
+from markupsafe import Markup, escape
+
+from app.domain.clock import office_today
+from app.domain.deadlines import light
+from app.domain.workdays import WorkCalendar, load_calendar
+from app.extensions import db
+
+
+def request_calendar() -> WorkCalendar:
+    """The working-day calendar, loaded once per request."""
+    cal = getattr(g, "_xb_calendar", None)
+    if cal is None:
+        cal = g._xb_calendar = load_calendar(db.session)
+    return cal
+
+
+def light_cell(due_on: dt.date | None) -> Markup:
+    """A coloured label with the date, or an empty cell when no deadline runs."""
+    if due_on is None:
+        return Markup("")
+    value = light(due_on, office_today(), request_calendar(),
+                  current_app.config.get("DEADLINE_WARNING_DAYS", 2))
+    return Markup('<span class="label label-{css}" title="{title}">{date}</span>').format(
+        css=value.css, title=escape(str(value.label)), date=due_on.isoformat())

@@ -1,0 +1,62 @@
+"""督办: the supervisors' screen of everything late or nearly late (R-13.1)."""
+from __future__ import annotations
+
+from flask import current_app, request
+from flask_appbuilder import BaseView, expose, has_access
+from flask_babel import lazy_gettext as _
+import sqlalchemy as sa
+
+from app.domain import overdue
+from app.domain.clock import office_today
+from app.extensions import db
+from app.models import Department
+from app.views.lights import light_cell, request_calendar
+from app.views.menu import SUPERVISION, add
+
+PER_PAGE = 50
+
+
+def _int_arg(name: str, default: int) -> int:
+    try:
+        return max(int(request.args.get(name, default)), 1)
+    except (TypeError, ValueError):
+        return default
+
+
+class OverdueView(BaseView):
+    """Overdue items (sortable by days late and department), late contacts and terminations."""
+
+    route_base = "/overdue"
+    default_view = "index"
+
+    @expose("/")
+    @has_access
+    def index(self):
+        today = office_today()
+        cal = request_calendar()
+        sort = request.args.get("sort", "days")
+        sort = sort if sort in overdue.SORTS else "days"
+        department_id = _int_arg("department", 0) if request.args.get("department") else None
+        page = _int_arg("page", 1)
+        soon = request.args.get("show") == "soon"
+        until = cal.add(today, current_app.config.get("DEADLINE_WARNING_DAYS", 2)) if soon else None
+        items, total = overdue.late_items(
+            db.session, today=today, cal=cal, until=until, department_id=department_id,
+            sort=sort, page=page, per_page=PER_PAGE)
+        departments = db.session.scalars(sa.select(Department).order_by(Department.sort_order,
+                                                                       Department.name)).all()
+        return self.render_template(
+            "overdue.html", title=_("Supervision of deadlines"), items=items, total=total,
+            page=page, pages=max((total + PER_PAGE - 1) // PER_PAGE, 1), sort=sort, soon=soon,
+            department_id=department_id, departments=departments, light_cell=light_cell,
+            contacts=overdue.late_contacts(db.session, today=today),
+            announcements=overdue.awaiting_announcement(db.session, today=today),
+            handovers=overdue.late_handovers(db.session, today=today),
+            fallback_years=cal.fallback_years({today.year, cal.add(today, 30).year}),
+        )
+
+
+def register(appbuilder) -> None:
+    """Menu entry of the supervision screen."""
+    add(appbuilder, OverdueView, "Supervision of deadlines", _("Supervision of deadlines"),
+        SUPERVISION, "fa-bell")

@@ -1,0 +1,142 @@
+"""The small forms each lifecycle step asks for (assign a coordinator, record a contact, ...)."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_appbuilder.fieldwidgets import (
+    BS3TextAreaFieldWidget,
+    BS3TextFieldWidget,
+    DatePickerWidget,
+    Select2ManyWidget,
+    Select2Widget,
+)
+from flask_babel import lazy_gettext as _
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from app.choices import ContactMethod, DelegationScope, StaffRole, StaffStatus, TerminationReason
+from app.domain.clock import office_today
+from app.extensions import db
+from app.models import StaffMember
+from app.states import PreReviewOutcome
+
+
+def _date(label, required: bool = True) -> DateField:
+    return DateField(label, validators=[InputRequired() if required else Optional()],
+                     widget=DatePickerWidget(), default=office_today)
+
+
+def _text(label, required: bool = True, area: bool = False, max_len: int = 2000):
+    checks = [InputRequired() if required else Optional(), Length(max=max_len)]
+    if area:
+        return TextAreaField(label, validators=checks, widget=BS3TextAreaFieldWidget())
+    return StringField(label, validators=checks, widget=BS3TextFieldWidget())
+
+
+def _enum(label, enum_cls, required: bool = True) -> SelectField:
+    return SelectField(label, choices=enum_cls.choices(), widget=Select2Widget(),
+                       validators=[InputRequired() if required else Optional()])
+
+
+def coordinator_choices() -> list[tuple[str, str]]:
+    """Coordinators on duty, for the assignment selects (a small table)."""
+    rows = db.session.scalars(
+        sa.select(StaffMember).where(StaffMember.role == StaffRole.coordinator,
+                                     StaffMember.status == StaffStatus.active)
+        .order_by(StaffMember.name)
+    )
+    return [(str(s.id), f"{s.name}（{s.phone}）") for s in rows]
+
+
+class ConfirmForm(FlaskForm):
+    """A step that needs nothing but a confirmation click."""
+
+
+class DateForm(FlaskForm):
+    on = _date(_("Date"))
+
+
+class AcceptForm(FlaskForm):
+    applied_on = _date(_("Confirmed application form received on"))
+
+
+class ReasonForm(FlaskForm):
+    reason = _text(_("Reason"), area=True)
+
+
+class AssignForm(FlaskForm):
+    coordinator = SelectField(_("Coordinator"), validators=[InputRequired()],
+                              widget=Select2Widget())
+    on = _date(_("Assigned on"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.coordinator.choices = coordinator_choices()
+
+
+class ReassignForm(AssignForm):
+    reason = _text(_("Reason for the reassignment"), area=True)
+
+
+class ContactForm(FlaskForm):
+    method = _enum(_("Contact method"), ContactMethod)
+    contacted_on = _date(_("Contacted on"))
+    note = _text(_("What was agreed"), required=False, area=True)
+
+
+class DraftPlanForm(FlaskForm):
+    start = _date(_("Plan starts on"))
+    note = _text(_("Note"), required=False, area=True)
+
+
+class ConfirmPlanForm(FlaskForm):
+    confirmed_by = _text(_("Confirmed by (unit side)"), max_len=50)
+    confirmed_on = _date(_("Confirmed on"))
+
+
+class TerminateForm(FlaskForm):
+    reason = _enum(_("Termination reason"), TerminationReason)
+    reason_text = _text(_("Reason in words (required for “other”)"), required=False, area=True)
+    issued_on = _date(_("Termination form issued on"))
+
+
+class AnnounceForm(FlaskForm):
+    published_on = _date(_("Published on"))
+    url = _text(_("Announcement web address"), max_len=500)
+
+
+class RefuseForm(FlaskForm):
+    on = _date(_("Decided on"))
+    reason = _text(_("Reasons for the refusal"), area=True)
+
+
+class ApproveForm(FlaskForm):
+    on = _date(_("Decided on"))
+    result_document = _text(_("Result document (licence number)"), required=False, max_len=200)
+
+
+class SupplementForm(FlaskForm):
+    on = _date(_("Requested on"))
+    note = _text(_("Materials asked for"), required=False, area=True)
+
+
+class PreReviewDecisionForm(FlaskForm):
+    outcome = SelectField(_("Outcome"), widget=Select2Widget(), validators=[InputRequired()],
+                          choices=[(o.value, o.label) for o in PreReviewOutcome
+                                   if o != PreReviewOutcome.pending])
+    reason = _text(_("Reason the project is ineligible"), required=False, area=True)
+    other_channel = _text(_("Other channel the unit was pointed to"), required=False, area=True)
+
+
+class OpenCommissionForm(FlaskForm):
+    scope = _enum(_("Delegation scope"), DelegationScope)
+    items = SelectMultipleField(_("Delegated approval items (partial delegation)"),
+                                widget=Select2ManyWidget(), validators=[Optional()])
+    intention = _text(_("Delegation intention"), required=False, area=True)
+
+    def __init__(self, *args, **kwargs):
+        from app.domain.intake import delegable_items
+
+        super().__init__(*args, **kwargs)
+        self.items.choices = [(str(i.id), f"{i.stage.label} · {i.name}")
+                              for i in delegable_items(db.session)]
