@@ -324,9 +324,6 @@ def test_roster_history_is_never_deleted(client, ctx):
     assert "/rosterchangeview/delete/" not in html
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "FAB's list and show pages print an enum's code (BaseInterface._get_attr_value returns "
-    ".value) and 'None' for empty cells until AppInterface overrides it (app/views/base.py)"))
 def test_list_and_show_print_enum_labels(client, ctx):
     """R-2.2: role and status read 专办员 / 在岗 on the list and show pages, empty cells blank."""
     staff = make_staff("周专办", StaffRole.specialist, make_department())

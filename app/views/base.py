@@ -1,7 +1,8 @@
 """The base ModelView every screen uses: Chinese enum selects, form-level checks, clean saves.
 
 What it adds to FAB's ModelView, once for all screens:
-- enum columns become selects showing their translated labels (FAB shows the raw codes);
+- enum columns become selects showing their translated labels (FAB shows the raw codes),
+  and list, show and filter widgets print the labels too;
 - boolean columns are optional checkboxes (FAB marks NOT NULL booleans as required);
 - empty optional text is stored as NULL, so optional unique columns do not collide on "";
 - ``field_checks``: per-field format checks returning translatable messages, and
@@ -18,10 +19,11 @@ from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import selectinload
 from wtforms import BooleanField, SelectField, validators
 
 from app.labels import LabelledEnum
-from app.views.lookup import LookupField
+from app.views.lookup import LookupField, LookupMultipleField
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +35,36 @@ class SaveError(Exception):
 
 
 class AppInterface(SQLAInterface):
-    """SQLAInterface whose add/edit report database refusals in Chinese."""
+    """SQLAInterface whose add/edit report database refusals in Chinese.
+
+    ``eager`` names relations the list shows but the model loads lazily: the list query
+    loads them with one extra query each instead of one per row.
+    """
+
+    def __init__(self, obj: type, session: Any = None, eager: tuple[str, ...] = ()) -> None:
+        super().__init__(obj, session)
+        self.eager = eager
+
+    def apply_all(self, query: Any, *args: Any, **kwargs: Any) -> Any:
+        query = super().apply_all(query, *args, **kwargs)
+        if not self.eager:
+            return query
+        return query.options(*(selectinload(getattr(self.obj, name)) for name in self.eager))
+
+    @staticmethod
+    def _get_attr_value(item: Any, col: str) -> Any:
+        # FAB hands list and show pages an enum's raw code ("phone"); our enums print
+        # their translated label, so keep the member itself.
+        # Empty cells print blank and booleans 是/否, not "None" / "True".
+        value = getattr(item, col, None) if "." not in col else None
+        if isinstance(value, LabelledEnum):
+            return value
+        value = SQLAInterface._get_attr_value(item, col)
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return str(_("Yes") if value else _("No"))
+        return value
 
     def _save(self, item: Any) -> None:
         try:
@@ -80,7 +111,8 @@ class AppModelView(ModelView):
     page_size = 20
     #: column → check(value) returning None or a translatable message
     field_checks: ClassVar[dict[str, Check]] = {}
-    #: many-to-one column → lookup kind (app/views/lookup.py), for relations to large tables
+    #: relation column → lookup kind (app/views/lookup.py), for relations to large tables;
+    #: many-to-one relations get a single search field, many-to-many ones a multiple one
     lookup_columns: ClassVar[dict[str, str]] = {}
 
     def __init__(self, **kwargs: Any) -> None:
@@ -91,18 +123,20 @@ class AppModelView(ModelView):
         super()._init_forms()
         self.add_form = self._wrap_form(self.add_form, self.add_columns)
         self.edit_form = self._wrap_form(self.edit_form, self.edit_columns)
+        # The filter form only renders a value picker (the filters read the request's
+        # arguments): give enum filters the translated labels, the codes as values.
+        for col in self.search_columns:
+            enum_cls = _enum_of(self.datamodel, col)
+            if enum_cls is not None:
+                setattr(self.search_form, col, _enum_field(
+                    enum_cls, self.label_columns.get(col, col), required=True))
 
     def _wrap_form(self, form_cls: type, columns: list[str]) -> type:
         view = self
         for col in columns:
             enum_cls = _enum_of(self.datamodel, col)
             if col in self.lookup_columns:
-                required = not self.datamodel.is_nullable(col)
-                setattr(form_cls, col, LookupField(
-                    self.label_columns.get(col, col),
-                    [validators.InputRequired() if required else validators.Optional()],
-                    kind=self.lookup_columns[col],
-                    description=self.description_columns.get(col, "")))
+                setattr(form_cls, col, self._lookup_field(col))
             elif enum_cls is not None:
                 required = not self.datamodel.is_nullable(col)
                 setattr(form_cls, col, _enum_field(
@@ -120,6 +154,21 @@ class AppModelView(ModelView):
 
         CheckedForm.__name__ = form_cls.__name__
         return CheckedForm
+
+    def _lookup_field(self, col: str) -> LookupField:
+        """A search-as-you-type field for a relation to a large table."""
+        label = self.label_columns.get(col, col)
+        description = self.description_columns.get(col, "")
+        kind = self.lookup_columns[col]
+        if self.datamodel.is_relation_many_to_many(col):
+            # An empty list is a valid answer; unknown ids are reported by the field.
+            return LookupMultipleField(label, [], kind=kind, description=description)
+        # DataRequired (as FAB uses for relations), not InputRequired: a related view's
+        # add form leaves the parent out and fills the field's data from the URL filter.
+        required = not self.datamodel.is_nullable(col)
+        return LookupField(
+            label, [validators.DataRequired() if required else validators.Optional()],
+            kind=kind, description=description)
 
     def _run_checks(self, form: Any) -> bool:
         ok = True

@@ -1,15 +1,42 @@
-"""Screens for commissions (委托协办), their state history and coordinator assignments."""
+"""Screens for commissions (委托协办), their state history and coordinator assignments.
+
+The commission's page gathers everything recorded under it (items, plan, work log, ...):
+the views of those records live in their own modules and are listed as related views here."""
 from __future__ import annotations
 
+from typing import Any
+
+import sqlalchemy as sa
+from flask import g
+from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_babel import lazy_gettext as _
 
+from app.choices import StaffRole
+
+from app.extensions import db
 from app.models import (
     Commission,
     CommissionStateChange,
     CoordinatorAssignment,
 )
+from app.domain.transitions import record_creation
+from app.states import COMMISSION_OPEN
 from app.views.base import AppInterface, AppModelView, date_order
+from app.views.casework import (
+    ConsultationView,
+    EscalationView,
+    MaterialNoticeView,
+    WorkLogEntryView,
+)
+from app.views.delivery import DeliveryView, FeeNoticeView, ResultReceiptView
+from app.views.items import CommissionItemView
+from app.views.lights import light_cell
+from app.views.meetings import CoordinationMeetingView
 from app.views.menu import CASEWORK, add
+from app.views.rules import editing_pk
+from app.views.plan import PlanVersionView
+from app.views.revisits import RevisitView
+from app.views.termination import TerminationView
 
 
 class CommissionStateChangeView(AppModelView):
@@ -51,6 +78,10 @@ class CoordinatorAssignmentView(AppModelView):
         "commission", "staff", "assigned_on", "ended_on", "reason"
     ]
     lookup_columns = {"commission": "commission"}
+    # One coordinator per commission (定人): only coordinators are offered.
+    add_form_query_rel_fields = edit_form_query_rel_fields = {
+        "staff": [["role", FilterEqual, StaffRole.coordinator]],
+    }
     base_order = ("assigned_on", "desc")
     check_form = staticmethod(
         date_order("assigned_on", "ended_on", _("The end date is before the start date."))
@@ -91,11 +122,13 @@ class CommissionView(AppModelView):
         "remarks": _("Remarks"),
         "created_at": _("Created at"),
         "updated_at": _("Updated at"),
+        "deadline": _("Deadline"),
     }
     list_columns = [
         "application_no", "project", "project.unit", "coordinator", "state",
-        "applied_on", "contact_due_on",
+        "applied_on", "deadline",
     ]
+    formatters_columns = {"deadline": light_cell}
     search_columns = ["application_no", "state", "scope", "applied_on", "completed_on"]
     order_columns = ["application_no", "state", "applied_on", "contact_due_on"]
     base_order = ("id", "desc")
@@ -120,7 +153,39 @@ class CommissionView(AppModelView):
             "contacted_on", "plan_confirmed_on", "completed_on", "terminated_on", "remarks",
         ]}),
     ]
-    related_views = [CommissionStateChangeView, CoordinatorAssignmentView]
+    # The case page gathers everything recorded under the commission, in the order of work.
+    # The list page is unaffected: related views are queried only on the show/edit pages.
+    related_views = [
+        CommissionItemView, PlanVersionView, WorkLogEntryView, ConsultationView,
+        EscalationView, MaterialNoticeView, FeeNoticeView, ResultReceiptView, DeliveryView,
+        TerminationView, CoordinationMeetingView, RevisitView, CommissionStateChangeView,
+        CoordinatorAssignmentView,
+    ]
+    # The lifecycle steps open to the commission show as buttons above its details.
+    show_template = "show_with_steps.html"
+    extra_args = {"workflow_target": "commission"}
+
+    def post_add(self, item: Commission) -> None:
+        """A commission added on this form starts its history like one opened at pre-review."""
+        record_creation(db.session, item, actor=g.user)
+        db.session.commit()
+
+    def check_form(self, form: Any) -> dict[str, object]:
+        """R-4.4: a project has at most one open commission (said on the form, not by a
+        refused save)."""
+        project = form.project.data
+        pk = editing_pk(form)
+        current = db.session.get(Commission, pk) if pk is not None else None
+        if project is None or (current is not None and not current.is_open):
+            return {}
+        query = sa.select(Commission.id).where(
+            Commission.project_id == project.id, Commission.state.in_(COMMISSION_OPEN))
+        if pk is not None:
+            query = query.where(Commission.id != pk)
+        if db.session.scalar(query.limit(1)) is not None:
+            return {"project": _(
+                "This project already has an open commission; complete or terminate it first.")}
+        return {}
 
 
 def register(appbuilder) -> None:

@@ -20,9 +20,9 @@ def request_calendar() -> WorkCalendar:
     return cal
 
 
-def light_cell(due_on: dt.date | None) -> Markup:
+def light_cell(due_on: dt.date | str | None) -> Markup:
     """A coloured label with the date, or an empty cell when no deadline runs."""
-    if due_on is None:
+    if not due_on:  # None, or "" as list pages hand empty cells over
         return Markup("")
     value = light(due_on, office_today(), request_calendar(),
                   current_app.config.get("DEADLINE_WARNING_DAYS", 2))

@@ -1,8 +1,9 @@
-"""Relation fields over large tables: a search endpoint and the form field that uses it.
+"""Relation fields over large tables: a search endpoint and the form fields that use it.
 
 FAB renders every row of a related table into a <select> (3.9 MB at city scale, see
-architecture.md). For projects, units, commissions and commission items we render only the
-current value and let the browser search ``/lookup/<kind>?q=`` as the user types.
+architecture.md). For projects, units, commissions, commission items and revisits we render
+only the current value(s) and let the browser search ``/lookup/<kind>?q=`` as the user
+types: ``LookupField`` for a many-to-one relation, ``LookupMultipleField`` for many-to-many.
 """
 from __future__ import annotations
 
@@ -14,12 +15,26 @@ from flask import abort, jsonify, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from markupsafe import Markup, escape
 from wtforms import Field
+from wtforms.validators import StopValidation
 from wtforms.widgets import html_params
 
-from app.extensions import db
 from flask_babel import lazy_gettext as _
 
-from app.models import ApprovalItem, Commission, CommissionItem, PreReview, Project, Unit
+from app.extensions import db
+from app.models import (
+    ApprovalItem,
+    Commission,
+    CommissionItem,
+    JointApproval,
+    MaterialNotice,
+    PlanVersion,
+    PreReview,
+    Project,
+    Revisit,
+    Termination,
+    Unit,
+    WorkLogEntry,
+)
 
 PAGE = 20
 
@@ -32,6 +47,8 @@ class Lookup:
     search: tuple[Callable[[], Any], ...]
     order: Callable[[], Any]
     joins: tuple[Callable[[], Any], ...] = ()
+    #: how a row reads in the field (default: the model's own str)
+    text: Callable[[Any], str] = str
 
 
 LOOKUPS: dict[str, Lookup] = {
@@ -51,6 +68,42 @@ LOOKUPS: dict[str, Lookup] = {
         lambda: CommissionItem.id.desc(),
         joins=(lambda: CommissionItem.approval_item, lambda: CommissionItem.commission),
     ),
+    # A revisit is found by its commission's application number or the person reached.
+    "revisit": Lookup(
+        Revisit,
+        (lambda: Commission.application_no, lambda: Revisit.person_reached),
+        lambda: Revisit.visited_on.desc(),
+        joins=(lambda: Revisit.commission,),
+        text=lambda revisit: f"{revisit.commission} {revisit.visited_on} {revisit.rating}",
+    ),
+    # Records that grow with the commissions are found by the application number.
+    "joint_approval": Lookup(
+        JointApproval,
+        (lambda: JointApproval.title, lambda: Commission.application_no),
+        lambda: JointApproval.id.desc(),
+        joins=(lambda: JointApproval.commission,),
+        text=lambda joint: f"{joint.commission} {joint.title}",
+    ),
+    "work_log_entry": Lookup(
+        WorkLogEntry,
+        (lambda: Commission.application_no, lambda: WorkLogEntry.content),
+        lambda: WorkLogEntry.id.desc(),
+        joins=(lambda: WorkLogEntry.commission,),
+        text=lambda entry: f"{entry.commission} {entry.logged_on} {entry.entry_type} "
+                           f"{entry.content[:30]}",
+    ),
+    "material_notice": Lookup(
+        MaterialNotice, (lambda: Commission.application_no,), lambda: MaterialNotice.id.desc(),
+        joins=(lambda: MaterialNotice.commission,),
+    ),
+    "plan_version": Lookup(
+        PlanVersion, (lambda: Commission.application_no,), lambda: PlanVersion.id.desc(),
+        joins=(lambda: PlanVersion.commission,),
+    ),
+    "termination": Lookup(
+        Termination, (lambda: Commission.application_no,), lambda: Termination.id.desc(),
+        joins=(lambda: Termination.commission,),
+    ),
 }
 
 
@@ -65,7 +118,7 @@ def search(kind: str, term: str, page: int = 1) -> tuple[list[dict[str, Any]], b
         query = query.where(sa.or_(*(col().ilike(pattern) for col in lookup.search)))
     query = query.order_by(lookup.order()).offset((page - 1) * PAGE).limit(PAGE + 1)
     rows = db.session.scalars(query).all()
-    return [{"id": row.id, "text": str(row)} for row in rows[:PAGE]], len(rows) > PAGE
+    return [{"id": row.id, "text": lookup.text(row)} for row in rows[:PAGE]], len(rows) > PAGE
 
 
 class LookupView(BaseView):
@@ -88,7 +141,7 @@ class LookupView(BaseView):
 
 
 class LookupWidget:
-    """A <select> holding only the current value; lookup.js fills it by searching."""
+    """A <select> holding only the current value(s); lookup.js fills it by searching."""
 
     def __call__(self, field: "LookupField", **kwargs: Any) -> Markup:
         kwargs.setdefault("id", field.id)
@@ -101,19 +154,24 @@ class LookupWidget:
         }
         if field.flags.required:
             attrs["required"] = True
-        option = ""
-        obj = field.data
-        if obj is not None:
-            option = f'<option value="{obj.id}" selected>{escape(str(obj))}</option>'
-        else:
-            option = '<option value=""></option>'
-        return Markup(f"<select {html_params(**attrs)}>{option}</select>")
+        if field.multiple:
+            attrs["multiple"] = True
+        text = LOOKUPS[field.kind].text
+        options = "".join(
+            f'<option value="{obj.id}" selected>{escape(text(obj))}</option>'
+            for obj in field.selected()
+        )
+        # A single select needs an empty option for Select2's placeholder and "clear".
+        if not options and not field.multiple:
+            options = '<option value=""></option>'
+        return Markup(f"<select {html_params(**attrs)}>{options}</select>")
 
 
 class LookupField(Field):
     """A many-to-one field over a large table; the data is the related object or None."""
 
     widget = LookupWidget()
+    multiple = False
 
     def __init__(self, label: object = None, validators: Any = None, kind: str = "",
                  **kwargs: Any) -> None:
@@ -134,8 +192,62 @@ class LookupField(Field):
             if self.data is None:
                 self.process_errors.append(str(_("The chosen record does not exist.")))
 
+    def pre_validate(self, form: Any) -> None:
+        # An unknown id is reported as such, not as "required" by the validators after us.
+        if self.process_errors:
+            raise StopValidation()
+
+    def selected(self) -> list[Any]:
+        """The objects the widget renders as chosen."""
+        return [self.data] if self.data is not None else []
+
     def _value(self) -> str:
         return str(self.data.id) if self.data is not None else ""
+
+
+class LookupMultipleField(LookupField):
+    """A many-to-many field over a large table; the data is a list of related objects."""
+
+    multiple = True
+
+    def process_data(self, value: Any) -> None:
+        # The edit form passes the relation's list; the add form passes None.
+        self.data = list(value) if value is not None else []
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = []
+        ids: list[int] = []
+        for raw in valuelist:
+            if not raw:
+                continue
+            try:
+                pk = int(raw)
+            except ValueError:
+                self.process_errors.append(str(_("The chosen record does not exist.")))
+                return
+            if pk not in ids:
+                ids.append(pk)
+        if not ids:
+            return
+        model = LOOKUPS[self.kind].model
+        found = {row.id: row for row in db.session.scalars(
+            sa.select(model).where(model.id.in_(ids))
+        )}
+        # Keep the order the user chose; report ids that vanished or never existed.
+        self.data = [found[pk] for pk in ids if pk in found]
+        if len(found) < len(ids):
+            self.process_errors.append(str(_("The chosen record does not exist.")))
+
+    def populate_obj(self, obj: Any, name: str) -> None:
+        setattr(obj, name, self.selected())
+
+    def selected(self) -> list[Any]:
+        # A related view's add form fills an excluded field with the one parent object.
+        data = self.data if isinstance(self.data, list) else [self.data]
+        return [row for row in data if row is not None]
+
+    def _value(self) -> str:
+        return ",".join(str(obj.id) for obj in self.selected())
 
 
 def register(appbuilder) -> None:

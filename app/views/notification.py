@@ -1,5 +1,50 @@
-"""Screens for this aggregate (being written)."""
+"""The 消息通知 outbox, read-only: what was sent to units, how, and what failed (R-11.1)."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _
+
+from app.models import Notification
+from app.views.base import AppInterface, AppModelView
+from app.views.menu import SUPERVISION, add
+
+
+class NotificationView(AppModelView):
+    """Outbox rows are written by the events that cause them and by the sender, never by hand."""
+
+    datamodel = AppInterface(Notification)
+    base_permissions = ["can_list", "can_show"]
+    list_title = _("Notifications")
+    show_title = _("Notification")
+    label_columns = {
+        "commission": _("Commission"),
+        "template": _("Message template"),
+        "channel": _("Channel"),
+        "recipient": _("Recipient"),
+        "body": _("Message text"),
+        "status": _("Sending status"),
+        "attempts": _("Attempts"),
+        "last_error": _("Last error"),
+        "created_at": _("Created at"),
+        "next_attempt_at": _("Next attempt at"),
+        "sent_at": _("Sent at"),
+    }
+    list_columns = [
+        "created_at", "template", "channel", "recipient", "status", "attempts", "sent_at",
+        "commission",
+    ]
+    search_columns = ["status", "channel", "template", "recipient", "created_at", "sent_at"]
+    order_columns = ["created_at", "status", "attempts", "sent_at"]
+    # The primary key follows creation order and is indexed; created_at is not.
+    base_order = ("id", "desc")
+    show_fieldsets = [
+        (_("Message"), {"fields": ["commission", "template", "channel", "recipient", "body"]}),
+        (_("Delivery"), {"fields": [
+            "status", "attempts", "last_error", "created_at", "next_attempt_at", "sent_at",
+        ]}),
+    ]
 
 
 def register(appbuilder) -> None:
     """Menu entries of this module."""
+    add(appbuilder, NotificationView, "Notifications", _("Notifications"), SUPERVISION,
+        "fa-envelope")

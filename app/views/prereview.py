@@ -45,6 +45,9 @@ class PreReviewView(AppModelView):
         "other_channel": _("Where the unit was told to go instead (required when ineligible)."),
     }
     list_columns = ["received_on", "receiver", "project", "enquirer_name", "outcome"]
+    # Deciding eligibility and opening the commission are steps on the record's page.
+    show_template = "show_with_steps.html"
+    extra_args = {"workflow_target": "pre_review"}
     add_columns = edit_columns = [
         "received_on", "receiver", "project", "enquirer_name", "enquirer_phone", "enquiry",
         "outcome", "ineligible_reason", "other_channel",
