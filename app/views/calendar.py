@@ -6,11 +6,22 @@ consults these rows first.
 """
 from __future__ import annotations
 
+from flask import current_app, flash
 from flask_babel import lazy_gettext as _
 
+from app.domain.clock import office_today
+from app.domain.sweep import recompute_deadlines
+from app.domain.workdays import load_calendar
+from app.extensions import db
 from app.models import CalendarDay
 from app.views.base import AppInterface, AppModelView
 from app.views.menu import REFERENCE, add
+
+
+def fallback_years() -> list[int]:
+    """This year and next, where working days fall back to weekends only (for warnings)."""
+    today = office_today()
+    return load_calendar(db.session).fallback_years({today.year, today.year + 1})
 
 
 class CalendarDayView(AppModelView):
@@ -40,9 +51,28 @@ class CalendarDayView(AppModelView):
     base_order = ("day", "desc")
     add_columns = edit_columns = ["day", "kind", "name", "note"]
     show_columns = add_columns + ["created_at", "updated_at"]
+    list_template = "calendar_list.html"
+
+    def _recompute(self) -> None:
+        """A changed calendar moves every running deadline (R-12.1)."""
+        changed = recompute_deadlines(db.session, today=office_today(),
+                                      cal=load_calendar(db.session))
+        db.session.commit()
+        if changed:
+            flash(str(_("%(count)s open deadlines were recomputed.", count=changed)), "info")
+
+    def post_add(self, item: CalendarDay) -> None:
+        self._recompute()
+
+    def post_update(self, item: CalendarDay) -> None:
+        self._recompute()
+
+    def post_delete(self, item: CalendarDay) -> None:
+        self._recompute()
 
 
 def register(appbuilder) -> None:
     """Menu entries of this module."""
     add(appbuilder, CalendarDayView, "Working-day calendar", _("Working-day calendar"),
         REFERENCE, "fa-calendar")
+    current_app.jinja_env.globals["calendar_fallback_years"] = fallback_years

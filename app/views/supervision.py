@@ -52,7 +52,6 @@ class OverdueView(BaseView):
             contacts=overdue.late_contacts(db.session, today=today),
             announcements=overdue.awaiting_announcement(db.session, today=today),
             handovers=overdue.late_handovers(db.session, today=today),
-            fallback_years=cal.fallback_years({today.year, cal.add(today, 30).year}),
         )
 
 
