@@ -11,6 +11,8 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from flask_appbuilder.security.manager import BaseSecurityManager
 
+from app.seed import seed_command
+
 log = logging.getLogger(__name__)
 
 
@@ -63,10 +65,5 @@ def ensure_admin() -> None:
 
 def register(app: Flask) -> None:
     """Attach every command to ``app``."""
-    for command in (sync_perms, ensure_admin):
+    for command in (sync_perms, ensure_admin, seed_command):
         app.cli.add_command(command)
-    try:
-        from app.seed import seed_command
-    except ImportError:  # pragma: no cover - the seed module is part of the package
-        return
-    app.cli.add_command(seed_command)

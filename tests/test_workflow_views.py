@@ -140,3 +140,61 @@ def test_unknown_target_step_or_record_is_404(client):
     """Step URLs answer 404 for anything that does not exist."""
     assert client.get("/workflow/nosuch/1/accept").status_code == 404
     assert client.get("/workflow/commission/999999/accept").status_code == 404
+
+
+def _in_progress_via_ui(app, client):
+    review_id, item_ids, coordinator_id = _prepared(app)
+    _step(client, "pre_review", review_id, "decide", outcome="eligible")
+    pk = int(_step(client, "pre_review", review_id, "open_commission",
+                   scope="full").location.rstrip("/").split("/")[-1])
+    _step(client, "commission", pk, "accept", applied_on="2025-10-20")
+    _step(client, "commission", pk, "assign", coordinator=str(coordinator_id), on="2025-10-20")
+    _step(client, "commission", pk, "contact", method="phone", contacted_on="2025-10-21")
+    return pk
+
+
+def test_termination_confirmed_through_the_ui(app, client):
+    """R-10.1, R-10.2, R-10.3: terminate with a reason, the unit confirms, materials back."""
+    pk = _in_progress_via_ui(app, client)
+    r = _step(client, "commission", pk, "terminate", reason="other", reason_text="",
+              issued_on="2025-10-22")
+    assert r.status_code == 200 and "workflow-error" in r.get_data(as_text=True)
+    assert _step(client, "commission", pk, "terminate", reason="unit_request",
+                 issued_on="2025-10-22").status_code == 302
+    assert _commission(app, pk)[0] == CommissionState.terminating
+    assert _step(client, "commission", pk, "confirm_termination", on="2025-10-23").status_code == 302
+    assert _step(client, "commission", pk, "handover", on="2025-10-24").status_code == 302
+    with app.app_context():
+        commission = db.session.get(Commission, pk)
+        assert commission.state == CommissionState.terminated
+        assert commission.termination.handover_due_on == D("2025-10-24")
+        assert commission.termination.handed_over_on == D("2025-10-24")
+        assert "termination_notice" in db.session.scalars(sa.select(Notification.template)).all()
+
+
+def test_termination_by_announcement_through_the_ui(app, client):
+    """R-10.4: announce after the confirmation period; the sweep ends it 10 working days on."""
+    from app.domain.sweep import sweep
+    from app.domain.workdays import WorkCalendar
+
+    pk = _in_progress_via_ui(app, client)
+    _step(client, "commission", pk, "terminate", reason="force_majeure", issued_on="2025-10-22")
+    r = _step(client, "commission", pk, "announce", published_on="2025-10-24",
+              url="https://www.gdzwfw.gov.cn/a/1")
+    assert r.status_code == 200 and "workflow-error" in r.get_data(as_text=True)  # too early
+    assert _step(client, "commission", pk, "announce", published_on="2025-10-30",
+                 url="https://www.gdzwfw.gov.cn/a/1").status_code == 302
+    assert _commission(app, pk)[0] == CommissionState.announced
+    with app.app_context():
+        assert sweep(db.session, today=D("2025-11-13"), cal=WorkCalendar()).terminated == 1
+    assert _commission(app, pk)[0] == CommissionState.terminated
+
+
+def test_commission_page_offers_only_the_allowed_steps(app, client):
+    """The buttons on the commission page are the steps its state allows."""
+    pk = _in_progress_via_ui(app, client)
+    html = client.get(f"/commissionview/show/{pk}").get_data(as_text=True)
+    assert f"/workflow/commission/{pk}/draft_plan" in html
+    assert f"/workflow/commission/{pk}/terminate" in html
+    assert f"/workflow/commission/{pk}/complete" not in html
+    assert f"/workflow/commission/{pk}/accept" not in html
