@@ -11,6 +11,11 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from flask_appbuilder.security.manager import BaseSecurityManager
 
+from app.domain.clock import office_today
+from app.domain.sweep import recompute_deadlines, sweep
+from app.domain.workdays import PACKAGE_YEARS, import_year, load_calendar
+from app.extensions import db
+from app.notify.commands import dispatch_command
 from app.seed import seed_command
 
 log = logging.getLogger(__name__)
@@ -63,7 +68,35 @@ def ensure_admin() -> None:
     click.echo("=" * 60)
 
 
+@click.command("sweep")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Run as of this date (default: today in Beijing time).")
+@with_appcontext
+def sweep_command(today) -> None:
+    """Mark overdue deadlines and apply due automatic terminations (safe to run often)."""
+    day = today.date() if today else office_today()
+    result = sweep(db.session, today=day, cal=load_calendar(db.session))
+    click.echo(f"{day}: items marked overdue {result.items_marked}, contacts marked overdue "
+               f"{result.contacts_marked}, terminations applied {result.terminated}")
+
+
+@click.command("import-calendar")
+@click.argument("year", type=int)
+@with_appcontext
+def import_calendar(year: int) -> None:
+    """Copy a year's holidays and working weekends from chinesecalendar into the overrides."""
+    if year not in PACKAGE_YEARS:
+        raise click.ClickException(
+            f"chinesecalendar has no data for {year} (it knows {PACKAGE_YEARS.start}–"
+            f"{PACKAGE_YEARS.stop - 1}); enter that year's days on the calendar screen.")
+    added = import_year(db.session, year)
+    changed = recompute_deadlines(db.session, today=office_today(), cal=load_calendar(db.session))
+    db.session.commit()
+    click.echo(f"{year}: {added} calendar days added, {changed} open deadlines recomputed")
+
+
 def register(app: Flask) -> None:
     """Attach every command to ``app``."""
-    for command in (sync_perms, ensure_admin, seed_command):
+    for command in (sync_perms, ensure_admin, seed_command, sweep_command, import_calendar,
+                    dispatch_command):
         app.cli.add_command(command)

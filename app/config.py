@@ -78,6 +78,21 @@ class Config:
     # Working days the unit has to confirm a termination before it is announced.
     TERMINATION_CONFIRM_DAYS = int(os.environ.get("TERMINATION_CONFIRM_DAYS", "5"))
 
+    # Messages to units: the channel for SMS-type messages (sms or wechat), the HTTP
+    # gateway of the district's SMS/WeChat platform (unset: messages are only logged), SMTP.
+    NOTIFY_CHANNEL = os.environ.get("NOTIFY_CHANNEL", "sms")
+    NOTIFY_GATEWAY_URL = os.environ.get("NOTIFY_GATEWAY_URL")
+    NOTIFY_GATEWAY_SECRET = os.environ.get("NOTIFY_GATEWAY_SECRET")
+    NOTIFY_GATEWAY_TIMEOUT = float(os.environ.get("NOTIFY_GATEWAY_TIMEOUT", "10"))
+    NOTIFY_BATCH = int(os.environ.get("NOTIFY_BATCH", "100"))
+    NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS", "8"))
+    SMTP_HOST = os.environ.get("SMTP_HOST")
+    SMTP_PORT = int(os.environ.get("SMTP_PORT", "25"))
+    SMTP_USER = os.environ.get("SMTP_USER", "")
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
+    SMTP_FROM = os.environ.get("SMTP_FROM")
+    SMTP_STARTTLS = _bool("SMTP_STARTTLS", False)
+
     def __init__(self) -> None:
         # Read lazily so that tests and tools can set the environment before create_app().
         self.SECRET_KEY = _secret_key()

@@ -85,7 +85,7 @@ def terminate(session: Session, commission: Commission, *, reason: TerminationRe
     )
     session.add(termination)
     notify_unit(session, commission, Template.termination_notice,
-                {"reason": text or str(reason.label), "confirm_days": confirm_days})
+                {"reason": text or reason, "confirm_days": confirm_days})
     return termination
 
 
@@ -142,7 +142,7 @@ def announce(session: Session, commission: Commission, *, published_on: dt.date,
     )
     session.add(announcement)
     notify_unit(session, commission, Template.announcement,
-                {"announced_on": published_on.isoformat(), "link": link})
+                {"announced_on": published_on, "link": link})
     return announcement
 
 

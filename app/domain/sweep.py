@@ -39,7 +39,9 @@ def mark_overdue(session: Session, today: dt.date) -> tuple[int, int]:
     items = session.execute(
         sa.update(CommissionItem)
         .where(CommissionItem.state.in_(RUNNING_ITEM_STATES), CommissionItem.due_on < today,
-               CommissionItem.overdue_on.is_(None))
+               CommissionItem.overdue_on.is_(None),
+               CommissionItem.commission_id.in_(
+                   sa.select(Commission.id).where(Commission.state.in_(COMMISSION_OPEN))))
         .values(overdue_on=today)
         .execution_options(synchronize_session=False)
     ).rowcount

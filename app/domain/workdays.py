@@ -12,6 +12,7 @@ one row for it (importing a year, or entering its holidays by hand, marks it kno
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
@@ -37,6 +38,12 @@ def _package_years() -> range:
 PACKAGE_YEARS = _package_years()
 
 
+@functools.lru_cache(maxsize=16384)
+def _package_is_workday(day: dt.date) -> bool:
+    """chinesecalendar's answer, remembered: the package re-checks its range on every call."""
+    return chinese_calendar.is_workday(day)
+
+
 @dataclass(frozen=True)
 class WorkCalendar:
     """Working-day arithmetic over the package data plus a snapshot of the overrides."""
@@ -57,7 +64,7 @@ class WorkCalendar:
         if kind is not None:
             return kind == CalendarDayKind.workday
         if day.year in PACKAGE_YEARS:
-            return chinese_calendar.is_workday(day)
+            return _package_is_workday(day)
         return day.weekday() < 5
 
     def add(self, start: dt.date, days: int) -> dt.date:

@@ -18,23 +18,6 @@ from app.seed.timeline import Attempt
 CST = dt.timezone(dt.timedelta(hours=8))
 
 
-@dataclass(frozen=True)
-class MemoCalendar(WorkCalendar):
-    """The domain calendar with its answers remembered.
-
-    The demo asks about the same few hundred days tens of thousands of times, and each
-    chinesecalendar look-up costs ~0.1 ms (it re-validates the date range on every call).
-    """
-
-    answers: dict = field(default_factory=dict, compare=False, repr=False)
-
-    def is_working_day(self, day: dt.date) -> bool:
-        answer = self.answers.get(day)
-        if answer is None:
-            answer = self.answers[day] = super().is_working_day(day)
-        return answer
-
-
 @dataclass
 class Built:
     """A written commission with the rows later writers attach things to."""

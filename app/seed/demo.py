@@ -20,7 +20,7 @@ from app.seed.cases import write_cases, write_enquiries
 from app.seed.casework import write_casework
 from app.seed.clients import FIRST_UNIT, seed_projects, seed_units
 from app.seed.closing import write_closing
-from app.seed.context import DemoContext, MemoCalendar
+from app.seed.context import DemoContext
 from app.seed.items import write_items
 from app.seed.people import seed_roster
 from app.seed.reference import seed_reference
@@ -48,7 +48,7 @@ def seed_demo(session: Session, anchor: dt.date = DEMO_ANCHOR, *, confirm_days: 
     rng = random.Random(RANDOM_SEED)
     departments = {d.name: d for d in session.scalars(sa.select(Department))}
     ctx = DemoContext(
-        session=session, anchor=anchor, cal=MemoCalendar(load_calendar(session).overrides),
+        session=session, anchor=anchor, cal=load_calendar(session),
         rng=rng, roster=seed_roster(session, departments, anchor), departments=departments,
         confirm_days=confirm_days, number_format=number_format,
     )

@@ -155,7 +155,7 @@ def _joint_approval(ctx: DemoContext, built: Built) -> None:
 
 def _plans(ctx: DemoContext, built: Built) -> None:
     """Plan v1 (drafted after the contact, confirmed to start the work) and v2 after a refusal."""
-    case, commission = built.case, built.commission
+    case = built.case
     if CS.planning not in case.entered:
         return
     first_rows = {row.approval_item: row for a, row in built.items if a is None or a.number == 1}
