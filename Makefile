@@ -3,35 +3,45 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app app
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
 
-.PHONY: run test install install-test translations migrate serve clean
+.PHONY: run test install install-test translations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Installs the app (editable) and compiles the Chinese catalogue.
-install: $(BIN)/python
-	$(BIN)/pip install --quiet -e .
-	$(MAKE) translations
+# Stamp files: reinstall only when pyproject.toml changes, so a second `make run` starts fast.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
 
-install-test: $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
-	$(MAKE) translations
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
 
-translations:
-	$(BIN)/pybabel compile -f -d translations -D messages
+# The app (editable) plus the compiled Chinese catalogue (*.mo files are not in git).
+install: $(VENV)/.installed translations
 
-# Migrate, sync permissions, seed the demo district on first run, create the admin, serve.
+install-test: $(VENV)/.installed-test translations
+
+translations: | $(BIN)/python
+	$(BIN)/python scripts/i18n.py compile
+
+# Migrate, sync permissions, seed the demo district on first run, create the admin (its
+# login is printed), serve on http://$(HOST):$(PORT)/ with SQLite under instance/.
 run: install
+	mkdir -p "$${INSTANCE_DIR:-instance}"
 	$(FLASK) db upgrade
 	$(FLASK) sync-perms
 	$(FLASK) seed --demo --if-empty
 	$(FLASK) ensure-admin
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	$(FLASK) run --host $(HOST) --port $(PORT)
 
+# The whole suite on SQLite, then on PostgreSQL (scripts/run-tests.sh).
 test: install-test
-	CI=$${CI:-} scripts/run-tests.sh
+	scripts/run-tests.sh
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -1,7 +1,7 @@
 """Our security manager: FAB's, with the hooks the project needs in one place."""
 from __future__ import annotations
 
-from flask import g, has_request_context
+from flask import has_request_context, request
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.sqla.models import (
     Permission,
@@ -36,7 +36,9 @@ class AppSecurityManager(SecurityManager):
         if not has_request_context():
             return super().exist_permission_on_roles(view_name, permission_name, role_ids)
         key = tuple(sorted(role_ids))
-        cache = g.setdefault("_xb_permissions", {})
+        # On the request, not on g: an app context can outlive one request (tests, CLI).
+        holder = request._get_current_object()
+        cache = holder.__dict__.setdefault("_xb_permissions", {})
         if key not in cache:
             cache[key] = self._role_permissions(list(key))
         return (view_name, permission_name) in cache[key]
