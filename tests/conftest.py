@@ -18,8 +18,9 @@ from app import create_app
 from app.config import TestConfig
 from app.extensions import db
 
-ADMIN_USER = "admin"
-ADMIN_PASSWORD = "Admin#Pass2026"
+from tests.browser_fixtures import ADMIN_PASSWORD, ADMIN_USER
+
+pytest_plugins = ["tests.browser_fixtures"]
 
 
 def pytest_configure(config):

@@ -8,7 +8,6 @@ import re
 import pytest
 import sqlalchemy as sa
 from conftest import form_errors
-from test_browser import browser, live_server, page  # noqa: F401  (browser fixtures)
 
 from app.choices import ConstructionKind, InvestmentKind, MeetingKind, StaffRole, UnitNature
 from app.extensions import db

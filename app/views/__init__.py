@@ -24,6 +24,9 @@ def register_views(appbuilder) -> None:
     """Register every screen of the app; the only place views are added to the menu."""
     for name in VIEW_MODULES:
         import_module(f"app.views.{name}").register(appbuilder)
+    # FAB adds its Security menu first; the clerks' work comes first, administration last.
+    menu = appbuilder.menu.menu
+    menu.sort(key=lambda item: item.name == "Security")
 
 
 __all__ = ["IndexView", "register_views"]
