@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-ADMIN_USER = "admin"
-ADMIN_PASSWORD = "Admin#Pass2026"
+from tests.accounts import ADMIN_PASSWORD, ADMIN_USER
 
 # CHROMIUM_PATH: another Chromium build (the default is Debian's package).
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))

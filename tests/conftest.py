@@ -18,7 +18,7 @@ from app import create_app
 from app.config import TestConfig
 from app.extensions import db
 
-from tests.browser_fixtures import ADMIN_PASSWORD, ADMIN_USER
+from tests.accounts import ADMIN_PASSWORD, ADMIN_USER
 
 pytest_plugins = ["tests.browser_fixtures"]
 

@@ -45,24 +45,8 @@ def move_commission(session: Session, commission: Commission, target: Commission
             _("A commission in state “%(current)s” cannot move to “%(target)s”.",
               current=current.label, target=target.label)
         )
-    if commission.id is not None:
-        result = session.execute(
-            sa.update(Commission)
-            .where(Commission.id == commission.id, Commission.state == current)
-            .values(state=target, **values)
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount != 1:
-            raise TransitionRefused(
-                _("The commission was changed by someone else meanwhile; reload and try again.")
-            )
-        # keep the loaded object in step without expiring other pending changes
-        for name, value in {"state": target, **values}.items():
-            set_committed_value(commission, name, value)
-    else:
-        commission.state = target
-        for name, value in values.items():
-            setattr(commission, name, value)
+    _compare_and_set(session, commission, current, target, values, _(
+        "The commission was changed by someone else meanwhile; reload and try again."))
     session.add(CommissionStateChange(
         commission=commission, from_state=current, to_state=target,
         changed_by_id=actor_id(actor), note=note, changed_at=at or utcnow(),
@@ -86,18 +70,26 @@ def move_item(session: Session, item: CommissionItem, target: ItemState, **value
             _("An item in state “%(current)s” cannot move to “%(target)s”.",
               current=current.label, target=target.label)
         )
+    _compare_and_set(session, item, current, target, values, _(
+        "The item was changed by someone else meanwhile; reload and try again."))
+
+
+def _compare_and_set(session: Session, obj: Any, current: Any, target: Any,
+                     values: dict[str, Any], stale_message: object) -> None:
+    """UPDATE the row to ``target`` (and ``values``) only if it is still in ``current``."""
+    session.flush()  # a new row needs its id; pending changes go first
+    model = type(obj)
     result = session.execute(
-        sa.update(CommissionItem)
-        .where(CommissionItem.id == item.id, CommissionItem.state == current)
+        sa.update(model)
+        .where(model.id == obj.id, model.state == current)
         .values(state=target, **values)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        raise TransitionRefused(
-            _("The item was changed by someone else meanwhile; reload and try again.")
-        )
+        raise TransitionRefused(stale_message)
+    # keep the loaded object in step without expiring its other pending changes
     for name, value in {"state": target, **values}.items():
-        set_committed_value(item, name, value)
+        set_committed_value(obj, name, value)
 
 
 def require(condition: bool, message: object) -> None:
