@@ -7,8 +7,10 @@ from typing import Any, Mapping
 from flask import Flask
 from flask_appbuilder import AppBuilder
 
+from app.audit import init_audit
 from app.config import INSTANCE_DIR, Config
 from app.extensions import csrf, db, migrate
+from app.web_security import init_web_security
 
 
 def create_app(config: object | None = None, overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -21,6 +23,8 @@ def create_app(config: object | None = None, overrides: Mapping[str, Any] | None
 
     register_extensions(app)
     register_commands(app)
+    init_web_security(app)
+    init_audit(app)
     return app
 
 

@@ -71,7 +71,7 @@ def app(database_url):
     with application.app_context():
         from flask_migrate import upgrade
 
-        upgrade()
+        upgrade(revision="heads")  # branches under way merge before they land
         runner = application.test_cli_runner()
         result = runner.invoke(args=["sync-perms"])
         assert result.exit_code == 0, result.output
