@@ -111,6 +111,9 @@ class AppModelView(ModelView):
     page_size = 20
     #: column → check(value) returning None or a translatable message
     field_checks: ClassVar[dict[str, Check]] = {}
+    #: the Excel ledger (台账) of this list, if it has one (R-13.6): a key of app/ledgers
+    ledger: ClassVar[str | None] = None
+    list_template = "xb_list.html"
     #: relation column → lookup kind (app/views/lookup.py), for relations to large tables;
     #: many-to-one relations get a single search field, many-to-many ones a multiple one
     lookup_columns: ClassVar[dict[str, str]] = {}
@@ -186,6 +189,11 @@ class AppModelView(ModelView):
                 field.errors = list(field.errors) + [str(message)]
                 ok = False
         return ok
+
+    def render_template(self, template: str, **kwargs: Any) -> Any:
+        """FAB's, plus ``ledger`` for the list page's export button."""
+        kwargs.setdefault("ledger", self.ledger)
+        return super().render_template(template, **kwargs)
 
     def check_form(self, form: Any) -> dict[str, object]:
         """Cross-field rules: return {column: message} for every violation."""
