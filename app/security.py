@@ -1,7 +1,18 @@
-"""Our security manager: FAB's, with the hooks the project needs in one place."""
+"""Our security manager: FAB's, with the hooks the project needs in one place.
+
+- permission checks answered from a per-request cache of the roles' permissions;
+- password rules on every path that sets a password (R-14.1): ``add_user``,
+  ``reset_password`` and, through them, FAB's CLI, our ``ensure-admin`` and the screens;
+- failed-login lockout (lock and unlock audited), password expiry and forced change
+  (等保 level 3);
+- the login screens and the API login of app/security_views.py, the API login rate limited.
+"""
 from __future__ import annotations
 
-from flask import has_request_context, request
+import datetime as dt
+
+import click
+from flask import current_app, has_request_context, request
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.sqla.models import (
     Permission,
@@ -9,6 +20,22 @@ from flask_appbuilder.security.sqla.models import (
     ViewMenu,
     assoc_permissionview_role,
 )
+from flask_login import current_user
+from werkzeug.security import check_password_hash
+
+from app import audit, security_views, web_security
+from app.domain import logins
+from app.domain.passwords import PasswordRejected as DomainPasswordRejected
+from app.domain.passwords import check_password
+from app.models.audit import AuditAction
+
+
+# The audited object type of accounts (FAB's User model, as the audit trail names it).
+USER = "User"
+
+
+class PasswordRejected(DomainPasswordRejected, click.ClickException):
+    """A password that breaks the rules: a Chinese reason, and exit status 1 in a command."""
 
 
 class AppSecurityManager(SecurityManager):
@@ -18,6 +45,16 @@ class AppSecurityManager(SecurityManager):
     action: about 20–90 a page). Within a request the answer comes from the role's
     permission set, loaded once.
     """
+
+    authdbview = security_views.AuthDBView
+    userdbmodelview = security_views.UserDBModelView
+    resetpasswordview = security_views.ResetPasswordView
+    resetmypasswordview = security_views.ResetMyPasswordView
+    security_api = security_views.SecurityApi
+    # FAB's user statistics chart loads Google Charts from the internet (none here).
+    userstatschartview = None
+
+    # --- permissions, cached per request -------------------------------------------------
 
     def _role_permissions(self, role_ids: list[int]) -> frozenset[tuple[str, str]]:
         rows = (
@@ -42,3 +79,156 @@ class AppSecurityManager(SecurityManager):
         if key not in cache:
             cache[key] = self._role_permissions(list(key))
         return (view_name, permission_name) in cache[key]
+
+    # --- views -----------------------------------------------------------------------------
+
+    def register_views(self) -> None:
+        super().register_views()
+        if self.is_auth_limited:
+            # FAB limits only the login form's blueprint; the API login needs the same.
+            for view in self.appbuilder.baseviews:
+                if isinstance(view, self.security_api):
+                    self.limiter.limit(self.auth_rate_limit, methods=["POST"])(view.blueprint)
+
+    # --- clock and policy ------------------------------------------------------------------
+
+    def now(self) -> dt.datetime:
+        """The current time, aware UTC (tests replace this method to freeze the clock)."""
+        return dt.datetime.now(dt.timezone.utc)
+
+    @property
+    def login_policy(self) -> logins.Policy:
+        return logins.Policy.from_config(current_app.config)
+
+    # --- setting passwords ---------------------------------------------------------------
+
+    def check_new_password(self, password: str | None, username: str | None) -> None:
+        """Raise :class:`PasswordRejected` when ``password`` breaks the rules."""
+        try:
+            check_password(password, username, current_app.config["PASSWORD_MIN_LENGTH"])
+        except DomainPasswordRejected as exc:
+            raise PasswordRejected(exc.message) from None
+
+    def add_user(self, username, first_name, last_name, email, role=None, password="",
+                 hashed_password="", groups=None, commit=True, *, password_chosen=False):
+        """FAB's add_user, refusing weak passwords; the new account changes its password at
+        first login unless ``password_chosen`` (e.g. the operator's ADMIN_PASSWORD)."""
+        if not hashed_password:
+            self.check_new_password(password, username)
+        user = super().add_user(username, first_name, last_name, email, role,
+                                password=password, hashed_password=hashed_password,
+                                groups=groups, commit=commit)
+        if user:
+            self._record_password(user, chosen=password_chosen)
+            if commit:
+                self.session.commit()
+        return user
+
+    def account_created(self, user) -> None:
+        """An account added on the user screen: its password was set by an administrator."""
+        self._record_password(user, chosen=False)
+        self.session.commit()
+
+    def reset_password(self, userid, password, *, chosen: bool | None = None) -> None:
+        """Set a password after checking the rules. ``chosen`` defaults to "the signed-in
+        user changes their own"; a password set by anyone else must be changed at login."""
+        user = self.get_user_by_id(userid)
+        if user is None:
+            raise LookupError(f"no user {userid}")
+        self.check_new_password(password, user.username)
+        if chosen is None:
+            chosen = _signed_in_user_id() == user.id
+        super().reset_password(user.id, password)
+        # The audit trail records this as the update of ab_user's (redacted) password.
+        account = self._record_password(user, chosen=chosen)
+        self.session.commit()
+        if chosen and has_request_context() and _signed_in_user_id() == user.id:
+            web_security.set_password_due(
+                _timestamp(logins.change_due_at(account, self.login_policy)))
+
+    def _record_password(self, user, *, chosen: bool):
+        if not current_app.config["PASSWORD_CHANGE_AT_FIRST_LOGIN"]:
+            chosen = True
+        return logins.password_set(self.session, user.id, self.now(), chosen=chosen)
+
+    # --- logging in ------------------------------------------------------------------------
+
+    def _login_user_lookup(self, username):
+        user = self.find_user(username=username)
+        return user if user is not None else self.find_user(email=username)
+
+    def auth_user_db(self, username, password):
+        """FAB's check, behind the failed-login lock.
+
+        Logins and refused logins are audited by app/audit/login.py (it wraps this method);
+        the lock and unlock are audited here."""
+        if not username:
+            return None
+        user = self._login_user_lookup(username)
+        if user is not None and user.is_active:
+            now = self.now()
+            account = logins.account_for(self.session, user.id, now)
+            if logins.release_expired_lock(account, now):
+                audit.record(AuditAction.unlock, object_type=USER, object_id=user.id,
+                             user=user, detail={"reason": "lock expired"})
+            self.session.commit()
+            if logins.is_locked(account, now):
+                # Same work as a real check, so the answer's timing does not tell the lock.
+                check_password_hash(user.password, password or "")
+                return None
+        return super().auth_user_db(username, password)
+
+    def on_user_login(self, user) -> None:
+        """Success: clear the failures, start the session's clocks."""
+        now = self.now()
+        account = logins.account_for(self.session, user.id, now)
+        logins.register_success(account)
+        self.session.commit()
+        if has_request_context():
+            web_security.start_session(now.timestamp(),
+                                       _timestamp(logins.change_due_at(account, self.login_policy)))
+
+    def on_user_login_failed(self, user) -> None:
+        """A wrong password: count it, lock at the limit (the lock is audited)."""
+        now = self.now()
+        account = logins.account_for(self.session, user.id, now)
+        locked = logins.register_failure(self.session, account, now, self.login_policy)
+        if locked:
+            audit.record(AuditAction.lock, object_type=USER, object_id=user.id, user=user,
+                         detail={"failures": account.failed_logins,
+                                 "until": account.locked_until.isoformat()})
+        self.session.commit()
+
+    def on_user_logout(self, user) -> None:
+        web_security.end_session()
+
+    def unlock_account(self, user) -> None:
+        """An administrator lifts a failed-login lock (audited)."""
+        account = logins.account_for(self.session, user.id, self.now())
+        if logins.unlock(account):
+            audit.record(AuditAction.unlock, object_type=USER, object_id=user.id,
+                         detail={"reason": "administrator"})
+        self.session.commit()
+
+    # --- password age ----------------------------------------------------------------------
+
+    def password_change_due(self, user) -> bool:
+        """Whether ``user`` must change the password before working (first login, expiry)."""
+        due = self.password_due_timestamp(user)
+        return due is not None and self.now().timestamp() >= due
+
+    def password_due_timestamp(self, user) -> float | None:
+        """When ``user``'s password falls due, epoch seconds; None: never."""
+        account = logins.account_for(self.session, user.id, self.now())
+        self.session.commit()
+        return _timestamp(logins.change_due_at(account, self.login_policy))
+
+
+def _timestamp(moment: dt.datetime | None) -> float | None:
+    return None if moment is None else moment.timestamp()
+
+
+def _signed_in_user_id() -> int | None:
+    if not has_request_context() or not current_user.is_authenticated:
+        return None
+    return current_user.id

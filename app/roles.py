@@ -1,0 +1,256 @@
+"""The roles (R-14.1): their names, once, and what each may do, as data.
+
+``flask sync-perms`` makes every role below hold exactly the permissions declared here
+(``sync_roles``: idempotent; a permission removed here is removed from the role). The
+administrator is FAB's own Admin role, which FAB gives every permission.
+
+A grant is ``(view, permission)``: both are regular expressions matched against the WHOLE
+name (``re.fullmatch``), so "CommissionView" never matches "CommissionItemView" and no
+pattern opens FAB's user and role screens by accident. Menu entries follow the views: a
+role that may list a view sees its menu entry and category.
+
+Which lifecycle step (app/views/workflow.py) each role may run is declared here too
+(``STEP_ROLES``); the row filters (who sees which record) live in app/access.py.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+ADMIN = "Admin"  # FAB's own admin role (系统管理员); AUTH_ROLE_ADMIN in app/config.py
+SUPERVISOR = "协办专窗负责人"
+COORDINATOR = "协办员"
+SPECIALIST = "专办员"
+INSPECTOR = "督查"
+AUDITOR = "审计员"
+
+#: the roles `flask sync-perms` manages (Admin is FAB's)
+BUSINESS_ROLES = (SUPERVISOR, COORDINATOR, SPECIALIST, INSPECTOR, AUDITOR)
+
+# ---- the screens, by what they hold ---------------------------------------------------
+#: the commission and everything recorded under it
+CASE_VIEWS = (
+    "CommissionView", "CommissionItemView", "ItemSupplementView", "JointApprovalView",
+    "CommissionStateChangeView", "CoordinatorAssignmentView", "PlanVersionView", "PlanStepView",
+    "WorkLogEntryView", "ConsultationView", "EscalationView", "MaterialNoticeView",
+    "MaterialNoticeLineView", "FeeNoticeView", "ResultReceiptView", "DeliveryView",
+    "TerminationView", "AnnouncementView", "MaterialView", "IssuedDocumentView",
+)
+#: units, projects and enquiries (before and around the commission)
+CLIENT_VIEWS = ("UnitView", "ProjectView", "PreReviewView")
+#: the window's supervision work
+SUPERVISION_VIEWS = (
+    "CoordinationMeetingView", "MeetingActionItemView", "RevisitView", "RectificationView",
+    "AssessmentView", "NotificationView",
+)
+#: the roster and its training
+TEAM_VIEWS = ("StaffMemberView", "RosterChangeView", "TrainingView", "TrainingAttendanceView")
+#: reference data (the administrator's)
+REFERENCE_VIEWS = ("DepartmentView", "TownView", "ApprovalItemView", "ItemMaterialView")
+CALENDAR_VIEW = "CalendarDayView"
+OVERDUE_VIEW = "OverdueView"
+REVISITS_DUE_VIEW = "RevisitDueView"
+AUDIT_VIEW = "AuditLogView"
+LOOKUP_VIEW = "LookupView"
+WORKFLOW_VIEW = "WorkflowView"
+#: FAB's own account and permission screens: only the administrator's
+SECURITY_VIEWS = (
+    "UserDBModelView", "RoleModelView", "PermissionModelView", "ViewMenuModelView",
+    "PermissionViewModelView", "UserGroupModelView", "UserStatsChartView", "ResetPasswordView",
+    "UserInfoEditView", "ResetMyPasswordView", "SecurityApi", "MenuApi", "AuthDBView",
+)
+
+LEDGER_VIEW = "LedgerView"  # Excel exports of list pages (rows as the list shows them)
+ASSESSMENT_PERIOD_VIEW = "AssessmentPeriodView"
+
+# FAB's ``can_download`` (a ModelView's file-column download) is granted to no one: it
+# serves any uploaded file by name, past the row filters; AppModelView disables it.
+READ = "can_list|can_show"
+WRITE = "can_list|can_show|can_add|can_edit"
+FULL = "can_list|can_show|can_add|can_edit|can_delete"
+#: what the audit screen may offer (none of these names changes a row)
+AUDIT_READ = "can_list|can_show"
+
+
+def _any(names: Iterable[str]) -> str:
+    """A pattern matching exactly one of ``names``."""
+    return "|".join(re.escape(name) for name in names)
+
+
+#: every account may see and change its own login, and load the menu
+SELF_SERVICE: tuple[tuple[str, str], ...] = (
+    ("UserDBModelView", "can_userinfo|resetmypassword|userinfoedit"),
+    ("ResetMyPasswordView", "can_this_form_get|can_this_form_post"),
+    ("UserInfoEditView", "can_this_form_get|can_this_form_post"),
+    ("MenuApi", "can_get"),
+)
+#: the screens everyone handling cases reads: the roster, departments, the catalogue
+COLLEAGUES: tuple[tuple[str, str], ...] = (
+    (_any(("StaffMemberView", "TrainingView", "TrainingAttendanceView") + REFERENCE_VIEWS),
+     "can_list|can_show"),
+    (CALENDAR_VIEW, "can_list|can_show"),
+    (_any(("CoordinationMeetingView", "MeetingActionItemView")), "can_list|can_show"),
+    (OVERDUE_VIEW, "can_index"),
+    (LOOKUP_VIEW, "can_lookup"),
+    (LEDGER_VIEW, "can_export"),
+)
+
+#: role → its grants (view pattern, permission pattern)
+ROLES: dict[str, tuple[tuple[str, str], ...]] = {
+    # All commissions, intake, assignment, rosters, meetings, revisits, assessments,
+    # trainings and the calendar; reads the reference data. No audit trail, no accounts.
+    SUPERVISOR: SELF_SERVICE + (
+        (_any(CASE_VIEWS + CLIENT_VIEWS + SUPERVISION_VIEWS + TEAM_VIEWS + (CALENDAR_VIEW,)),
+         FULL),
+        (_any(REFERENCE_VIEWS), READ),
+        (_any((OVERDUE_VIEW, REVISITS_DUE_VIEW)), "can_index"),
+        (LOOKUP_VIEW, "can_lookup"),
+        (LEDGER_VIEW, "can_export"),
+        (ASSESSMENT_PERIOD_VIEW, "can_compute|can_save|can_export"),
+        (WORKFLOW_VIEW, "can_step"),
+    ),
+    # Their own commissions and everything under them (the row filter says which).
+    COORDINATOR: SELF_SERVICE + COLLEAGUES + (
+        ("CommissionView", "can_list|can_show|can_edit"),
+        (_any(("CommissionItemView", "ItemSupplementView", "JointApprovalView",
+               "PlanVersionView", "EscalationView", "MaterialNoticeView", "FeeNoticeView",
+               "ResultReceiptView", "DeliveryView", "TerminationView", "AnnouncementView",
+               "MaterialView")),
+         WRITE),
+        (_any(("PlanStepView", "MaterialNoticeLineView", "ConsultationView")), FULL),
+        ("WorkLogEntryView", "can_list|can_show|can_add"),
+        (_any(("CommissionStateChangeView", "CoordinatorAssignmentView", "IssuedDocumentView")),
+         READ),
+        (_any(CLIENT_VIEWS), "can_list|can_show"),
+        (WORKFLOW_VIEW, "can_step"),
+    ),
+    # Items of their department: item steps, supplements, consultations, refusals (a step);
+    # read-only on the commissions holding those items.
+    SPECIALIST: SELF_SERVICE + COLLEAGUES + (
+        ("CommissionView", "can_list|can_show"),
+        ("CommissionItemView", "can_list|can_show|can_edit"),
+        (_any(("ItemSupplementView", "ConsultationView")), WRITE),
+        (_any(("JointApprovalView", "IssuedDocumentView")), READ),
+        ("MaterialView", "can_list|can_show|can_add"),
+        (WORKFLOW_VIEW, "can_step"),
+    ),
+    # Read-only on everything, the audit trail included; no step, no form.
+    INSPECTOR: SELF_SERVICE + (
+        (_any(CASE_VIEWS + CLIENT_VIEWS + SUPERVISION_VIEWS + TEAM_VIEWS + REFERENCE_VIEWS
+              + (CALENDAR_VIEW,)), READ),
+        (_any((OVERDUE_VIEW, REVISITS_DUE_VIEW)), "can_index"),
+        (LEDGER_VIEW, "can_export"),
+        (ASSESSMENT_PERIOD_VIEW, "can_compute|can_export"),
+        (AUDIT_VIEW, AUDIT_READ),
+    ),
+    # The audit trail only.
+    AUDITOR: SELF_SERVICE + (
+        (AUDIT_VIEW, AUDIT_READ),
+    ),
+}
+
+# ---- lifecycle steps (app/views/workflow.py: target → step key) ----------------------
+_SUPERVISION_ONLY = frozenset({SUPERVISOR})
+_CASE_HANDLERS = frozenset({SUPERVISOR, COORDINATOR})
+_ITEM_HANDLERS = frozenset({SUPERVISOR, COORDINATOR, SPECIALIST})
+
+#: (target, step key) → roles that may run it; a step missing here is the supervisor's.
+#: The administrator may run every step.
+STEP_ROLES: dict[tuple[str, str], frozenset[str]] = {
+    # intake and assignment are the window's (Art.6)
+    ("commission", "accept"): _SUPERVISION_ONLY,
+    ("commission", "ineligible"): _SUPERVISION_ONLY,
+    ("commission", "assign"): _SUPERVISION_ONLY,
+    ("commission", "reassign"): _SUPERVISION_ONLY,
+    **{("commission", key): _CASE_HANDLERS for key in (
+        "contact", "draft_plan", "confirm_plan", "start_delivery", "complete", "terminate",
+        "confirm_termination", "announce", "handover")},
+    **{("item", key): _ITEM_HANDLERS for key in (
+        "submit", "accept", "supplement", "supplement_in", "approve", "refuse", "informed",
+        "reapply")},
+    ("pre_review", "decide"): _SUPERVISION_ONLY,
+    ("pre_review", "open_commission"): _SUPERVISION_ONLY,
+}
+
+
+def may_run_step(role_names: Iterable[str], target: str, key: str) -> bool:
+    """Whether a user holding ``role_names`` may run lifecycle step ``key`` of ``target``."""
+    names = set(role_names)
+    if ADMIN in names:
+        return True
+    return bool(names & STEP_ROLES.get((target, key), _SUPERVISION_ONLY))
+
+
+# ---- matching and syncing ------------------------------------------------------------
+@dataclass(frozen=True)
+class Grant:
+    """One compiled (view, permission) pattern pair."""
+
+    view: re.Pattern[str]
+    permission: re.Pattern[str]
+
+    def matches(self, view: str, permission: str) -> bool:
+        return bool(self.view.fullmatch(view) and self.permission.fullmatch(permission))
+
+
+def grants(role: str) -> list[Grant]:
+    """The compiled grants of ``role`` (empty for a role not declared here)."""
+    return [Grant(re.compile(v), re.compile(p)) for v, p in ROLES.get(role, ())]
+
+
+def allows(role: str, view: str, permission: str) -> bool:
+    """Whether ``role`` holds ``permission`` on ``view`` by this declaration.
+
+    Menu entries (``menu_access``) are derived from the views; see ``menu_grants``.
+    """
+    if role == ADMIN:
+        return True
+    return any(grant.matches(view, permission) for grant in grants(role))
+
+
+def menu_grants(appbuilder, role: str) -> set[str]:
+    """Menu entries (and their categories) of the views ``role`` may open."""
+    names: set[str] = set()
+
+    def walk(items, category: str | None) -> None:
+        for item in items:
+            if item.childs:
+                walk(item.childs, item.name)
+                continue
+            view = getattr(item, "baseview", None)
+            if view is None:
+                continue
+            entry = getattr(view, "default_view", "list")
+            method = getattr(view, entry, None)
+            permission = view.method_permission_name.get(entry, entry) if method else entry
+            if allows(role, view.class_permission_name, f"can_{permission}"):
+                names.add(item.name)
+                if category:
+                    names.add(category)
+
+    walk(appbuilder.menu.get_list(), None)
+    return names
+
+
+def sync_roles(appbuilder) -> dict[str, int]:
+    """Make each business role hold exactly its declared permissions; {role: count}."""
+    sm = appbuilder.sm
+    session = sm.session
+    from flask_appbuilder.security.sqla.models import PermissionView
+
+    every = session.query(PermissionView).all()
+    result = {}
+    for role_name in BUSINESS_ROLES:
+        role = sm.find_role(role_name) or sm.add_role(role_name)
+        menus = menu_grants(appbuilder, role_name)
+        wanted = [
+            pv for pv in every
+            if (pv.permission.name == "menu_access" and pv.view_menu.name in menus)
+            or (pv.permission.name != "menu_access"
+                and allows(role_name, pv.view_menu.name, pv.permission.name))
+        ]
+        role.permissions = wanted
+        result[role_name] = len(wanted)
+    session.commit()
+    return result

@@ -1,0 +1,209 @@
+"""FAB's login, user and password screens with our password rules and lockout (R-14.1).
+
+The classes keep FAB's names (AuthDBView, UserDBModelView, ResetPasswordView, ...) on
+purpose: FAB derives endpoints and permission names from the class name, so roles and URLs
+stay exactly those of stock FAB. app/security.py plugs them into the security manager.
+"""
+from __future__ import annotations
+
+from flask import abort, current_app, flash, g, redirect, request
+from flask_appbuilder._compat import as_unicode
+from flask_appbuilder.actions import action
+from flask_appbuilder.api import safe
+from flask_appbuilder.const import (
+    API_SECURITY_ACCESS_TOKEN_KEY,
+    API_SECURITY_PROVIDER_DB,
+    API_SECURITY_REFRESH_TOKEN_KEY,
+)
+from flask_appbuilder.fieldwidgets import BS3PasswordFieldWidget
+from flask_appbuilder.security.api import SecurityApi as FabSecurityApi
+from flask_appbuilder.security.decorators import no_cache
+from flask_appbuilder.security.forms import DynamicForm, LoginForm_db
+from flask_appbuilder.security.schemas import login_post
+from flask_appbuilder.security.views import AuthDBView as FabAuthDBView
+from flask_appbuilder.security.views import ResetMyPasswordView as FabResetMyPasswordView
+from flask_appbuilder.security.views import ResetPasswordView as FabResetPasswordView
+from flask_appbuilder.security.views import UserDBModelView as FabUserDBModelView
+from flask_appbuilder.views import expose
+from flask_babel import lazy_gettext as _
+from flask_jwt_extended import create_access_token, create_refresh_token
+from flask_login import login_user
+from marshmallow import ValidationError as SchemaError
+from werkzeug.security import check_password_hash
+from wtforms import PasswordField, ValidationError
+from wtforms.validators import DataRequired, EqualTo
+
+from app.domain.passwords import RULES_TEXT, password_problems
+from app.web_security import safe_next_url
+
+
+class PasswordRules:
+    """WTForms validator: the password rules, with the user name the form is about."""
+
+    def __init__(self, username_of) -> None:
+        self.username_of = username_of
+
+    def __call__(self, form, field) -> None:
+        problems = password_problems(field.data, self.username_of(form),
+                                     current_app.config["PASSWORD_MIN_LENGTH"])
+        if problems:
+            raise ValidationError("；".join(str(p) for p in problems))
+
+
+def _password_field(username_of) -> PasswordField:
+    return PasswordField(_("Password"), description=RULES_TEXT,
+                         validators=[DataRequired(), PasswordRules(username_of)],
+                         widget=BS3PasswordFieldWidget())
+
+
+def _confirm_field() -> PasswordField:
+    return PasswordField(_("Confirm Password"),
+                         description=_("Please rewrite the password to confirm"),
+                         validators=[DataRequired(),
+                                     EqualTo("password", message=_("Passwords must match"))],
+                         widget=BS3PasswordFieldWidget())
+
+
+def _target_user():
+    """The account ``/resetpassword/form?pk=`` is about, or 404."""
+    pk = request.args.get("pk", type=int)
+    user = current_app.appbuilder.sm.get_user_by_id(pk) if pk else None
+    if user is None:
+        abort(404)
+    return user
+
+
+class ResetPasswordForm(DynamicForm):
+    """An administrator sets another account's password (the owner changes it at login)."""
+
+    password = _password_field(lambda form: _target_user().username)
+    conf_password = _confirm_field()
+
+
+def _not_the_current_password(form, field) -> None:
+    if field.data and check_password_hash(g.user.password, field.data):
+        raise ValidationError(_("The new password must differ from the current one."))
+
+
+def _current_password_matches(form, field) -> None:
+    if not check_password_hash(g.user.password, field.data or ""):
+        raise ValidationError(_("The current password is wrong."))
+
+
+class ChangeMyPasswordForm(DynamicForm):
+    """A user changes their own password: the current one first, then the new one twice."""
+
+    old_password = PasswordField(_("Current password"), validators=[DataRequired(),
+                                 _current_password_matches], widget=BS3PasswordFieldWidget())
+    password = PasswordField(_("New password"), description=RULES_TEXT,
+                             validators=[DataRequired(),
+                                         PasswordRules(lambda form: g.user.username),
+                                         _not_the_current_password],
+                             widget=BS3PasswordFieldWidget())
+    conf_password = _confirm_field()
+
+
+class ResetMyPasswordView(FabResetMyPasswordView):
+    """Change my password; also the page a due or first-login password change leads to."""
+
+    form = ChangeMyPasswordForm
+    form_title = _("Change password")
+
+    def form_post(self, form: DynamicForm) -> None:
+        self.appbuilder.sm.reset_password(g.user.id, form.password.data, chosen=True)
+        flash(as_unicode(self.message), "info")
+
+
+class ResetPasswordView(FabResetPasswordView):
+    """An administrator resets a user's password; the user must change it at next login."""
+
+    form = ResetPasswordForm
+
+    def form_post(self, form: DynamicForm) -> None:
+        self.appbuilder.sm.reset_password(_target_user().id, form.password.data)
+        flash(as_unicode(self.message), "info")
+
+
+class UserDBModelView(FabUserDBModelView):
+    """FAB's user screen: our password rules on add, a new account changes it at first login,
+    and an unlock action for accounts locked by failed logins."""
+
+    add_form_extra_fields = {
+        "password": _password_field(lambda form: form.username.data),
+        "conf_password": _confirm_field(),
+    }
+
+    def post_add(self, item) -> None:
+        self.appbuilder.sm.account_created(item)
+
+    @action("unlock", _("Unlock account"), _("Unlock the selected accounts?"), "fa-unlock",
+            multiple=True)
+    def unlock(self, items):
+        """Lift the lock of failed logins now (audited)."""
+        items = items if isinstance(items, list) else [items]
+        for item in items:
+            self.appbuilder.sm.unlock_account(item)
+        flash(as_unicode(_("Account unlocked.")), "info")
+        self.update_redirect()
+        return redirect(self.get_redirect())
+
+
+class AuthDBView(FabAuthDBView):
+    """FAB's login form with a strict ``next`` and one message for every refusal."""
+
+    @property
+    def invalid_login_message(self):
+        config = current_app.config
+        # The same words for a wrong name, a wrong password and a locked account, so that
+        # the message does not tell which accounts exist.
+        return _("Wrong user name or password. After %(n)d failed attempts an account is "
+                 "locked for %(m)d minutes.", n=config["AUTH_MAX_FAILED_LOGINS"],
+                 m=config["AUTH_LOCKOUT_MINUTES"])
+
+    def _get_safe_next_url(self) -> str:
+        return safe_next_url(request.args.get("next"))
+
+    @expose("/login/", methods=["GET", "POST"])
+    @no_cache
+    def login(self):
+        if g.user is not None and g.user.is_authenticated:
+            return redirect(self._get_safe_next_url())
+        form = LoginForm_db()
+        if form.validate_on_submit():
+            next_url = self._get_safe_next_url()
+            user = self.appbuilder.sm.auth_user_db(form.username.data, form.password.data)
+            if not user:
+                flash(as_unicode(self.invalid_login_message), "warning")
+                return redirect(self.appbuilder.get_url_for_login_with(next_url))
+            login_user(user, remember=False)
+            return redirect(next_url)
+        return self.render_template(self.login_template, title=self.title, form=form,
+                                    appbuilder=self.appbuilder)
+
+
+class SecurityApi(FabSecurityApi):
+    """FAB's API login (JWT): locked accounts and passwords due for a change are refused."""
+
+    @expose("/login", methods=["POST"])
+    @safe
+    def login(self):
+        if not request.is_json:
+            return self.response_400(message="Request payload is not JSON")
+        try:
+            payload = login_post.load(request.json)
+        except SchemaError as error:
+            return self.response_400(message=error.messages)
+        if payload["provider"] != API_SECURITY_PROVIDER_DB:
+            return self.response_400(message="Only the db provider is enabled")
+        sm = self.appbuilder.sm
+        user = sm.auth_user_db(payload["username"], payload["password"])
+        if not user:
+            return self.response_401()
+        if sm.password_change_due(user):
+            return self.response(403, message=str(_("Change your password on the web page "
+                                                    "before using the API.")))
+        response = {API_SECURITY_ACCESS_TOKEN_KEY: create_access_token(identity=str(user.id),
+                                                                       fresh=True)}
+        if payload.get("refresh"):
+            response[API_SECURITY_REFRESH_TOKEN_KEY] = create_refresh_token(identity=str(user.id))
+        return self.response(200, **response)

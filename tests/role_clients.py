@@ -1,0 +1,28 @@
+"""Test clients signed in as business-role users (for the dashboard and ledger tests)."""
+from __future__ import annotations
+
+import uuid
+
+from app.extensions import db
+from app.models import StaffMember
+
+
+def role_client(app, role_names: list[str], staff_id: int | None = None):
+    """A test client signed in (session cookie) as a new user holding ``role_names``, linked
+    to roster entry ``staff_id``; its password counts as chosen (no forced change)."""
+    with app.app_context():
+        sm = app.appbuilder.sm
+        roles = [sm.find_role(name) for name in role_names]
+        assert all(roles), role_names
+        name = f"rc-{uuid.uuid4().hex[:8]}"
+        user = sm.add_user(name, "测试", "用户", f"{name}@example.invalid", roles,
+                           password="Xieban#Role2026", password_chosen=True)
+        if staff_id is not None:
+            db.session.get(StaffMember, staff_id).user_id = user.id
+            db.session.commit()
+        user_id = user.id
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user_id)
+        session["_fresh"] = True
+    return client
