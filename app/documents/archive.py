@@ -1,0 +1,137 @@
+"""Issuing documents and keeping them as issued (R-15.3).
+
+``issue`` renders a document of a record and archives it: the PDF under DOCUMENTS_DIR
+(config; default <INSTANCE_DIR>/documents, outside the static folder), its SHA-256, the
+next version number, who and when. When the record has not changed since the newest
+version (same rendered source), that version is returned and nothing new is written:
+reissuing after a change makes a new version, the old ones stay.
+
+Everything happens in the caller's transaction: the row is flushed, the file written,
+the caller commits. A failed render raises RenderError (a DomainError) before any change.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app import audit
+from app.audit import AuditAction
+from app.config import INSTANCE_DIR
+from app.documents import content, render
+from app.documents.fonts import find_font
+from app.domain.errors import DomainError
+from app.models import Commission, DocumentKind, IssuedDocument
+
+log = logging.getLogger(__name__)
+
+
+def documents_dir() -> Path:
+    """Where issued PDFs are kept: DOCUMENTS_DIR, default <INSTANCE_DIR>/documents."""
+    configured = current_app.config.get("DOCUMENTS_DIR")
+    return Path(configured) if configured else Path(INSTANCE_DIR) / "documents"
+
+
+def file_of(document: IssuedDocument) -> Path:
+    """The archived file of ``document``."""
+    return documents_dir() / document.file_path
+
+
+def sha256(data: bytes) -> str:
+    """Hex SHA-256 of ``data``."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def intact(document: IssuedDocument) -> bool:
+    """The archived file exists and still has the hash recorded when it was issued."""
+    path = file_of(document)
+    return path.is_file() and sha256(path.read_bytes()) == document.sha256
+
+
+def versions(session: Session, kind: DocumentKind, commission_id: int,
+             record_id: int | None) -> list[IssuedDocument]:
+    """Every issued version of one document, newest first."""
+    record_clause = (IssuedDocument.record_id.is_(None) if record_id is None
+                     else IssuedDocument.record_id == record_id)
+    return list(session.scalars(sa.select(IssuedDocument).where(
+        IssuedDocument.kind == kind, IssuedDocument.commission_id == commission_id,
+        record_clause).order_by(IssuedDocument.version.desc())))
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write atomically: a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".issuing-")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+#: a download is an export of an archived file (the trail has no action of its own for it)
+DOWNLOADED = AuditAction.export
+
+
+def record_event(action: AuditAction, document: IssuedDocument, user: Any,
+                 **detail: Any) -> None:
+    """Audit an issue or a download of ``document`` (R-14.4) in the current transaction."""
+    audit.record(action, object_type=IssuedDocument, object_id=document.id, user=user,
+                 detail={"kind": document.kind.value, "commission_id": document.commission_id,
+                         "record_id": document.record_id, "version": document.version,
+                         "sha256": document.sha256, **detail})
+
+
+def issue(session: Session, kind: DocumentKind, commission: Commission, record: Any = None,
+          *, actor: Any = None) -> tuple[IssuedDocument, bool]:
+    """Render and archive ``kind`` of ``commission`` (and ``record``).
+
+    Returns (document, created): the new version, or the newest one when nothing changed.
+    """
+    font = find_font()
+    spec = content.SPECS[kind]
+    html = render.render_html(spec.template, content.context(kind, commission, record), font)
+    source = sha256(html.encode("utf-8"))
+    record_id = record.id if record is not None else None
+    existing = versions(session, kind, commission.id, record_id)
+    if existing and existing[0].source_sha256 == source and intact(existing[0]):
+        return existing[0], False
+    pdf = render.html_to_pdf(html, font)
+    digest = sha256(pdf)
+    version = existing[0].version + 1 if existing else 1
+    for _attempt in range(3):
+        name = f"{kind.value}{f'-{record_id}' if record_id else ''}-v{version}-{digest[:16]}.pdf"
+        document = IssuedDocument(
+            kind=kind, commission_id=commission.id, record_id=record_id,
+            title=content.title(kind, record), version=version, sha256=digest,
+            source_sha256=source, file_path=f"{commission.id}/{name}", size=len(pdf),
+            font=font.name, issued_by_id=getattr(actor, "id", None))
+        try:
+            with session.begin_nested():  # someone issued the same version just now: next
+                session.add(document)
+                session.flush()
+        except IntegrityError:
+            version += 1
+            continue
+        break
+    else:
+        raise DomainError(_("The document is being issued by someone else; try again."))
+    try:
+        _write(file_of(document), pdf)
+    except OSError as exc:
+        log.exception("cannot write %s", file_of(document))
+        raise DomainError(_("The document could not be archived (storage not writable); "
+                            "nothing was issued.")) from exc
+    record_event(AuditAction.document_issued, document, actor)
+    return document, True

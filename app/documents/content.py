@@ -1,0 +1,147 @@
+"""Which documents exist, what record each prints, and where its data comes from.
+
+``SPECS`` is the one table of document kinds: the template, the record model (None: the
+commission itself), the printed title and the function gathering the template's data.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from app.documents import forms, papers
+from app.models import (
+    Commission,
+    CoordinationMeeting,
+    Delivery,
+    DocumentKind,
+    MaterialNotice,
+    PlanVersion,
+    Revisit,
+)
+from app.models.meetings import meeting_commission
+from app.states import CommissionState
+
+PREFIX = "阳江市江城区工程建设项目"
+
+
+@dataclass(frozen=True)
+class Spec:
+    """How one kind of document is made."""
+
+    kind: DocumentKind
+    template: str
+    heading: str
+    record_model: type | None
+    build: Callable[[Commission, Any], dict[str, Any]]
+    #: the qualifier in the archive's title (a date, a version), from the record
+    qualifier: Callable[[Any], str] = lambda record: ""
+
+
+SPECS: dict[DocumentKind, Spec] = {spec.kind: spec for spec in (
+    Spec(DocumentKind.application, "application.html", "委托协办申请表", None,
+         lambda c, r: forms.application_form(c)),
+    Spec(DocumentKind.completion, "completion.html", "协办办结单", None,
+         lambda c, r: forms.completion_form(c)),
+    Spec(DocumentKind.termination, "termination.html", "协办委托终止单", None,
+         lambda c, r: forms.termination_form(c)),
+    Spec(DocumentKind.approval_plan, "approval_plan.html", "审批进度计划表", PlanVersion,
+         papers.approval_plan, lambda r: f"第{r.version}版"),
+    Spec(DocumentKind.material_notice, "material_notice.html", "申报材料一次性告知书",
+         MaterialNotice, papers.material_notice, lambda r: r.issued_on.isoformat()),
+    Spec(DocumentKind.delivery_receipt, "delivery_receipt.html", "送达回执", Delivery,
+         papers.delivery_receipt, lambda r: r.delivered_on.isoformat()),
+    Spec(DocumentKind.meeting_minutes, "meeting_minutes.html", "会议纪要", CoordinationMeeting,
+         papers.meeting_minutes, lambda r: f"{r.held_on.isoformat()} {r.title}"),
+    Spec(DocumentKind.revisit_record, "revisit_record.html", "协办回访记录表", Revisit,
+         papers.revisit_record, lambda r: r.visited_on.isoformat()),
+)}
+
+
+def title(kind: DocumentKind, record: Any = None) -> str:
+    """The archive's title of a document: its heading, and which record (date, version)."""
+    spec = SPECS[kind]
+    heading = spec.heading
+    if kind == DocumentKind.meeting_minutes and record is not None:
+        heading = papers.MEETING_TITLES[record.kind]
+    qualifier = spec.qualifier(record) if record is not None else ""
+    return f"{heading}（{qualifier}）" if qualifier else heading
+
+
+def context(kind: DocumentKind, commission: Commission | None, record: Any = None) -> dict:
+    """The template's data for ``kind`` of ``commission`` (and ``record``)."""
+    spec = SPECS[kind]
+    data = spec.build(commission, record)
+    return {"prefix": PREFIX, "heading": data.pop("heading", spec.heading), **data}
+
+
+def available(kind: DocumentKind, commission: Commission) -> bool:
+    """Whether a commission-level document can be printed in the commission's state."""
+    if kind == DocumentKind.completion:
+        return commission.state == CommissionState.completed and commission.completed_on is not None
+    if kind == DocumentKind.termination:
+        return commission.termination is not None
+    return kind == DocumentKind.application
+
+
+def belongs(record: Any, commission: Commission) -> bool:
+    """The record is one of the commission's (a meeting: the commission was discussed)."""
+    if isinstance(record, CoordinationMeeting):
+        return any(c.id == commission.id for c in record.commissions)
+    return getattr(record, "commission_id", None) == commission.id
+
+
+def record_of(session: Session, kind: DocumentKind, commission: Commission,
+              record_id: int | None) -> Any:
+    """The record ``record_id`` of ``kind`` if it belongs to ``commission``, else None.
+
+    For the approval plan without a record id, the newest plan version.
+    """
+    model = SPECS[kind].record_model
+    if model is None:
+        return None
+    if record_id is None:
+        if kind != DocumentKind.approval_plan:
+            return None
+        return session.scalars(sa.select(PlanVersion).where(
+            PlanVersion.commission_id == commission.id)
+            .order_by(PlanVersion.version.desc()).limit(1)).first()
+    record = session.get(model, record_id)
+    return record if record is not None and belongs(record, commission) else None
+
+
+def records(session: Session, commission: Commission) -> list[tuple[DocumentKind, Any]]:
+    """Everything printable for ``commission``: its forms, then its papers kind by kind."""
+    found: list[tuple[DocumentKind, Any]] = [
+        (kind, None) for kind in (DocumentKind.application, DocumentKind.completion,
+                                  DocumentKind.termination) if available(kind, commission)]
+
+    def rows(model: type, order: Any) -> list[Any]:
+        return list(session.scalars(sa.select(model).where(
+            model.commission_id == commission.id).order_by(order, model.id)))
+
+    found += [(DocumentKind.approval_plan, r) for r in rows(PlanVersion, PlanVersion.version)]
+    found += [(DocumentKind.material_notice, r)
+              for r in rows(MaterialNotice, MaterialNotice.issued_on)]
+    found += [(DocumentKind.delivery_receipt, r) for r in rows(Delivery, Delivery.delivered_on)]
+    meetings = session.scalars(
+        sa.select(CoordinationMeeting).join(meeting_commission)
+        .where(meeting_commission.c.commission_id == commission.id)
+        .order_by(CoordinationMeeting.held_on, CoordinationMeeting.id))
+    found += [(DocumentKind.meeting_minutes, r) for r in meetings]
+    found += [(DocumentKind.revisit_record, r) for r in rows(Revisit, Revisit.visited_on)]
+    return found
+
+
+def printable(session: Session, commission: Commission,
+              kind: DocumentKind) -> list[tuple[DocumentKind, Any]]:
+    """What printing ``kind`` for ``commission`` prints: the commission-level form if the
+    state has it, the newest plan version, or every record of a paper."""
+    if SPECS[kind].record_model is None:
+        return [(kind, None)] if available(kind, commission) else []
+    if kind == DocumentKind.approval_plan:
+        plan = record_of(session, kind, commission, None)
+        return [(kind, plan)] if plan is not None else []
+    return [(k, r) for k, r in records(session, commission) if k == kind]

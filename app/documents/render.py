@@ -1,0 +1,66 @@
+"""Our Jinja templates (app/templates/documents/, escaped) to A4 PDFs with xhtml2pdf.
+
+Rendering is two steps so the archive can tell an unchanged record from a changed one
+before paying for the PDF: ``render_html`` (cheap, deterministic for the same data and
+font) and ``html_to_pdf``. xhtml2pdf is imported on the first PDF, not at start-up.
+
+xhtml2pdf 0.2.28 confines local reads to the working directory unless its resource policy
+allows more: the policy here allows the font's folder and nothing else (no network, no
+other file), which is all our templates need.
+"""
+from __future__ import annotations
+
+import io
+import logging
+from typing import Any
+
+from flask import render_template
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _
+
+from app.documents.fonts import PdfFont
+from app.domain.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+
+class RenderError(DomainError):
+    """A document could not be rendered; nothing was issued."""
+
+
+def render_html(template: str, context: dict[str, Any], font: PdfFont) -> str:
+    """The document's HTML: always in Chinese (the forms are the policy's), whatever the UI."""
+    with force_locale("zh"):
+        return render_template(f"documents/{template}", font=font, **context)
+
+
+def _policy(font: PdfFont) -> Any:
+    from xhtml2pdf.config.resources import ResourceAccessPolicy
+
+    roots = (font.path.parent,) if font.path is not None else ()
+    # base_dir=None: not even the working directory; only the font's folder may be read.
+    return ResourceAccessPolicy(allow_remote=False, base_dir=None, extra_roots=roots)
+
+
+def html_to_pdf(html: str, font: PdfFont) -> bytes:
+    """Render ``html`` to PDF bytes; RenderError (a DomainError) when xhtml2pdf fails."""
+    try:
+        from xhtml2pdf import pisa
+
+        out = io.BytesIO()
+        result = pisa.CreatePDF(html, dest=out, encoding="utf-8",
+                                resource_policy=_policy(font))
+    except Exception as exc:  # xhtml2pdf raises anything from parsing to font files
+        log.exception("rendering a document failed")
+        raise RenderError(_("The document could not be produced; nothing was issued. "
+                            "Ask the administrator to check the server log.")) from exc
+    if result.err:
+        log.error("xhtml2pdf reported %s error(s): %s", result.err, result.log[-3:])
+        raise RenderError(_("The document could not be produced; nothing was issued. "
+                            "Ask the administrator to check the server log."))
+    return out.getvalue()
+
+
+def render_pdf(template: str, context: dict[str, Any], font: PdfFont) -> bytes:
+    """HTML then PDF, in one call (the blank form, the benchmark)."""
+    return html_to_pdf(render_html(template, context, font), font)
