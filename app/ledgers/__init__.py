@@ -1,0 +1,56 @@
+"""Excel ledgers (台账, R-13.6): the rows of a list, as an .xlsx file with Chinese headers.
+
+- ``definitions``: the five ledgers (columns as data); a list view names its ledger with
+  ``ledger = "<key>"`` and its page shows the export button;
+- ``xlsx``: the streaming writer (formula neutralisation, dates, labels);
+- ``export()``: writes the rows of a query (the list's filters and row-level access already
+  applied by the caller, app/views/ledgers.py), masks personal phone numbers for users who
+  do not handle the case (R-14.5) and records the export in the audit trail (R-14.4);
+  ``export_failed()`` records an export that broke off.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from app import access, audit
+from app.ledgers import xlsx
+from app.ledgers.definitions import ALL
+from app.ledgers.spec import Column, Ledger
+from app.models.audit import AuditAction, AuditResult
+
+#: key → ledger
+LEDGERS: dict[str, Ledger] = {ledger.key: ledger for ledger in ALL}
+#: rows fetched per round trip while streaming (memory stays bounded by one batch)
+BATCH = 500
+
+
+def filename(ledger: Ledger, today: dt.date) -> str:
+    """The download name, e.g. 委托协办台账_20251015.xlsx."""
+    return f"{ledger.title}_{today:%Y%m%d}.xlsx"
+
+
+def export(ledger: Ledger, query: Any, user: Any, target: Any, *,
+           filters: dict[str, Any] | None = None) -> int:
+    """Write the rows of ``query`` (a SQLAlchemy Query over ``ledger.model``) to ``target``
+    and add the export's audit row to the session; return the number of rows.
+
+    The rows are streamed (``yield_per``): the caller commits the audit row.
+    """
+    rows = query.options(*ledger.options).yield_per(BATCH)
+    count = xlsx.write(ledger, rows, target,
+                       mask=lambda phone: access.display_phone(user, phone))
+    audit.record(action=AuditAction.export, object_type=ledger.model.__name__,
+                 detail={"ledger": ledger.key, "rows": count, "filters": filters or {}},
+                 user=user)
+    return count
+
+
+def export_failed(ledger: Ledger, user: Any, *, filters: dict[str, Any] | None = None) -> None:
+    """Add the audit row of an export that failed (nothing was downloaded)."""
+    audit.record(action=AuditAction.export, object_type=ledger.model.__name__,
+                 result=AuditResult.failed,
+                 detail={"ledger": ledger.key, "filters": filters or {}}, user=user)
+
+
+__all__ = ["BATCH", "Column", "LEDGERS", "Ledger", "export", "export_failed", "filename"]

@@ -1,0 +1,100 @@
+"""The Excel export of a list page (台账, R-13.6): ``/ledger/<key>.xlsx?<the list's filters>``.
+
+The export button on a list (app/templates/xb_list.html) links here with the list page's
+query string, so the file holds exactly the rows the list shows under its active filters
+(FAB's ``_flt_`` arguments read the same way the list reads them, plus its sort), together
+with the list view's base filters: row-level access (R-14.2) applies to exports as it does
+to the list. Only a user who may open the list (``can_list``) may export it.
+"""
+from __future__ import annotations
+
+import logging
+import tempfile
+from typing import Any
+
+from flask import abort, flash, g, redirect, request, send_file, url_for
+from flask_appbuilder import BaseView, expose, has_access
+from flask_appbuilder.urltools import get_filter_args, get_order_args
+from flask_babel import lazy_gettext as _
+
+from app import ledgers
+from app.domain.clock import office_today
+from app.extensions import db
+from app.views.base import AppModelView
+
+log = logging.getLogger(__name__)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def source_view(appbuilder: Any, key: str) -> AppModelView | None:
+    """The registered list view that declares ledger ``key``."""
+    for view in appbuilder.baseviews:
+        if isinstance(view, AppModelView) and view.ledger == key:
+            return view
+    return None
+
+
+def list_query(view: AppModelView) -> Any:
+    """The query of ``view``'s list under this request's filter and sort arguments, with the
+    view's base filters (row-level access), without paging."""
+    filters = view.datamodel.get_filters(view.search_columns)
+    get_filter_args(filters)
+    order_column, order_direction = get_order_args().get(type(view).__name__, ("", ""))
+    if order_column not in view.order_columns:
+        order_column, order_direction = view.base_order or ("", "")
+    joined = filters.get_joined_filters(view._base_filters)
+    datamodel = view.datamodel
+    return datamodel.apply_all(datamodel.session.query(datamodel.obj), joined,
+                               order_column, order_direction)
+
+
+def _filter_args() -> dict[str, list[str]]:
+    """The list arguments the export applied, for the audit row."""
+    return {name: request.args.getlist(name) for name in request.args
+            if name.startswith(("_flt_", "_oc_", "_od_"))}
+
+
+class LedgerView(BaseView):
+    """Exports of the list pages that declare a ledger."""
+
+    route_base = "/ledger"
+    default_view = "export"
+
+    @expose("/<key>.xlsx")
+    @has_access
+    def export(self, key: str):
+        """Stream the ledger ``key`` as an .xlsx download."""
+        ledger = ledgers.LEDGERS.get(key)
+        view = source_view(self.appbuilder, key) if ledger is not None else None
+        if view is None:
+            abort(404)
+        if not self.appbuilder.sm.has_access("can_list", view.class_permission_name):
+            abort(403)
+        # An anonymous temporary file (no name on POSIX): nothing is left behind, whether
+        # or not the server closes the response.
+        target = tempfile.TemporaryFile(prefix="ledger-", suffix=".xlsx")
+        filters = _filter_args()
+        try:
+            ledgers.export(ledger, list_query(view), g.user, target, filters=filters)
+            db.session.commit()  # the audit row
+        except Exception:
+            # Never a 500: the user is told, the failure is logged and audited.
+            log.exception("export of ledger %s failed", key)
+            db.session.rollback()
+            target.close()
+            ledgers.export_failed(ledger, g.user, filters=filters)
+            db.session.commit()
+            flash(str(_("The export failed; nothing was downloaded. Please try again.")),
+                  "danger")
+            # back to the list as it was (same filters)
+            return redirect(url_for(f"{type(view).__name__}.list",
+                                    **request.args.to_dict(flat=False)))
+        target.seek(0)
+        return send_file(target, mimetype=XLSX, as_attachment=True,
+                         download_name=ledgers.filename(ledger, office_today()), max_age=0)
+
+
+def register(appbuilder) -> None:
+    """No menu entry: the export buttons sit on the list pages."""
+    appbuilder.add_view_no_menu(LedgerView)
