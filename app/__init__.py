@@ -1,7 +1,6 @@
 """The application factory: ``create_app()`` builds a configured Flask-AppBuilder app."""
 from __future__ import annotations
 
-import logging
 from typing import Any, Mapping
 
 from flask import Flask
@@ -10,6 +9,7 @@ from flask_appbuilder import AppBuilder
 from app.audit import init_audit
 from app.config import INSTANCE_DIR, Config
 from app.extensions import csrf, db, migrate
+from app.ops.logs import init_logging
 from app.web_security import init_web_security
 
 
@@ -19,7 +19,7 @@ def create_app(config: object | None = None, overrides: Mapping[str, Any] | None
     app.config.from_object(config if config is not None else Config())
     if overrides:
         app.config.update(overrides)
-    logging.basicConfig(level=app.config.get("LOG_LEVEL", "INFO"))
+    init_logging(app)
 
     register_extensions(app)
     register_commands(app)

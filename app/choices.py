@@ -218,3 +218,12 @@ class Channel(LabelledEnum):
     wechat = ("wechat", _("WeChat"))
     email = ("email", _("Email"))
     log = ("log", _("Log only"))
+
+
+class Confidentiality(LabelledEnum):
+    """保密 marking of a material (Art.5, R-14.3): none, or the kind of secret it holds."""
+
+    none = ("none", _("Not confidential"))
+    trade_secret = ("trade_secret", _("Trade secret"))
+    technical_secret = ("technical_secret", _("Technical secret"))
+    privacy = ("privacy", _("Personal privacy"))

@@ -16,6 +16,9 @@ from app.domain.sweep import recompute_deadlines, sweep
 from app.domain.workdays import PACKAGE_YEARS, import_year, load_calendar
 from app.extensions import db
 from app.notify.commands import dispatch_command
+from app.ops.commands import COMMANDS as OPS_COMMANDS
+from app.roles import sync_roles
+from app.roster_cli import apply_roster_command
 from app.seed import seed_command
 
 log = logging.getLogger(__name__)
@@ -34,14 +37,20 @@ def _strong_password(length: int = 16) -> str:
 @click.command("sync-perms")
 @with_appcontext
 def sync_perms() -> None:
-    """Create FAB's built-in roles and every view's permissions (run once per deploy)."""
+    """Create FAB's built-in roles, every view's permissions and our roles (once per deploy).
+
+    Idempotent: each business role of app/roles.py ends up holding exactly its declared
+    permissions.
+    """
     appbuilder = current_app.appbuilder
     sm = appbuilder.sm
     # FAB_CREATE_DB is off (Alembic owns the tables), so run only the role-creating part
     # of FAB's create_db (the base class's), never the create_all of the SQLA subclass.
     BaseSecurityManager.create_db(sm)
     appbuilder.add_permissions(update_perms=True)
-    click.echo("permissions synced")
+    counts = sync_roles(appbuilder)
+    click.echo("permissions synced; roles: " + ", ".join(
+        f"{name} ({count})" for name, count in counts.items()))
 
 
 @click.command("ensure-admin")
@@ -56,15 +65,22 @@ def ensure_admin() -> None:
     if sm.find_user(username=username):
         click.echo(f"管理员账号已存在 / admin account exists: {username}")
         return
+    # R-14.1: the operator's ADMIN_PASSWORD must meet the password rules (a ClickException:
+    # exit status 1, nothing created) and counts as chosen; a generated one must be changed
+    # at the first login.
+    chosen = bool(os.environ.get("ADMIN_PASSWORD"))
     password = os.environ.get("ADMIN_PASSWORD") or _strong_password()
+    sm.check_new_password(password, username)
     role = sm.find_role(sm.auth_role_admin)
     user = sm.add_user(username, "系统", "管理员", f"{username}@example.invalid", role,
-                       password=password)
+                       password=password, password_chosen=chosen)
     if not user:
         raise click.ClickException("could not create the admin user")
     click.echo("=" * 60)
     click.echo(f"管理员账号 admin login:  {username}")
     click.echo(f"管理员密码 admin password: {password}")
+    if not chosen:
+        click.echo("首次登录须修改此密码 / change this password at the first login")
     click.echo("=" * 60)
 
 
@@ -98,5 +114,5 @@ def import_calendar(year: int) -> None:
 def register(app: Flask) -> None:
     """Attach every command to ``app``."""
     for command in (sync_perms, ensure_admin, seed_command, sweep_command, import_calendar,
-                    dispatch_command):
+                    dispatch_command, apply_roster_command, *OPS_COMMANDS):
         app.cli.add_command(command)

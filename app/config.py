@@ -5,6 +5,7 @@ nowhere else. See README.md ("Configuration") for the list.
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -19,6 +20,14 @@ def _bool(name: str, default: bool) -> bool:
     if raw is None:
         return default
     return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _number(name: str, default: str) -> int | float | None:
+    """A threshold from the environment: "80" → 80, "3.0" → 3.0, "" → None (check off)."""
+    raw = os.environ.get(name, default).strip()
+    if not raw:
+        return None
+    return int(raw) if raw.lstrip("-").isdigit() else float(raw)
 
 
 def _secret_key() -> str:
@@ -53,11 +62,46 @@ class Config:
     AUTH_USER_REGISTRATION = False
     AUTH_ROLE_ADMIN = "Admin"
     AUTH_ROLE_PUBLIC = "Public"
+    # Keep off: FAB's user REST API sets passwords without our rules (app/security.py).
+    # The JWT login API (/api/v1/security/login) exists regardless; it is rate limited and
+    # shares the lockout.
     FAB_ADD_SECURITY_API = False
 
     CSRF_ENABLED = True
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None
+
+    # --- Login and sessions (R-14.1; 等保 level 3: 身份鉴别, 访问控制) ---
+    # Password rules (app/domain/passwords.py) apply to every path that sets a password.
+    PASSWORD_MIN_LENGTH = max(8, int(os.environ.get("PASSWORD_MIN_LENGTH", "8")))
+    # A password older than this many days must be changed at the next request (0: never).
+    PASSWORD_MAX_AGE_DAYS = int(os.environ.get("PASSWORD_MAX_AGE_DAYS", "90"))
+    # An account whose password someone else set (a new account, an administrator's reset,
+    # a generated admin password) must change it at its first login.
+    PASSWORD_CHANGE_AT_FIRST_LOGIN = _bool("PASSWORD_CHANGE_AT_FIRST_LOGIN", True)
+    # Lockout: this many consecutive wrong passwords lock the account for this many minutes.
+    AUTH_MAX_FAILED_LOGINS = int(os.environ.get("AUTH_MAX_FAILED_LOGINS", "5"))
+    AUTH_LOCKOUT_MINUTES = int(os.environ.get("AUTH_LOCKOUT_MINUTES", "15"))
+    # Rate limit of the login form and the API login, per client IP (FAB needs both flags).
+    # memory:// counts per worker process; with several workers use a shared store, e.g.
+    # redis://127.0.0.1:6379/0 (needs the `redis` package).
+    RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    AUTH_RATE_LIMITED = True
+    AUTH_RATE_LIMIT = os.environ.get("AUTH_RATE_LIMIT", "10 per minute")
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # A signed-in session unused for this many minutes ends (the cookie expires with it).
+    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+    PERMANENT_SESSION_LIFETIME = dt.timedelta(minutes=SESSION_IDLE_MINUTES)
+    # Cookies: HttpOnly and SameSite=Lax always; Secure when served over HTTPS (set it on).
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted
+    # (the real client IP for rate limits and the audit trail; HTTPS seen as HTTPS).
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 
     BABEL_DEFAULT_LOCALE = "zh"
     BABEL_DEFAULT_FOLDER = str(BASE_DIR / "translations")
@@ -93,6 +137,23 @@ class Config:
     SMTP_FROM = os.environ.get("SMTP_FROM")
     SMTP_STARTTLS = _bool("SMTP_STARTTLS", False)
 
+    # Files kept outside the static folder: issued documents (R-15.3) and materials (R-14.3).
+    DOCUMENTS_DIR = os.environ.get("DOCUMENTS_DIR", str(INSTANCE_DIR / "documents"))
+    MATERIALS_DIR = os.environ.get("MATERIALS_DIR", str(INSTANCE_DIR / "materials"))
+    MATERIAL_MAX_BYTES = int(os.environ.get("MATERIAL_MAX_BYTES", str(20 * 1024 * 1024)))
+    # A TrueType/TTC font with Chinese glyphs for the PDFs; unset: the usual system places.
+    PDF_FONT_PATH = os.environ.get("PDF_FONT_PATH")
+    # The audit trail is kept at least this long (R-14.4; 等保 asks for 180 days).
+    AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "180"))
+    # Logs: "json" for one JSON object per line (structured), "text" otherwise.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    # Supervision (R-13.2, R-13.3): when a revisit falls due; who is flagged for the 通报.
+    REVISIT_DUE_WORKING_DAYS = int(os.environ.get("REVISIT_DUE_WORKING_DAYS", "5"))
+    ASSESSMENT_FLAG_ON_TIME_BELOW = _number("ASSESSMENT_FLAG_ON_TIME_BELOW", "80")
+    ASSESSMENT_FLAG_AVG_RATING_BELOW = _number("ASSESSMENT_FLAG_AVG_RATING_BELOW", "3.0")
+    ASSESSMENT_FLAG_SCORE_BELOW = _number("ASSESSMENT_FLAG_SCORE_BELOW", "60")
+
     def __init__(self) -> None:
         # Read lazily so that tests and tools can set the environment before create_app().
         self.SECRET_KEY = _secret_key()
@@ -105,6 +166,15 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     FAB_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     WTF_CSRF_ENABLED = False
+    # The suite signs in hundreds of times from 127.0.0.1; the rate-limit tests build an
+    # app with it on (tests/test_login_limits.py).
+    RATELIMIT_ENABLED = False
 
     def __init__(self) -> None:
-        self.SECRET_KEY = "test-secret-key"
+        self.SECRET_KEY = "test-secret-key-of-32-bytes-or-more"  # JWT wants >= 32 bytes
+
+
+class CsrfTestConfig(TestConfig):
+    """The test profile with CSRF protection on, as in production (tests/test_web_security*)."""
+
+    WTF_CSRF_ENABLED = True

@@ -1,4 +1,4 @@
 """The accounts the test session creates."""
 
 ADMIN_USER = "admin"
-ADMIN_PASSWORD = "Admin#Pass2026"
+ADMIN_PASSWORD = "Xieban#Pass2026"  # R-14.1 rules: not containing the user name

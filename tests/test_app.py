@@ -67,10 +67,10 @@ def test_ensure_admin_uses_the_environment(app, runner, drop_users):
     """ADMIN_USERNAME and ADMIN_PASSWORD set the admin's login."""
     drop_users.append("chief")
     result = runner.invoke(args=["ensure-admin"],
-                           env={"ADMIN_USERNAME": "chief", "ADMIN_PASSWORD": "Chief#Pass2026"})
+                           env={"ADMIN_USERNAME": "chief", "ADMIN_PASSWORD": "Jiang#Pass2026"})
     assert result.exit_code == 0, result.output
     assert "chief" in result.output
-    assert _check_login(app, "chief", "Chief#Pass2026")
+    assert _check_login(app, "chief", "Jiang#Pass2026")
     assert not _check_login(app, "chief", "wrong-password")
 
 

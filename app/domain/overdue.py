@@ -1,4 +1,9 @@
-"""What is late or nearly late, for the supervision screen (督办, R-13.1)."""
+"""What is late or nearly late, for the supervision screen (督办, R-13.1).
+
+Each query takes an optional row scope (R-14.2): ``items`` a clause over CommissionItem,
+``commissions`` a clause over Commission (app.access.item_scope / commission_scope);
+None shows everything.
+"""
 from __future__ import annotations
 
 import datetime as dt
@@ -6,6 +11,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.sql.elements import ColumnElement
 
 from app.domain.workdays import WorkCalendar
 from app.models.commission import Commission
@@ -29,8 +35,10 @@ class LateItem:
 
 def late_items(session: Session, *, today: dt.date, cal: WorkCalendar, until: dt.date | None = None,
                department_id: int | None = None, sort: str = "days", page: int = 1,
-               per_page: int = 50) -> tuple[list[LateItem], int]:
-    """Running items due before ``until`` (default: overdue, i.e. before today), one page."""
+               per_page: int = 50,
+               items: ColumnElement | None = None) -> tuple[list[LateItem], int]:
+    """Running items due before ``until`` (default: overdue, i.e. before today), one page;
+    only those matching ``items`` when given."""
     limit_day = until or today - dt.timedelta(days=1)
     query = (
         sa.select(CommissionItem)
@@ -40,6 +48,8 @@ def late_items(session: Session, *, today: dt.date, cal: WorkCalendar, until: dt
     )
     if department_id:
         query = query.where(Department.id == department_id)
+    if items is not None:
+        query = query.where(items)
     total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
     order = ((Department.name, CommissionItem.due_on) if sort == "department"
              else (CommissionItem.due_on, Department.name))
@@ -51,30 +61,39 @@ def late_items(session: Session, *, today: dt.date, cal: WorkCalendar, until: dt
     return [LateItem(item, max(cal.between(item.due_on, today), 0)) for item in rows], total
 
 
-def late_contacts(session: Session, *, today: dt.date) -> list[Commission]:
+def _within(clause: ColumnElement | None) -> tuple[ColumnElement, ...]:
+    return () if clause is None else (clause,)
+
+
+def late_contacts(session: Session, *, today: dt.date,
+                  commissions: ColumnElement | None = None) -> list[Commission]:
     """Assigned commissions whose 1-working-day contact deadline has passed (R-5.2)."""
     return list(session.scalars(
         sa.select(Commission)
         .where(Commission.state == CommissionState.assigned, Commission.contacted_on.is_(None),
-               Commission.contact_due_on < today)
+               Commission.contact_due_on < today, *_within(commissions))
         .order_by(Commission.contact_due_on).limit(200)
     ))
 
 
-def awaiting_announcement(session: Session, *, today: dt.date) -> list[Termination]:
+def awaiting_announcement(session: Session, *, today: dt.date,
+                          commissions: ColumnElement | None = None) -> list[Termination]:
     """Terminations the unit has not confirmed in time: an announcement is due (R-10.4)."""
     return list(session.scalars(
         sa.select(Termination).join(Commission, Termination.commission_id == Commission.id)
         .where(Commission.state == CommissionState.terminating,
-               Termination.confirm_due_on < today)
+               Termination.confirm_due_on < today, *_within(commissions))
         .order_by(Termination.confirm_due_on).limit(200)
     ))
 
 
-def late_handovers(session: Session, *, today: dt.date) -> list[Termination]:
+def late_handovers(session: Session, *, today: dt.date,
+                   commissions: ColumnElement | None = None) -> list[Termination]:
     """Materials not handed back within 1 working day of the termination (R-10.3)."""
+    scoped = () if commissions is None else (Termination.commission.has(commissions),)
     return list(session.scalars(
         sa.select(Termination)
-        .where(Termination.handed_over_on.is_(None), Termination.handover_due_on < today)
+        .where(Termination.handed_over_on.is_(None), Termination.handover_due_on < today,
+               *scoped)
         .order_by(Termination.handover_due_on).limit(200)
     ))

@@ -4,7 +4,9 @@ from __future__ import annotations
 from flask_appbuilder import Model
 from flask_appbuilder.security.sqla import models as _fab_security_models  # noqa: F401
 
+from app.models.account import AccountSecurity
 from app.models.assessment import Assessment
+from app.models.audit import AuditAction, AuditLog, AuditResult
 from app.models.calendar import CalendarDay
 from app.models.casework import (
     Consultation,
@@ -17,7 +19,9 @@ from app.models.client import Project, Unit
 from app.models.counter import ApplicationCounter
 from app.models.commission import Commission, CommissionStateChange, CoordinatorAssignment
 from app.models.delivery import Delivery, FeeNotice, ResultReceipt
+from app.models.document import DocumentKind, IssuedDocument
 from app.models.items import CommissionItem, ItemSupplement, JointApproval
+from app.models.material import Material
 from app.models.meetings import CoordinationMeeting, MeetingActionItem
 from app.models.notification import Notification
 from app.models.organisation import Department, RosterChange, StaffMember
@@ -31,11 +35,15 @@ from app.models.training import Training, TrainingAttendance
 metadata = Model.metadata
 
 __all__ = [
-    "Announcement", "ApplicationCounter", "ApprovalItem", "Assessment", "CalendarDay", "Commission",
+    "AccountSecurity",
+    "Announcement", "ApplicationCounter", "ApprovalItem", "Assessment", "AuditAction", "AuditLog",
+    "AuditResult", "CalendarDay", "Commission",
     "CommissionItem", "CommissionStateChange", "Consultation", "CoordinationMeeting",
-    "CoordinatorAssignment", "Delivery", "Department", "Escalation", "FeeNotice",
-    "ItemMaterial", "ItemSupplement", "JointApproval", "MaterialNotice", "MaterialNoticeLine",
-    "MeetingActionItem", "Notification", "PlanStep", "PlanVersion", "PreReview", "Project",
+    "CoordinatorAssignment", "Delivery", "Department", "DocumentKind", "Escalation", "FeeNotice",
+    "IssuedDocument",
+    "ItemMaterial", "ItemSupplement", "JointApproval", "Material", "MaterialNotice",
+    "MaterialNoticeLine", "MeetingActionItem", "Notification", "PlanStep", "PlanVersion",
+    "PreReview", "Project",
     "Rectification", "ResultReceipt", "Revisit", "RosterChange", "StaffMember", "Termination",
     "Town", "Training", "TrainingAttendance", "Unit", "WorkLogEntry", "metadata",
 ]

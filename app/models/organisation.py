@@ -102,6 +102,8 @@ class RosterChange(Timestamped, Model):
     reason: Mapped[str] = mapped_column(sa.Text)
     approved_by: Mapped[Optional[str]] = mapped_column(sa.String(50))
     approved_on: Mapped[Optional[dt.date]] = mapped_column(sa.Date)
+    # The day the change was carried out on the roster (app/domain/roster.py); NULL: pending.
+    applied_on: Mapped[Optional[dt.date]] = mapped_column(sa.Date, index=True)
 
     staff: Mapped[StaffMember] = relationship(
         back_populates="roster_changes", foreign_keys=[staff_id], lazy="selectin"

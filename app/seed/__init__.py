@@ -14,6 +14,7 @@ from flask.cli import with_appcontext
 
 from app.extensions import db
 from app.models import Commission
+from app.seed.accounts import announce_demo_accounts
 from app.seed.demo import DEMO_ANCHOR, demo_present, seed_demo
 from app.seed.reference import seed_reference
 
@@ -46,4 +47,5 @@ def seed_command(demo: bool, if_empty: bool, anchor: dt.datetime) -> None:
         )
         click.echo("演示数据已生成 / demo district created" if created
                    else "演示数据已存在，未做更改 / demo data already present, nothing changed")
+        announce_demo_accounts(session)  # one login per role (app/seed/accounts.py)
     session.commit()

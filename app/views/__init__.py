@@ -8,15 +8,16 @@ from app.views.index import IndexView
 #: Modules with a ``register(appbuilder)`` function, in menu order.
 VIEW_MODULES = [
     # 业务办理 Casework
-    "prereview", "client", "commission", "items", "plan", "casework", "delivery", "termination",
+    "prereview", "client", "commission", "items", "plan", "casework", "materials", "delivery",
+    "termination",
     # 监督考核 Supervision
-    "supervision", "meetings", "revisits", "assessment", "notification",
+    "supervision", "meetings", "revisits", "assessment", "notification", "audit",
     # 队伍管理 Team
     "organisation", "training",
     # 基础数据 Reference data
     "reference", "calendar",
     # no menu
-    "lookup", "workflow",
+    "lookup", "workflow", "ledgers", "documents", "health",
 ]
 
 

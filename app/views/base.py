@@ -7,23 +7,34 @@ What it adds to FAB's ModelView, once for all screens:
 - empty optional text is stored as NULL, so optional unique columns do not collide on "";
 - ``field_checks``: per-field format checks returning translatable messages, and
   ``check_form``: cross-field rules; both show errors on the form, nothing is saved;
-- a database error on save is rolled back and reported in Chinese, never a 500.
+- a database error on save is rolled back and reported in Chinese, never a 500;
+- row-level access (R-14.2): every screen of a model declared in ``app.access.ROW_SCOPES``
+  gets ``RowScopeFilter`` as a base filter (list, show, edit, delete, related views), its
+  relation fields and lookups offer only rows the user may see, a save may not point at a
+  record outside the user's reach, and actions re-load their rows through the filter;
+- masking (R-14.5): columns declared in ``app.access.PHONE_COLUMNS`` print masked on list
+  and show pages to users who do not handle the case.
 """
 from __future__ import annotations
 
 import logging
 from typing import Any, Callable, ClassVar
 
-from flask_appbuilder import ModelView
+from flask import abort, flash, redirect, request
+from flask_appbuilder import ModelView, expose
+from flask_appbuilder.const import FLAMSG_ERR_SEC_ACCESS_DENIED
 from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _
+from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 from wtforms import BooleanField, SelectField, validators
 
+from app import access
 from app.labels import LabelledEnum
 from app.views.lookup import LookupField, LookupMultipleField
+from app.views.scoping import masked_phone, out_of_reach, row_scope_filter
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +76,19 @@ class AppInterface(SQLAInterface):
         if isinstance(value, bool):
             return str(_("Yes") if value else _("No"))
         return value
+
+    def get_related_obj(self, col_name: str, value: Any) -> Any:
+        """A related view's parent from the URL filter, only if the user may see it."""
+        model = self.get_related_model(col_name)
+        if model in access.ROW_SCOPES:
+            # A many-to-many filter carries its value as a one-element list (as FAB's
+            # query.get accepts it).
+            if isinstance(value, (list, tuple)):
+                if len(value) != 1:
+                    return None
+                value = value[0]
+            return access.visible(current_user, model, value, self.session)
+        return super().get_related_obj(col_name, value)
 
     def _save(self, item: Any) -> None:
         try:
@@ -121,8 +145,79 @@ class AppModelView(ModelView):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
 
+    # ---- access (R-14.2, R-14.5) ---------------------------------------------
+    def _init_properties(self) -> None:
+        # Before FAB builds _base_filters from base_filters (and copies, never mutating
+        # the class attribute that subclasses share).
+        if self.datamodel.obj in access.ROW_SCOPES:
+            self.base_filters = list(self.base_filters or []) + row_scope_filter()
+        phones = access.PHONE_COLUMNS.get(self.datamodel.obj, ())
+        if phones:
+            self.formatters_columns = {
+                **(self.formatters_columns or {}), **{col: masked_phone for col in phones}}
+        super()._init_properties()
+
+    def _scope_relation_fields(self) -> None:
+        """Relation selects (add, edit, search) list only rows the user may see."""
+        for attr, columns in (("add_form_query_rel_fields", self.add_columns),
+                              ("edit_form_query_rel_fields", self.edit_columns),
+                              ("search_form_query_rel_fields", self.search_columns)):
+            rel_fields = dict(getattr(self, attr) or {})
+            for col in columns:
+                if col in self.lookup_columns or not self.datamodel.is_relation(col):
+                    continue
+                if self.datamodel.get_related_model(col) in access.ROW_SCOPES:
+                    rel_fields[col] = list(rel_fields.get(col, [])) + row_scope_filter()
+            setattr(self, attr, rel_fields)
+
+    def _reload(self, pks: list[Any]) -> list[Any] | None:
+        """Action rows re-loaded through the row filter (FAB's actions skip base_filters);
+        None when any of them is out of the user's reach."""
+        items = [self.datamodel.get(self._deserialize_pk_if_composite(pk), self._base_filters)
+                 for pk in pks]
+        return None if any(item is None for item in items) else items
+
+    @expose("/action/<string:name>/<pk>", methods=["GET", "POST"])
+    def action(self, name: str, pk: Any):
+        """FAB's single-record action, with the record loaded through the row filter."""
+        if name not in self.actions:
+            abort(404)
+        if not self.is_get_mutation_allowed():
+            flash(str(FLAMSG_ERR_SEC_ACCESS_DENIED), "danger")
+            return redirect(self.get_redirect())
+        if not self.appbuilder.sm.has_access(self.get_action_permission_name(name),
+                                             self.class_permission_name):
+            flash(str(FLAMSG_ERR_SEC_ACCESS_DENIED), "danger")
+            return redirect(".")
+        items = self._reload([pk])
+        if items is None:
+            abort(404)
+        return self.actions[name].func(items[0])
+
+    @expose("/action_post", methods=["POST"])
+    def action_post(self):
+        """FAB's multi-record action, with every row loaded through the row filter."""
+        name = request.form.get("action", "")
+        if name not in self.actions:
+            abort(404)
+        if not self.appbuilder.sm.has_access(self.get_action_permission_name(name),
+                                             self.class_permission_name):
+            flash(str(FLAMSG_ERR_SEC_ACCESS_DENIED), "danger")
+            return redirect(".")
+        items = self._reload(request.form.getlist("rowid"))
+        if items is None:
+            abort(404)
+        return self.actions[name].func(items)
+
+    @expose("/download/<string:filename>")
+    def download(self, filename: str):
+        """FAB's file-column download, switched off: it serves any uploaded file by name,
+        past the row filters and the confidentiality rules (materials have their own)."""
+        abort(404)
+
     # ---- forms ---------------------------------------------------------------
     def _init_forms(self) -> None:
+        self._scope_relation_fields()
         super()._init_forms()
         self.add_form = self._wrap_form(self.add_form, self.add_columns)
         self.edit_form = self._wrap_form(self.edit_form, self.edit_columns)
@@ -191,9 +286,31 @@ class AppModelView(ModelView):
         return ok
 
     def render_template(self, template: str, **kwargs: Any) -> Any:
-        """FAB's, plus ``ledger`` for the list page's export button."""
+        """FAB's, plus ``ledger`` for the list page's export button; related views the user
+        may not list are left out (in step with ``_get_related_views_widgets``)."""
         kwargs.setdefault("ledger", self.ledger)
+        if kwargs.get("related_views"):
+            kwargs["related_views"] = self._listable(kwargs["related_views"])
         return super().render_template(template, **kwargs)
+
+    def _listable(self, views: list[Any]) -> list[Any]:
+        sm = self.appbuilder.sm
+        return [view for view in views if sm.has_access("can_list", view.class_permission_name)]
+
+    def _get_related_views_widgets(self, item: Any, orders: Any = None, pages: Any = None,
+                                   page_sizes: Any = None, widgets: Any = None, **args: Any):
+        """FAB renders every related view's rows, whatever the user's permissions; only
+        those the user may list are rendered here (FAB's loop, on the listable views)."""
+        orders, pages, page_sizes = orders or {}, pages or {}, page_sizes or {}
+        widgets = widgets or {}
+        widgets["related_views"] = []
+        for view in self._listable(self._related_views):
+            name = view.__class__.__name__
+            order_column, order_direction = orders.get(name) or ("", "")
+            widgets["related_views"].append(self._get_related_view_widget(
+                item, view, order_column, order_direction,
+                page=pages.get(name), page_size=page_sizes.get(name)))
+        return widgets
 
     def check_form(self, form: Any) -> dict[str, object]:
         """Cross-field rules: return {column: message} for every violation."""
@@ -208,11 +325,20 @@ class AppModelView(ModelView):
             elif isinstance(value, str) and value != value.strip():
                 setattr(item, col, value.strip())
 
+    def _check_reach(self, item: Any) -> None:
+        if out_of_reach(item):
+            # FAB flashes the message and saves nothing; drop what the form wrote.
+            self.datamodel.session.rollback()
+            raise SaveError(_("The chosen record does not exist."))
+
     def pre_add(self, item: Any) -> None:
+        self._check_reach(item)
         self._normalise(item)
 
     def pre_update(self, item: Any) -> None:
+        self._check_reach(item)
         self._normalise(item)
+
 
 
 def date_order(start: str, end: str, message: object) -> Callable[[Any], dict[str, object]]:

@@ -29,8 +29,10 @@ from app.views.casework import (
     WorkLogEntryView,
 )
 from app.views.delivery import DeliveryView, FeeNoticeView, ResultReceiptView
+from app.views.documents import DocumentActions, IssuedDocumentView
 from app.views.items import CommissionItemView
 from app.views.lights import light_cell
+from app.views.materials import MaterialView
 from app.views.meetings import CoordinationMeetingView
 from app.views.menu import CASEWORK, add
 from app.views.rules import editing_pk
@@ -88,10 +90,11 @@ class CoordinatorAssignmentView(AppModelView):
     )
 
 
-class CommissionView(AppModelView):
+class CommissionView(DocumentActions, AppModelView):
     """委托协办: the case list and the case page with everything under it."""
 
     datamodel = AppInterface(Commission)
+    ledger = "commissions"
     list_title = _("Commissions")
     show_title = _("Commission")
     add_title = _("Add commission")
@@ -159,7 +162,7 @@ class CommissionView(AppModelView):
         CommissionItemView, PlanVersionView, WorkLogEntryView, ConsultationView,
         EscalationView, MaterialNoticeView, FeeNoticeView, ResultReceiptView, DeliveryView,
         TerminationView, CoordinationMeetingView, RevisitView, CommissionStateChangeView,
-        CoordinatorAssignmentView,
+        CoordinatorAssignmentView, MaterialView, IssuedDocumentView,
     ]
     # The lifecycle steps open to the commission show as buttons above its details.
     show_template = "show_with_steps.html"

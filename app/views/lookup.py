@@ -4,6 +4,8 @@ FAB renders every row of a related table into a <select> (3.9 MB at city scale, 
 architecture.md). For projects, units, commissions, commission items and revisits we render
 only the current value(s) and let the browser search ``/lookup/<kind>?q=`` as the user
 types: ``LookupField`` for a many-to-one relation, ``LookupMultipleField`` for many-to-many.
+Both the search and the fields see only the rows the user may see (app.access, R-14.2): an
+id of someone else's record is "does not exist".
 """
 from __future__ import annotations
 
@@ -19,7 +21,9 @@ from wtforms.validators import StopValidation
 from wtforms.widgets import html_params
 
 from flask_babel import lazy_gettext as _
+from flask_login import current_user
 
+from app import access
 from app.extensions import db
 from app.models import (
     ApprovalItem,
@@ -107,10 +111,18 @@ LOOKUPS: dict[str, Lookup] = {
 }
 
 
-def search(kind: str, term: str, page: int = 1) -> tuple[list[dict[str, Any]], bool]:
-    """Rows of ``kind`` matching ``term``: [{id, text}], and whether more pages exist."""
+def _scoped(model: type, query: Any, user: Any) -> Any:
+    clause = access.row_scope(user, model)
+    return query if clause is None else query.where(clause)
+
+
+def search(kind: str, term: str, page: int = 1,
+           user: Any = None) -> tuple[list[dict[str, Any]], bool]:
+    """Rows of ``kind`` matching ``term`` that ``user`` (default: the logged-in user) may
+    see: [{id, text}], and whether more pages exist."""
     lookup = LOOKUPS[kind]
-    query = sa.select(lookup.model)
+    query = _scoped(lookup.model, sa.select(lookup.model),
+                    current_user if user is None else user)
     for join in lookup.joins:
         query = query.join(join())
     if term:
@@ -188,7 +200,7 @@ class LookupField(Field):
             except ValueError:
                 self.data = None
                 return
-            self.data = db.session.get(LOOKUPS[self.kind].model, pk)
+            self.data = access.visible(current_user, LOOKUPS[self.kind].model, pk)
             if self.data is None:
                 self.process_errors.append(str(_("The chosen record does not exist.")))
 
@@ -230,9 +242,9 @@ class LookupMultipleField(LookupField):
         if not ids:
             return
         model = LOOKUPS[self.kind].model
-        found = {row.id: row for row in db.session.scalars(
-            sa.select(model).where(model.id.in_(ids))
-        )}
+        query = _scoped(model, sa.select(model).where(model.id.in_(ids)), current_user)
+        with db.session.no_autoflush:
+            found = {row.id: row for row in db.session.scalars(query)}
         # Keep the order the user chose; report ids that vanished or never existed.
         self.data = [found[pk] for pk in ids if pk in found]
         if len(found) < len(ids):

@@ -4,12 +4,36 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app, g, request
+from flask_appbuilder import BaseView, expose, has_access
+from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_babel import lazy_gettext as _
+from wtforms import SelectField, validators
 
+from app import access
+from app.choices import ContactMethod
+from app.domain import revisits
 from app.extensions import db
-from app.models import Rectification, Revisit
+from app.models import Commission, Rectification, Revisit
 from app.views.base import AppInterface, AppModelView
+from app.views.lights import light_cell, request_calendar
 from app.views.menu import SUPERVISION, add
+
+#: revisits listed per page on the to-do screen
+PER_PAGE = 50
+
+
+def _method(value: Any) -> ContactMethod | None:
+    if value in (None, "", "None"):
+        return None
+    return value if isinstance(value, ContactMethod) else ContactMethod(value)
+
+
+def revisit_method_field(label: Any) -> SelectField:
+    """The ways a revisit is made: 电话 / 上门 / 微信 / 短信 only (R-13.2)."""
+    return SelectField(label, choices=[(m.value, str(m.label)) for m in revisits.REVISIT_METHODS],
+                       coerce=_method, validators=[validators.InputRequired()],
+                       widget=Select2Widget())
 
 
 class RectificationView(AppModelView):
@@ -75,6 +99,7 @@ class RevisitView(AppModelView):
     """回访: who was reached about a commission, how, and their 好差评 rating."""
 
     datamodel = AppInterface(Revisit)
+    ledger = "revisits"
     list_title = _("Revisits")
     show_title = _("Revisit")
     add_title = _("Add revisit")
@@ -117,9 +142,51 @@ class RevisitView(AppModelView):
     ]
     related_views = [RectificationView]
 
+    def _init_forms(self) -> None:
+        super()._init_forms()
+        for form in (self.add_form, self.edit_form):
+            form.method = revisit_method_field(self.label_columns["method"])
+
+    # A bad rating opens its rectification before the save, so both are one transaction.
+    def pre_add(self, item: Any) -> None:
+        super().pre_add(item)
+        revisits.open_rectification(db.session, item)
+
+    def pre_update(self, item: Any) -> None:
+        super().pre_update(item)
+        revisits.open_rectification(db.session, item)
+
+
+class RevisitDueView(BaseView):
+    """待回访: completed commissions due for a revisit, and rectifications still open."""
+
+    route_base = "/revisits-due"
+    default_view = "index"
+
+    @expose("/")
+    @has_access
+    def index(self):
+        try:
+            page = max(int(request.args.get("page", 1)), 1)
+        except ValueError:
+            page = 1
+        days = int(current_app.config.get("REVISIT_DUE_WORKING_DAYS",
+                                          revisits.DEFAULT_DUE_WORKING_DAYS))
+        due, total = revisits.due_revisits(
+            db.session, cal=request_calendar(), working_days=days, page=page,
+            per_page=PER_PAGE, scope=access.row_scope(g.user, Commission))
+        rectifications = revisits.open_rectifications(
+            db.session, scope=access.row_scope(g.user, Rectification))
+        return self.render_template(
+            "revisits_due.html", title=_("Revisits due"), due=due, total=total, page=page,
+            pages=max((total + PER_PAGE - 1) // PER_PAGE, 1), days=days,
+            rectifications=rectifications, light_cell=light_cell)
+
 
 def register(appbuilder) -> None:
     """Menu entries of this module."""
+    add(appbuilder, RevisitDueView, "Revisits due", _("Revisits due"), SUPERVISION,
+        "fa-calendar-check-o")
     add(appbuilder, RevisitView, "Revisits", _("Revisits"), SUPERVISION, "fa-phone")
     add(appbuilder, RectificationView, "Rectifications", _("Rectifications"), SUPERVISION,
         "fa-wrench")

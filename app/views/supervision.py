@@ -1,15 +1,16 @@
 """督办: the supervisors' screen of everything late or nearly late (R-13.1)."""
 from __future__ import annotations
 
-from flask import current_app, request
+import sqlalchemy as sa
+from flask import current_app, g, request
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import lazy_gettext as _
-import sqlalchemy as sa
 
-from app.domain import overdue
+from app import access
+from app.domain import meetings, overdue
 from app.domain.clock import office_today
 from app.extensions import db
-from app.models import Department
+from app.models import Department, MeetingActionItem
 from app.views.lights import light_cell, request_calendar
 from app.views.menu import SUPERVISION, add
 
@@ -42,16 +43,20 @@ class OverdueView(BaseView):
         until = cal.add(today, current_app.config.get("DEADLINE_WARNING_DAYS", 2)) if soon else None
         items, total = overdue.late_items(
             db.session, today=today, cal=cal, until=until, department_id=department_id,
-            sort=sort, page=page, per_page=PER_PAGE)
+            sort=sort, page=page, per_page=PER_PAGE, items=access.item_scope(g.user))
+        mine = access.commission_scope(g.user)  # R-14.2: a coordinator sees their own cases
         departments = db.session.scalars(sa.select(Department).order_by(Department.sort_order,
                                                                        Department.name)).all()
         return self.render_template(
             "overdue.html", title=_("Supervision of deadlines"), items=items, total=total,
             page=page, pages=max((total + PER_PAGE - 1) // PER_PAGE, 1), sort=sort, soon=soon,
             department_id=department_id, departments=departments, light_cell=light_cell,
-            contacts=overdue.late_contacts(db.session, today=today),
-            announcements=overdue.awaiting_announcement(db.session, today=today),
-            handovers=overdue.late_handovers(db.session, today=today),
+            contacts=overdue.late_contacts(db.session, today=today, commissions=mine),
+            announcements=overdue.awaiting_announcement(db.session, today=today,
+                                                        commissions=mine),
+            handovers=overdue.late_handovers(db.session, today=today, commissions=mine),
+            action_items=meetings.open_action_items(
+                db.session, scope=access.row_scope(g.user, MeetingActionItem)),
         )
 
 

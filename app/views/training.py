@@ -27,12 +27,16 @@ class TrainingAttendanceView(AppModelView):
     edit_title = _("Edit training attendance")
     label_columns = {
         "training": _("Training session"),
+        "training.organiser": _("Organiser"),
+        "training.hours": _("Hours"),
         "staff": _("Staff member"),
         "staff.department": _("Department"),
         "status": _("Attendance"),
         "note": _("Note"),
     }
-    list_columns = ["training", "staff", "staff.department", "status", "note"]
+    # Also the training history on a staff member's page: session, organiser, hours.
+    list_columns = ["training", "training.organiser", "training.hours", "staff",
+                    "staff.department", "status", "note"]
     add_columns = edit_columns = ["training", "staff", "status", "note"]
     show_columns = ["training", "staff", "staff.department", "status", "note"]
     search_columns = ["training", "staff", "status"]

@@ -11,11 +11,14 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, g, redirect, request, url_for
+from flask import abort, current_app, flash, g, has_request_context, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import lazy_gettext as _
+from flask_login import current_user
 
+from app import access
 from app.choices import ContactMethod, DelegationScope, TerminationReason
+from app.documents import steps as documents
 from app.domain import approvals, closing, coordination, intake, planning
 from app.domain.clock import office_today
 from app.domain.errors import DomainError
@@ -130,11 +133,13 @@ COMMISSION_STEPS: list[Step] = [
          lambda c, f, ctx: closing.start_delivery(db.session, c, actor=ctx.actor)),
     Step("complete", _("Complete (办结)"), forms.DateForm,
          lambda c: c.state == CommissionState.delivering,
-         lambda c, f, ctx: closing.complete(db.session, c, completed_on=f.on.data,
-                                            actor=ctx.actor), "success"),
+         # Moves to completed and issues the 协办办结单 in one transaction (R-9.1).
+         lambda c, f, ctx: documents.complete(db.session, c, completed_on=f.on.data,
+                                              actor=ctx.actor), "success"),
     Step("terminate", _("Terminate commission"), forms.TerminateForm,
          lambda c: can_transition(c.state, CommissionState.terminating),
-         lambda c, f, ctx: closing.terminate(
+         # Issues the 协办委托终止单, notifies the unit, starts the wait (R-10.2).
+         lambda c, f, ctx: documents.terminate(
              db.session, c, reason=TerminationReason(f.reason.data), reason_text=f.reason_text.data,
              issued_on=f.issued_on.data, confirm_days=ctx.config["TERMINATION_CONFIRM_DAYS"],
              cal=ctx.cal, actor=ctx.actor), "danger"),
@@ -216,11 +221,16 @@ def available_steps(target: str, obj: Any) -> list[Step]:
 
 
 def load(target: str, pk: int) -> Any:
-    """The record behind a step URL, or 404 (row-level access plugs in here)."""
+    """The record behind a step URL through the user's row filter: 404 when it does not
+    exist or belongs to someone else's case (R-14.2), 403 when the user's role may not run
+    the step named in the URL (app/roles.py STEP_ROLES)."""
     model = TARGETS[target][0]
-    obj = db.session.get(model, pk)
+    obj = access.visible(current_user, model, pk)
     if obj is None:
         abort(404)
+    key = (request.view_args or {}).get("key") if has_request_context() else None
+    if key is not None and not access.may_step(current_user, target, key):
+        abort(403)
     return obj
 
 
@@ -267,7 +277,10 @@ class WorkflowView(BaseView):
 def steps_for(target: str, pk: Any) -> list[Step]:
     """Jinja helper for show pages: the open steps of record ``pk`` of ``target``."""
     obj = db.session.get(TARGETS[target][0], int(pk))
-    return available_steps(target, obj) if obj is not None else []
+    if obj is None:
+        return []
+    return [step for step in available_steps(target, obj)
+            if access.may_step(current_user, target, step.key)]
 
 
 def register(appbuilder) -> None:
