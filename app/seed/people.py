@@ -99,11 +99,13 @@ def _seed_roster_changes(session: Session, roster: Roster, departments: dict[str
             staff=leaver, kind=RosterChangeKind.transfer, from_department=window,
             to_department=departments["区发展和改革局"], replacement=replacement,
             filed_on=filed, effective_on=handover, approved_by=HEAD, approved_on=approved,
+            applied_on=handover,
             reason="工作调动，调离协办员岗位；在办协办项目于生效日移交接替人员。",
         ),
         RosterChange(
             staff=replacement, kind=RosterChangeKind.join, to_department=window,
             filed_on=filed, effective_on=handover, approved_by=HEAD, approved_on=approved,
+            applied_on=handover,
             reason=f"接替{LEAVER}担任协办员，已完成岗前业务培训。",
         ),
         RosterChange(
@@ -111,6 +113,7 @@ def _seed_roster_changes(session: Session, roster: Roster, departments: dict[str
             to_department=departments["区住房和城乡建设局"],
             filed_on=joined.admitted_on - dt.timedelta(days=6), effective_on=joined.admitted_on,
             approved_by=HEAD, approved_on=joined.admitted_on - dt.timedelta(days=4),
+            applied_on=joined.admitted_on,
             reason="区住建局增派专办员，负责施工图联合审查及消防设计审查事项。",
         ),
     ])
