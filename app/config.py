@@ -112,7 +112,8 @@ class Config:
     }
 
     FAB_BASE_TEMPLATE = "xb_layout.html"
-    FAB_API_SWAGGER_UI = False
+    # The REST API's Swagger page (app/api/, read-only) with FAB's bundled assets, no CDN.
+    FAB_API_SWAGGER_UI = True
     PAGE_SIZE = 20
 
     # Deadline lights: yellow when due within this many working days.

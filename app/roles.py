@@ -61,6 +61,11 @@ SECURITY_VIEWS = (
     "UserInfoEditView", "ResetMyPasswordView", "SecurityApi", "MenuApi", "AuthDBView",
 )
 
+#: the read-only REST API (app/api) and its OpenAPI spec and Swagger page
+API_VIEWS = ("CommissionApi", "CommissionItemApi", "CommissionHistoryApi")
+API_READ = "can_get|can_info"
+API_DOCS: tuple[tuple[str, str], ...] = (("OpenApi", "can_get"), ("SwaggerView", "can_show"))
+
 LEDGER_VIEW = "LedgerView"  # Excel exports of list pages (rows as the list shows them)
 ASSESSMENT_PERIOD_VIEW = "AssessmentPeriodView"
 
@@ -109,7 +114,8 @@ ROLES: dict[str, tuple[tuple[str, str], ...]] = {
         (LEDGER_VIEW, "can_export"),
         (ASSESSMENT_PERIOD_VIEW, "can_compute|can_save|can_export"),
         (WORKFLOW_VIEW, "can_step"),
-    ),
+        (_any(API_VIEWS), API_READ),
+    ) + API_DOCS,
     # Their own commissions and everything under them (the row filter says which).
     COORDINATOR: SELF_SERVICE + COLLEAGUES + (
         ("CommissionView", "can_list|can_show|can_edit"),
@@ -124,7 +130,8 @@ ROLES: dict[str, tuple[tuple[str, str], ...]] = {
          READ),
         (_any(CLIENT_VIEWS), "can_list|can_show"),
         (WORKFLOW_VIEW, "can_step"),
-    ),
+        (_any(API_VIEWS), API_READ),  # the row filter keeps their own
+    ) + API_DOCS,
     # Items of their department: item steps, supplements, consultations, refusals (a step);
     # read-only on the commissions holding those items.
     SPECIALIST: SELF_SERVICE + COLLEAGUES + (
@@ -134,7 +141,8 @@ ROLES: dict[str, tuple[tuple[str, str], ...]] = {
         (_any(("JointApprovalView", "IssuedDocumentView")), READ),
         ("MaterialView", "can_list|can_show|can_add"),
         (WORKFLOW_VIEW, "can_step"),
-    ),
+        (_any(("CommissionApi", "CommissionItemApi")), API_READ),  # no history, as on screen
+    ) + API_DOCS,
     # Read-only on everything, the audit trail included; no step, no form.
     INSPECTOR: SELF_SERVICE + (
         (_any(CASE_VIEWS + CLIENT_VIEWS + SUPERVISION_VIEWS + TEAM_VIEWS + REFERENCE_VIEWS
@@ -143,7 +151,8 @@ ROLES: dict[str, tuple[tuple[str, str], ...]] = {
         (LEDGER_VIEW, "can_export"),
         (ASSESSMENT_PERIOD_VIEW, "can_compute|can_export"),
         (AUDIT_VIEW, AUDIT_READ),
-    ),
+        (_any(API_VIEWS), API_READ),
+    ) + API_DOCS,
     # The audit trail only.
     AUDITOR: SELF_SERVICE + (
         (AUDIT_VIEW, AUDIT_READ),

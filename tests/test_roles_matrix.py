@@ -96,6 +96,14 @@ MATRIX: dict[str, object] = {
     "ResetPasswordView.this_form_get": ADMIN_ONLY,
     "ResetPasswordView.this_form_post": ADMIN_ONLY,
     "UserStatsChartView.chart": ADMIN_ONLY,
+    # ---- the read-only REST API (app/api): the screens' readers; rows by the row filter ---
+    "CommissionApi.get": CASE_READ, "CommissionApi.get_list": CASE_READ,
+    "CommissionApi.info": CASE_READ,
+    "CommissionItemApi.get": CASE_READ, "CommissionItemApi.get_list": CASE_READ,
+    "CommissionItemApi.info": CASE_READ,
+    "CommissionHistoryApi.get": WINDOW_READ, "CommissionHistoryApi.get_list": WINDOW_READ,
+    "CommissionHistoryApi.info": WINDOW_READ,
+    "OpenApi.get": CASE_READ, "SwaggerView.show": CASE_READ,
     # ---- the commission and everything under it ----------------------------------------
     **crud("CommissionView", read=CASE_READ, add=SV_ONLY, edit=CASE_WRITE, delete=SV_ONLY),
     **crud("CommissionItemView", read=CASE_READ, add=CASE_WRITE,

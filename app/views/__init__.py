@@ -17,7 +17,7 @@ VIEW_MODULES = [
     # 基础数据 Reference data
     "reference", "calendar",
     # no menu
-    "lookup", "workflow", "ledgers", "documents", "health",
+    "lookup", "workflow", "ledgers", "documents", "health", "api",
 ]
 
 
