@@ -259,7 +259,7 @@ def test_blank_form_download_and_audit(app, client):
     with app.app_context():
         downloads = db.session.scalars(sa.select(AuditLog).where(
             AuditLog.action == archive.DOWNLOADED, AuditLog.object_type == "IssuedDocument",
-            AuditLog.object_id == str(document.id))).all()
+            AuditLog.object_id == str(document.id)).order_by(AuditLog.id)).all()
         assert [row.detail["via"] for row in downloads] == ["print", "download"]
     assert client.get("/documents/999999").status_code == 404
     anonymous = app.test_client().get(f"/documents/{document.id}")
