@@ -11,6 +11,7 @@ from typing import Any
 
 from app.choices import DeliveryMethod, MeetingKind, Rating
 from app.documents.forms import DateParts, Option, cn_date, options, text
+from app.domain.notices import base_context
 from app.models import (
     Commission,
     CoordinationMeeting,
@@ -31,15 +32,12 @@ MEETING_TITLES = {MeetingKind.coordination: "协调会议纪要", MeetingKind.jo
 
 
 def case_header(commission: Commission) -> dict[str, str]:
-    """The lines every paper starts with: number, project, unit, coordinator."""
-    coordinator = commission.coordinator
-    return {
-        "application_no": commission.application_no or "",
-        "project_name": commission.project.name,
-        "unit_name": commission.project.unit.name,
-        "coordinator": coordinator.name if coordinator else "",
-        "coordinator_phone": coordinator.phone if coordinator else "",
-    }
+    """The lines every paper starts with: number, project, unit, coordinator.
+
+    The same facts the messages to units use (app/domain/notices.base_context)."""
+    facts = base_context(commission)
+    facts["coordinator"] = facts.pop("coordinator_name")
+    return facts
 
 
 def approval_plan(commission: Commission, plan: PlanVersion) -> dict[str, Any]:
