@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app app
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test install install-test translations clean
+.PHONY: run test bench install install-test translations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,11 @@ run: install
 # The whole suite on SQLite, then on PostgreSQL (scripts/run-tests.sh).
 test: install-test
 	scripts/run-tests.sh
+
+# City-scale benchmark (README "Benchmark"): builds 100,000 commissions into SQLite and the
+# PostgreSQL at 127.0.0.1:5432 once, then prints page times; not part of `make test`.
+bench: install-test
+	$(BIN)/python scripts/bench_city.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

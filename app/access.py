@@ -311,13 +311,14 @@ def visible(user: Any, model: type, pk: Any, session: Any = None) -> Any:
         pk = int(pk)  # every model's key is an integer id; URLs and forms bring strings
     except (TypeError, ValueError):
         return None
-    query = sa.select(model).where(model.id == pk)
     clause = row_scope(user, model)
-    if clause is not None:
-        query = query.where(clause)
     # A half-built object on the form must not be flushed by this look-up.
     with session.no_autoflush:
-        return session.scalars(query).first()
+        if clause is not None and session.scalar(
+                sa.select(model.id).where(model.id == pk, clause)) is None:
+            return None
+        # From the session when it is loaded already (a case page asks once per panel).
+        return session.get(model, pk)
 
 
 # ---- cases -------------------------------------------------------------------------

@@ -208,6 +208,39 @@ def test_commission_list_queries_do_not_grow_with_rows(app, client, count_querie
     assert len(many) == len(few), (len(few), len(many))
 
 
+def _grow_case(app, pk: int, n: int) -> None:
+    """``n`` more items on commission ``pk``, each with two work-log entries about it."""
+    with app.app_context():
+        commission = db.session.get(Commission, pk)
+        for _ in range(n):
+            item = make_item(commission, make_approval_item(make_department()))
+            for content in ("跟进", "催办"):
+                db.session.add(WorkLogEntry(
+                    commission=commission, logged_on=D("2026-03-04"), author=commission.coordinator,
+                    entry_type=WorkLogType.follow_up, content=content, commission_item=item))
+        db.session.commit()
+
+
+def test_commission_page_queries_do_not_grow_with_rows(app, client, count_queries):
+    """The case page (a commission and the 16 panels under it) issues the same SQL statements
+    for 2 items and for 8, all but one with work-log entries about it; the panels take the commission
+    from the session instead of loading it, and everything it loads, once per panel."""
+    pk = _everything_under(app)
+    _grow_case(app, pk, 1)
+    client.get(f"{COMMISSIONS}/show/{pk}")
+    with count_queries() as few:
+        assert client.get(f"{COMMISSIONS}/show/{pk}").status_code == 200
+    _grow_case(app, pk, 6)
+    with count_queries() as many:
+        html = client.get(f"{COMMISSIONS}/show/{pk}").get_data(as_text=True)
+    assert html.count("催办") == 7
+    assert len(many) == len(few), (len(few), len(many))
+    commission_loads = [s for s in many if " FROM commission " in " ".join(f"{s} ".split())
+                        and "count(" not in s]
+    assert len(commission_loads) == 1, commission_loads  # the page's own
+    assert len(many) <= 75, len(many)  # 356 on a demo case before the fix, 69 after
+
+
 # ---- coordinator assignments (R-5.1) and state history -------------------------------------
 
 def test_coordinator_assignment_round_trip(app, client):

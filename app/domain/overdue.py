@@ -41,7 +41,7 @@ def late_items(session: Session, *, today: dt.date, cal: WorkCalendar, until: dt
     only those matching ``items`` when given."""
     limit_day = until or today - dt.timedelta(days=1)
     query = (
-        sa.select(CommissionItem)
+        sa.select(CommissionItem.id, CommissionItem.due_on, Department.name)
         .join(ApprovalItem, CommissionItem.approval_item_id == ApprovalItem.id)
         .join(Department, ApprovalItem.department_id == Department.id)
         .where(CommissionItem.state.in_(RUNNING), CommissionItem.due_on <= limit_day)
@@ -50,14 +50,19 @@ def late_items(session: Session, *, today: dt.date, cal: WorkCalendar, until: dt
         query = query.where(Department.id == department_id)
     if items is not None:
         query = query.where(items)
-    total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    order = ((Department.name, CommissionItem.due_on) if sort == "department"
-             else (CommissionItem.due_on, Department.name))
-    rows = session.scalars(
-        query.order_by(*order, CommissionItem.id)
-        .options(selectinload(CommissionItem.commission).selectinload(Commission.coordinator))
-        .offset((page - 1) * per_page).limit(per_page)
-    ).all()
+    # The late items first, on the (state, due_on) index, then sorted and paged, then the
+    # page's rows loaded by id. Asked in one query, the planners walk every past item in
+    # due_on order instead (0.1 s at 400,000 items), misjudging how few of them still run.
+    late = query.cte("late").prefix_with("MATERIALIZED")
+    total = session.scalar(sa.select(sa.func.count()).select_from(late))
+    order = ((late.c.name, late.c.due_on) if sort == "department"
+             else (late.c.due_on, late.c.name))
+    ids = list(session.scalars(sa.select(late.c.id).order_by(*order, late.c.id)
+                               .offset((page - 1) * per_page).limit(per_page)))
+    loaded = {item.id: item for item in session.scalars(
+        sa.select(CommissionItem).where(CommissionItem.id.in_(ids))
+        .options(selectinload(CommissionItem.commission).selectinload(Commission.coordinator)))}
+    rows = [loaded[pk] for pk in ids]
     return [LateItem(item, max(cal.between(item.due_on, today), 0)) for item in rows], total
 
 

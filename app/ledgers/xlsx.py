@@ -70,6 +70,7 @@ def write(ledger: Ledger, rows: Iterable[Any], target: Any, mask: Masker) -> int
         header.append(cell)
     sheet.append(header)
     yes, no = str(_("Yes")), str(_("No"))
+    labels: dict[LabelledEnum, str] = {}  # each enum label translated once per file
     count = 0
     for row in rows:
         values = []
@@ -77,6 +78,10 @@ def write(ledger: Ledger, rows: Iterable[Any], target: Any, mask: Masker) -> int
             value = column.get(row)
             if column.phone and value:
                 value = mask(str(value))
+            elif isinstance(value, LabelledEnum):
+                if value not in labels:
+                    labels[value] = cell_value(value)
+                value = labels[value]
             values.append(cell_value(value, yes, no))
         sheet.append(values)
         count += 1

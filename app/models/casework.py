@@ -39,7 +39,7 @@ class WorkLogEntry(Model):
     )
     corrects_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("work_log_entry.id"))
 
-    commission: Mapped[Commission] = relationship(lazy="selectin")
+    commission: Mapped[Commission] = relationship()
     author: Mapped[StaffMember] = relationship(lazy="selectin")
     commission_item: Mapped[Optional[CommissionItem]] = relationship()
     corrects: Mapped[Optional["WorkLogEntry"]] = relationship(remote_side=[id])
@@ -72,7 +72,7 @@ class Consultation(Timestamped, Model):
     answer: Mapped[Optional[str]] = mapped_column(sa.Text)
     answered_on: Mapped[Optional[dt.date]] = mapped_column(sa.Date)
 
-    commission: Mapped[Commission] = relationship(lazy="selectin")
+    commission: Mapped[Commission] = relationship()
     commission_item: Mapped[Optional[CommissionItem]] = relationship()
     coordinator: Mapped[StaffMember] = relationship(foreign_keys=[coordinator_id], lazy="selectin")
     specialist: Mapped[StaffMember] = relationship(foreign_keys=[specialist_id], lazy="selectin")
@@ -116,7 +116,7 @@ class Escalation(Timestamped, Model):
     resolution: Mapped[Optional[str]] = mapped_column(sa.Text)
     resolved_on: Mapped[Optional[dt.date]] = mapped_column(sa.Date)
 
-    commission: Mapped[Commission] = relationship(lazy="selectin")
+    commission: Mapped[Commission] = relationship()
     commission_item: Mapped[Optional[CommissionItem]] = relationship()
     raised_by: Mapped[StaffMember] = relationship(lazy="selectin")
 
@@ -137,7 +137,7 @@ class MaterialNotice(Timestamped, Model):
     issued_by_id: Mapped[int] = mapped_column(sa.ForeignKey("staff_member.id"))
     note: Mapped[Optional[str]] = mapped_column(sa.Text)
 
-    commission: Mapped[Commission] = relationship(lazy="selectin")
+    commission: Mapped[Commission] = relationship()
     issued_by: Mapped[StaffMember] = relationship(lazy="selectin")
     lines: Mapped[list["MaterialNoticeLine"]] = relationship(
         back_populates="notice", cascade="all, delete-orphan", order_by="MaterialNoticeLine.id"

@@ -39,7 +39,7 @@ class FeeNotice(Timestamped, Model):
     issued_on: Mapped[dt.date] = mapped_column(sa.Date, index=True)
     paid_on: Mapped[Optional[dt.date]] = mapped_column(sa.Date)
 
-    commission: Mapped[Commission] = relationship(lazy="selectin")
+    commission: Mapped[Commission] = relationship()
     commission_item: Mapped[Optional[CommissionItem]] = relationship()
     department: Mapped[Department] = relationship(lazy="selectin")
 
@@ -60,7 +60,7 @@ class ResultReceipt(Timestamped, Model):
     received_on: Mapped[dt.date] = mapped_column(sa.Date, index=True)
     documents: Mapped[str] = mapped_column(sa.Text)
 
-    commission: Mapped[Commission] = relationship(lazy="selectin")
+    commission: Mapped[Commission] = relationship()
     department: Mapped[Department] = relationship(lazy="selectin")
 
     def __repr__(self) -> str:
@@ -96,7 +96,7 @@ class Delivery(Timestamped, Model):
     receipt_signed_on: Mapped[Optional[dt.date]] = mapped_column(sa.Date)
     signer: Mapped[Optional[str]] = mapped_column(sa.String(50))
 
-    commission: Mapped[Commission] = relationship(lazy="selectin")
+    commission: Mapped[Commission] = relationship()
 
     def __repr__(self) -> str:
         return f"{self.method} {self.delivered_on}"

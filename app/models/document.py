@@ -73,7 +73,7 @@ class IssuedDocument(Model):
         sa.DateTime(timezone=True), default=utcnow, index=True
     )
 
-    commission: Mapped[Commission] = relationship(lazy="selectin")
+    commission: Mapped[Commission] = relationship()
     issued_by = relationship("User", lazy="selectin")
 
     def __repr__(self) -> str:

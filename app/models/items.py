@@ -29,7 +29,7 @@ class JointApproval(Timestamped, Model):
     held_on: Mapped[Optional[dt.date]] = mapped_column(sa.Date)
     note: Mapped[Optional[str]] = mapped_column(sa.Text)
 
-    commission: Mapped[Commission] = relationship(lazy="selectin")
+    commission: Mapped[Commission] = relationship()
     items: Mapped[list["CommissionItem"]] = relationship(back_populates="joint_approval")
 
     def __repr__(self) -> str:
@@ -53,6 +53,11 @@ class CommissionItem(Timestamped, Model):
             "state <> 'refused' OR refusal_reason IS NOT NULL",
             name="ck_commission_item_refusal_reason",
         ),
+        # The overdue screen and the dashboard ask for running items past a date, and for
+        # items decided in a period (and on time or not: the index alone answers): a range
+        # of the index, not a scan of every item.
+        sa.Index("ix_commission_item_state_due_on", "state", "due_on"),
+        sa.Index("ix_commission_item_state_decided_on", "state", "decided_on", "due_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -65,7 +70,7 @@ class CommissionItem(Timestamped, Model):
         sa.ForeignKey("commission_item.id"), unique=True
     )
     state: Mapped[ItemState] = mapped_column(
-        enum_column_type(ItemState, "item_state"), default=ItemState.pending, index=True
+        enum_column_type(ItemState, "item_state"), default=ItemState.pending
     )
     specialist_id: Mapped[Optional[int]] = mapped_column(
         sa.ForeignKey("staff_member.id"), index=True
@@ -84,7 +89,11 @@ class CommissionItem(Timestamped, Model):
     unit_informed_on: Mapped[Optional[dt.date]] = mapped_column(sa.Date)
     result_document: Mapped[Optional[str]] = mapped_column(sa.String(200))
 
-    commission: Mapped[Commission] = relationship(back_populates="items", lazy="selectin")
+    # Lazy, as every record's link to its commission: a record is mostly shown under its
+    # commission, which is in the session already (a lazy many-to-one load reads the
+    # identity map; selectin would query the commission and its relations again). Lists
+    # load it eagerly (app/views/base.py, AppInterface.eager).
+    commission: Mapped[Commission] = relationship(back_populates="items")
     approval_item: Mapped[ApprovalItem] = relationship(lazy="selectin")
     specialist: Mapped[Optional[StaffMember]] = relationship(lazy="selectin")
     joint_approval: Mapped[Optional[JointApproval]] = relationship(back_populates="items")

@@ -45,7 +45,7 @@ class Material(Model):
         sa.DateTime(timezone=True), default=utcnow, index=True
     )
 
-    commission: Mapped[Commission] = relationship(lazy="selectin")
+    commission: Mapped[Commission] = relationship()
     commission_item: Mapped[Optional[CommissionItem]] = relationship(lazy="selectin")
     uploaded_by = relationship("User", lazy="selectin")
 

@@ -44,7 +44,7 @@ class Notification(Model):
     )
     sent_at: Mapped[Optional[dt.datetime]] = mapped_column(sa.DateTime(timezone=True))
 
-    commission: Mapped[Optional[Commission]] = relationship(lazy="selectin")
+    commission: Mapped[Optional[Commission]] = relationship()
 
     def __repr__(self) -> str:
         return f"{self.template} → {self.recipient}"

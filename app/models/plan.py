@@ -36,7 +36,7 @@ class PlanVersion(Timestamped, Model):
     confirmed_by: Mapped[Optional[str]] = mapped_column(sa.String(50))
     note: Mapped[Optional[str]] = mapped_column(sa.Text)
 
-    commission: Mapped[Commission] = relationship(lazy="selectin")
+    commission: Mapped[Commission] = relationship()
     steps: Mapped[list["PlanStep"]] = relationship(
         back_populates="plan_version", order_by="PlanStep.sequence", cascade="all, delete-orphan"
     )

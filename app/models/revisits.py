@@ -34,7 +34,7 @@ class Revisit(Timestamped, Model):
     opinions: Mapped[Optional[str]] = mapped_column(sa.Text)
     follow_up: Mapped[Optional[str]] = mapped_column(sa.Text)
 
-    commission: Mapped[Commission] = relationship(lazy="selectin")
+    commission: Mapped[Commission] = relationship()
     visitor: Mapped[Optional[StaffMember]] = relationship(lazy="selectin")
     rectification: Mapped[Optional["Rectification"]] = relationship(
         back_populates="revisit", uselist=False

@@ -20,20 +20,22 @@ from __future__ import annotations
 import logging
 from typing import Any, Callable, ClassVar
 
-from flask import abort, flash, redirect, request
+from flask import abort, flash, g, redirect, request
 from flask_appbuilder import ModelView, expose
 from flask_appbuilder.const import FLAMSG_ERR_SEC_ACCESS_DENIED
 from flask_appbuilder.fieldwidgets import Select2Widget
+from flask_appbuilder.models.sqla.filters import FilterRelationOneToManyEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import lazyload, selectinload
 from wtforms import BooleanField, SelectField, validators
 
 from app import access
 from app.labels import LabelledEnum
 from app.views.lookup import LookupField, LookupMultipleField
+from app.views.paging import PagingInterface
 from app.views.scoping import masked_phone, out_of_reach, row_scope_filter
 
 log = logging.getLogger(__name__)
@@ -45,22 +47,37 @@ class SaveError(Exception):
     """A save the database refused; the message is shown to the user."""
 
 
-class AppInterface(SQLAInterface):
+def pinned_parents(filters: Any) -> list[str]:
+    """The many-to-one columns a related view's filter pins to one parent row."""
+    if filters is None:
+        return []
+    return [flt.column_name for flt in filters.filters
+            if isinstance(flt, FilterRelationOneToManyEqual)]
+
+
+class AppInterface(PagingInterface):
     """SQLAInterface whose add/edit report database refusals in Chinese.
 
-    ``eager`` names relations the list shows but the model loads lazily: the list query
-    loads them with one extra query each instead of one per row.
+    ``eager`` names relations the list loads with one extra query each instead of one per
+    row: the many-to-one relations of the view's list columns (added by AppModelView) and
+    any the view declares. Under a parent's page (a related view) the parent relation is
+    not loaded again: it is in the session already. Deep pages: app/views/paging.py.
     """
 
     def __init__(self, obj: type, session: Any = None, eager: tuple[str, ...] = ()) -> None:
         super().__init__(obj, session)
         self.eager = eager
 
-    def apply_all(self, query: Any, *args: Any, **kwargs: Any) -> Any:
-        query = super().apply_all(query, *args, **kwargs)
-        if not self.eager:
-            return query
-        return query.options(*(selectinload(getattr(self.obj, name)) for name in self.eager))
+    def apply_all(self, query: Any, filters: Any = None, *args: Any, **kwargs: Any) -> Any:
+        query = super().apply_all(query, filters, *args, **kwargs)
+        parents = pinned_parents(filters)
+        options = [selectinload(getattr(self.obj, name)) for name in self.eager
+                   if name not in parents]
+        # Rows listed under their parent (a related view on the parent's page) take the
+        # parent from the session: a lazy many-to-one load finds it in the identity map,
+        # where the model's default (selectin) would load it, and all it loads, again.
+        options += [lazyload(getattr(self.obj, name)) for name in parents]
+        return query.options(*options) if options else query
 
     @staticmethod
     def _get_attr_value(item: Any, col: str) -> Any:
@@ -156,6 +173,10 @@ class AppModelView(ModelView):
             self.formatters_columns = {
                 **(self.formatters_columns or {}), **{col: masked_phone for col in phones}}
         super()._init_properties()
+        # The list loads the relations it shows for the whole page at once.
+        shown = [col for col in self.list_columns
+                 if "." not in col and self.datamodel.is_relation_many_to_one(col)]
+        self.datamodel.eager = tuple(dict.fromkeys((*self.datamodel.eager, *shown)))
 
     def _scope_relation_fields(self) -> None:
         """Relation selects (add, edit, search) list only rows the user may see."""
@@ -303,6 +324,10 @@ class AppModelView(ModelView):
         those the user may list are rendered here (FAB's loop, on the listable views)."""
         orders, pages, page_sizes = orders or {}, pages or {}, page_sizes or {}
         widgets = widgets or {}
+        # The panels' rows are rendered after FAB has dropped the parent; the session holds
+        # objects weakly, so keep it for the request: rows find it in the session instead
+        # of loading it again, each panel once.
+        g.xb_parent = item
         widgets["related_views"] = []
         for view in self._listable(self._related_views):
             name = view.__class__.__name__

@@ -45,7 +45,7 @@ class ItemSupplementView(AppModelView):
 class CommissionItemView(AppModelView):
     """协办事项: one attempt at one delegated approval item, with its state and dates."""
 
-    datamodel = AppInterface(CommissionItem, eager=("joint_approval",))
+    datamodel = AppInterface(CommissionItem, eager=("commission", "joint_approval"))
     ledger = "items"
     list_title = _("Commission items")
     show_title = _("Commission item")

@@ -1,0 +1,1 @@
+"""Benchmark helpers: bulk, deterministic data sets for measuring the app at city scale."""

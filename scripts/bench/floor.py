@@ -1,0 +1,58 @@
+"""The floor: the commission list's first page from a minimal Flask + SQLAlchemy handler.
+
+The same 20 rows as the app's list (newest first: number, project, unit, coordinator,
+state, application date, deadline), one query with the same joins, rendered by Jinja into
+a bare table: no login, no permissions, no menus, no filters, no row count. What the app
+spends above this is the price of the framework and of its features.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask, render_template_string
+
+from bench.pages import Page, StatementCounter, measure
+
+ROWS = sa.text("""
+    SELECT c.application_no, p.name AS project, u.name AS unit, s.name AS coordinator,
+           c.state, c.applied_on, c.contact_due_on, c.contacted_on
+    FROM commission c
+    JOIN project p ON p.id = c.project_id
+    JOIN unit u ON u.id = p.unit_id
+    LEFT JOIN staff_member s ON s.id = c.coordinator_id
+    ORDER BY c.id DESC
+    LIMIT 20
+""")
+
+TEMPLATE = """<!doctype html><html lang="zh"><meta charset="utf-8"><title>委托协办</title>
+<table>
+<tr><th>申请编号</th><th>项目</th><th>建设单位</th><th>协办员</th><th>状态</th><th>确认申请日期</th><th>期限</th></tr>
+{% for row in rows %}<tr><td>{{ row.application_no or "" }}</td><td>{{ row.project }}</td>
+<td>{{ row.unit }}</td><td>{{ row.coordinator or "" }}</td><td>{{ row.state }}</td>
+<td>{{ row.applied_on or "" }}</td>
+<td>{{ row.contact_due_on if row.state == "assigned" and not row.contacted_on else "" }}</td></tr>
+{% endfor %}</table></html>"""
+
+
+def minimal_app(url: str) -> tuple[Flask, sa.Engine]:
+    engine = sa.create_engine(url)
+    app = Flask("floor")
+
+    @app.get("/")
+    def commissions() -> str:
+        with engine.connect() as conn:
+            rows = conn.execute(ROWS).all()
+        return render_template_string(TEMPLATE, rows=rows)
+
+    return app, engine
+
+
+def run(url: str, runs: int) -> Any:
+    app, engine = minimal_app(url)
+    try:
+        return measure(app.test_client(),
+                       Page("floor: minimal Flask + SQLAlchemy, same 20 rows", "/", runs),
+                       StatementCounter(engine))
+    finally:
+        engine.dispose()

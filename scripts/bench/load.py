@@ -1,0 +1,183 @@
+"""The concurrent run: gunicorn (gunicorn.conf.py, by default its own worker count) on 127.0.0.1,
+and ``clients`` threads that each keep one HTTP connection open and request the pages of the
+mix in turn for ``seconds``. Signed in once through the real login form (with its CSRF
+token); the clients share that session. Prints throughput, latency and errors; an error is
+any answer but a 200, or a failed connection.
+"""
+from __future__ import annotations
+
+import http.client
+import http.cookiejar
+import os
+import random
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from bench import database
+from bench.pages import percentile
+
+START_SECONDS = 120
+
+
+@dataclass
+class Tally:
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    first_error: str = ""
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, seconds: float, error: str = "") -> None:
+        with self.lock:
+            self.latencies.append(seconds * 1000)
+            if error:
+                self.errors += 1
+                self.first_error = self.first_error or error
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    workers: int
+    clients: int
+    seconds: float
+    requests: int
+    errors: int
+    median_ms: float
+    p95_ms: float
+    first_error: str
+
+    @property
+    def throughput(self) -> float:
+        return self.requests / self.seconds
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def mix(url: str) -> list[str]:
+    """The pages the clients request: lists, case pages of random open commissions, the
+    dashboard and the overdue screen."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            ids = [row[0] for row in conn.execute(sa.text(
+                "SELECT id FROM commission WHERE state = 'in_progress' ORDER BY id"))]
+            total = conn.execute(sa.text("SELECT count(*) FROM commission")).scalar()
+    finally:
+        engine.dispose()
+    rng = random.Random(7)
+    last = max((total + 19) // 20 - 1, 0)
+    return ["/commissionview/list/", "/commissionview/list/?_flt_0_state=in_progress",
+            f"/commissionview/list/?page_CommissionView={last}", "/", "/overdue/",
+            *(f"/commissionview/show/{pk}" for pk in rng.sample(ids, min(len(ids), 3)))]
+
+
+def _start(url: str, port: int, workers: int, log: Path) -> subprocess.Popen:
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith(("FAB_", "LOG_", "GUNICORN_", "WEB_CONCURRENCY"))}
+    env.update({"DATABASE_URL": url, "GUNICORN_BIND": f"127.0.0.1:{port}",
+                "SECRET_KEY": "bench-" + "x" * 40, "LOG_LEVEL": "warning",
+                "INSTANCE_DIR": str(database.WORKDIR / "instance"),
+                "DOCUMENTS_DIR": str(database.WORKDIR / "documents")})
+    env["WEB_CONCURRENCY"] = str(workers)
+    return subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", str(database.ROOT / "gunicorn.conf.py")],
+        cwd=database.ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+
+
+def _wait(base: str, server: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + START_SECONDS
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn exited:\n{log.read_text()[-2000:]}")
+        try:
+            with urllib.request.urlopen(f"{base}/health", timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"gunicorn did not answer /health in {START_SECONDS} s")
+
+
+def sign_in(base: str) -> str:
+    """The Cookie header of a session signed in as the benchmark's admin."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    html = opener.open(f"{base}/login/").read().decode()
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or \
+        re.search(r'value="([^"]+)"[^>]*name="csrf_token"', html)
+    form = urllib.parse.urlencode({"username": database.ADMIN, "password": database.PASSWORD,
+                                   "csrf_token": token.group(1) if token else ""}).encode()
+    opener.open(f"{base}/login/", data=form).read()
+    cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
+    # Signed in: the list page answers instead of redirecting to the login form.
+    check = urllib.request.Request(f"{base}/commissionview/list/", headers={"Cookie": cookie})
+    with urllib.request.urlopen(check) as response:
+        if "/login" in response.url:
+            raise RuntimeError("the benchmark's admin could not sign in")
+    return cookie
+
+
+def _client(port: int, cookie: str, paths: list[str], offset: int, stop: float,
+            tally: Tally) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    turn = offset
+    while time.monotonic() < stop:
+        path = paths[turn % len(paths)]
+        turn += 1
+        started = time.perf_counter()
+        try:
+            conn.request("GET", path, headers={"Cookie": cookie})
+            response = conn.getresponse()
+            response.read()
+            error = "" if response.status == 200 else f"{response.status} {path}"
+        except (OSError, http.client.HTTPException) as exc:
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            error = f"{type(exc).__name__} {path}"
+        tally.add(time.perf_counter() - started, error)
+    conn.close()
+
+
+def default_workers() -> int:
+    """gunicorn.conf.py's default: 2 x cores + 1, at most 8."""
+    return min(2 * (os.cpu_count() or 1) + 1, 8)
+
+
+def run(url: str, *, clients: int, seconds: float, workers: int) -> LoadResult:
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = database.WORKDIR / "gunicorn.log"
+    server = _start(url, port, workers, log)
+    try:
+        _wait(base, server, log)
+        cookie = sign_in(base)
+        paths = mix(url)
+        tally = Tally()
+        stop = time.monotonic() + seconds
+        started = time.perf_counter()
+        threads = [threading.Thread(target=_client, args=(port, cookie, paths, n, stop, tally))
+                   for n in range(clients)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.perf_counter() - started
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+    return LoadResult(workers, clients, elapsed, len(tally.latencies),
+                      tally.errors, percentile(tally.latencies, 0.5),
+                      percentile(tally.latencies, 0.95), tally.first_error)

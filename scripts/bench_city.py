@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""City-scale benchmark (`make bench`): a script that prints figures, not a timed test.
+
+    .venv/bin/python scripts/bench_city.py [--scale 100000] [--db sqlite --db postgresql]
+                                           [--runs 20] [--clients 20] [--seconds 30] [--fresh]
+
+For each database (a SQLite file under instance/bench/, and the PostgreSQL database
+xb_bench_<scale> on BENCH_POSTGRES, default postgresql+psycopg://postgres@127.0.0.1:5432):
+1. builds it once (migrations, permissions, the demo district, then ``scale`` commissions,
+   4 items and 10 work-log entries each, one project each, a unit per 5 commissions;
+   scripts/bench/dataset.py) and reuses it on later runs (``--fresh`` rebuilds);
+2. times each page in-process (scripts/bench/pages.py): median, p95, SQL statements;
+3. times the floor, a minimal Flask + SQLAlchemy handler of the same 20 rows
+   (scripts/bench/floor.py);
+4. runs gunicorn with ``--workers`` (default gunicorn.conf.py's) and ``--clients``
+   concurrent clients on 127.0.0.1 for ``--seconds`` (scripts/bench/load.py).
+The figures are printed as Markdown tables (the README quotes them) and kept as JSON in
+instance/bench/results-<scale>.json.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import platform
+import sys
+import time
+
+from bench import database, floor, load, pages
+
+
+def _say(*parts: object) -> None:
+    print(*parts, flush=True)
+
+
+def _table(figures: list[pages.Figure]) -> list[str]:
+    lines = ["| page | median ms | p95 ms | SQL statements | runs | bytes |",
+             "|---|---:|---:|---:|---:|---:|"]
+    lines += [f"| {f.name} | {f.median_ms:.1f} | {f.p95_ms:.1f} | {f.statements} | {f.runs} "
+              f"| {f.size:,} |" for f in figures]
+    return lines
+
+
+def _load_line(result: load.LoadResult) -> str:
+    return (f"gunicorn {result.workers} workers, {result.clients} clients, "
+            f"{result.seconds:.0f} s: {result.requests:,} requests, "
+            f"{result.throughput:.1f} req/s, median {result.median_ms:.0f} ms, "
+            f"p95 {result.p95_ms:.0f} ms, errors {result.errors}"
+            + (f" (first: {result.first_error})" if result.first_error else ""))
+
+
+def bench(kind: str, url: str, args: argparse.Namespace) -> dict:
+    _say(f"\n## {kind}")
+    started = time.perf_counter()
+    database.prepare(url, args.scale, fresh=args.fresh, progress=_say)
+    _say(f"  ready in {time.perf_counter() - started:.0f} s")
+    figures = list(pages.run(url, runs=args.runs, export_runs=args.export_runs,
+                             pdf_runs=args.pdf_runs, progress=_say))
+    figures.append(floor.run(url, args.runs))
+    result = load.run(url, clients=args.clients, seconds=args.seconds, workers=args.workers) \
+        if args.clients else None
+    _say(f"\n### {kind}, {args.scale:,} commissions\n")
+    for line in _table(figures):
+        _say(line)
+    if result is not None:
+        _say("\n" + _load_line(result))
+    return {"figures": [dataclasses.asdict(f) for f in figures],
+            "load": dataclasses.asdict(result) if result else None}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[1])
+    parser.add_argument("--scale", type=int, default=100_000, help="commissions")
+    parser.add_argument("--db", action="append", choices=["sqlite", "postgresql"])
+    parser.add_argument("--runs", type=int, default=20, help="timed requests per page")
+    parser.add_argument("--export-runs", type=int, default=5)
+    parser.add_argument("--pdf-runs", type=int, default=10)
+    parser.add_argument("--clients", type=int, default=20, help="0: no concurrent run")
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--workers", type=int, default=load.default_workers())
+    parser.add_argument("--fresh", action="store_true", help="rebuild the databases")
+    args = parser.parse_args()
+    kinds = args.db or ["sqlite", "postgresql"]
+    _say(f"# City-scale benchmark: {args.scale:,} commissions; Python "
+         f"{platform.python_version()}, {platform.machine()}, "
+         f"{__import__('os').cpu_count()} cores")
+    results = {}
+    for kind, url in database.urls(kinds, args.scale).items():
+        reason = database.reachable(url)
+        if reason:
+            _say(f"\n## {kind}: skipped, server not reachable ({reason})")
+            continue
+        results[kind] = bench(kind, url, args)
+    out = database.WORKDIR / f"results-{args.scale}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"scale": args.scale, "results": results}, indent=2,
+                              ensure_ascii=False, default=str))
+    _say(f"\nresults kept in {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

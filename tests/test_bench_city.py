@@ -1,0 +1,49 @@
+"""scripts/bench_city.py keeps working: its page list, floor and concurrent run, on a small
+data set in the suite's database (no timing is asserted: the figures are the benchmark's)."""
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.extensions import db
+from app.seed import seed_demo
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+from bench import database, floor, load, pages  # noqa: E402
+from bench.dataset import seed_city  # noqa: E402
+
+
+@pytest.fixture
+def small_city(app, database_url, tmp_path, monkeypatch):
+    """The demo district plus 120 city commissions; the benchmark's files in tmp_path."""
+    monkeypatch.setattr(database, "WORKDIR", tmp_path)
+    with app.app_context():
+        seed_demo(db.session)
+        db.session.commit()
+        seed_city(db.engine, commissions=120, units=30, progress=lambda *_: None)
+        database.ensure_admin(app)
+    return database_url
+
+
+def test_every_page_answers_and_is_measured(small_city):
+    """Each page of the benchmark answers 200 (measure() raises otherwise), every document
+    kind is printed, the floor renders the same 20 rows from one statement."""
+    figures = list(pages.run(small_city, runs=1, export_runs=1, pdf_runs=1,
+                             progress=lambda *_: None))
+    names = [f.name for f in figures]
+    assert names[:2] == ["commission list, first page",
+                         "commission list, filtered (state = in progress)"]
+    assert re.fullmatch(r"commission list, deep page \((\d+) of \1\)", names[2])
+    assert sum(name.startswith("PDF: ") for name in names) == 8
+    assert all(f.statements > 0 and f.size > 0 and f.runs == 1 for f in figures)
+    bare = floor.run(small_city, 2)
+    assert bare.statements == 1 and bare.size > 0
+
+
+def test_concurrent_run_signs_in_and_counts(small_city):
+    """gunicorn with one worker, two clients for a second: requests answered, no error."""
+    result = load.run(small_city, clients=2, seconds=1, workers=1)
+    assert result.requests > 0 and result.errors == 0, result.first_error
