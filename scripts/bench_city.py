@@ -2,7 +2,8 @@
 """City-scale benchmark (`make bench`): a script that prints figures, not a timed test.
 
     .venv/bin/python scripts/bench_city.py [--scale 100000] [--db sqlite --db postgresql]
-                                           [--runs 20] [--clients 20] [--seconds 30] [--fresh]
+                                           [--runs 40] [--clients 20] [--seconds 30]
+                                           [--growth 10000] [--fresh]
 
 For each database (a SQLite file under instance/bench/, and the PostgreSQL database
 xb_bench_<scale> on BENCH_POSTGRES, default postgresql+psycopg://postgres@127.0.0.1:5432):
@@ -13,7 +14,9 @@ xb_bench_<scale> on BENCH_POSTGRES, default postgresql+psycopg://postgres@127.0.
 3. times the floor, a minimal Flask + SQLAlchemy handler of the same 20 rows
    (scripts/bench/floor.py);
 4. runs gunicorn with ``--workers`` (default gunicorn.conf.py's) and ``--clients``
-   concurrent clients on 127.0.0.1 for ``--seconds`` (scripts/bench/load.py).
+   concurrent clients on 127.0.0.1 for ``--seconds`` (scripts/bench/load.py);
+5. builds a data set of ``--growth`` commissions too and times the list and case pages on
+   both sizes alternately, to show what grows with the rows (scripts/bench/growth.py).
 The figures are printed as Markdown tables (the README quotes them) and kept as JSON in
 instance/bench/results-<scale>.json.
 """
@@ -26,7 +29,7 @@ import platform
 import sys
 import time
 
-from bench import database, floor, load, pages
+from bench import database, floor, growth, load, pages
 
 
 def _say(*parts: object) -> None:
@@ -45,7 +48,8 @@ def _load_line(result: load.LoadResult) -> str:
     return (f"gunicorn {result.workers} workers, {result.clients} clients, "
             f"{result.seconds:.0f} s: {result.requests:,} requests, "
             f"{result.throughput:.1f} req/s, median {result.median_ms:.0f} ms, "
-            f"p95 {result.p95_ms:.0f} ms, errors {result.errors}"
+            f"p95 {result.p95_ms:.0f} ms, errors {result.errors}, "
+            f"largest worker {result.worker_rss_mb:.0f} MiB"
             + (f" (first: {result.first_error})" if result.first_error else ""))
 
 
@@ -59,25 +63,43 @@ def bench(kind: str, url: str, args: argparse.Namespace) -> dict:
     figures.append(floor.run(url, args.runs))
     result = load.run(url, clients=args.clients, seconds=args.seconds, workers=args.workers) \
         if args.clients else None
+    grown = _growth(kind, url, args) if args.growth and args.growth < args.scale else []
     _say(f"\n### {kind}, {args.scale:,} commissions\n")
     for line in _table(figures):
         _say(line)
     if result is not None:
         _say("\n" + _load_line(result))
+    if grown:
+        _say(f"\nthe same pages, requested alternately ({args.runs} runs each), median ms:\n")
+        _say(f"| page | {args.growth:,} commissions | {args.scale:,} commissions |")
+        _say("|---|---:|---:|")
+        for row in grown:
+            _say(f"| {row.name} | {row.small_ms:.1f} | {row.large_ms:.1f} |")
     return {"figures": [dataclasses.asdict(f) for f in figures],
-            "load": dataclasses.asdict(result) if result else None}
+            "load": dataclasses.asdict(result) if result else None,
+            "growth": [dataclasses.asdict(g) for g in grown]}
+
+
+def _growth(kind: str, url: str, args: argparse.Namespace) -> list[growth.Growth]:
+    small = database.urls([kind], args.growth)[kind]
+    database.prepare(small, args.growth, fresh=args.fresh, progress=_say)
+    _say(f"    {args.growth:,} against {args.scale:,} commissions, alternately ...")
+    return growth.run(small, url, args.runs)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[1])
     parser.add_argument("--scale", type=int, default=100_000, help="commissions")
     parser.add_argument("--db", action="append", choices=["sqlite", "postgresql"])
-    parser.add_argument("--runs", type=int, default=20, help="timed requests per page")
+    parser.add_argument("--runs", type=int, default=40, help="timed requests per page")
     parser.add_argument("--export-runs", type=int, default=5)
     parser.add_argument("--pdf-runs", type=int, default=10)
     parser.add_argument("--clients", type=int, default=20, help="0: no concurrent run")
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--workers", type=int, default=load.default_workers())
+    parser.add_argument("--growth", type=int, default=10_000,
+                        help="also build this smaller data set and time the list and case "
+                             "pages on both, alternately (0: no)")
     parser.add_argument("--fresh", action="store_true", help="rebuild the databases")
     args = parser.parse_args()
     kinds = args.db or ["sqlite", "postgresql"]

@@ -12,7 +12,7 @@ from app.extensions import db
 from app.seed import seed_demo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-from bench import database, floor, load, pages  # noqa: E402
+from bench import database, floor, growth, load, pages  # noqa: E402
 from bench.dataset import seed_city  # noqa: E402
 
 
@@ -41,9 +41,15 @@ def test_every_page_answers_and_is_measured(small_city):
     assert all(f.statements > 0 and f.size > 0 and f.runs == 1 for f in figures)
     bare = floor.run(small_city, 2)
     assert bare.statements == 1 and bare.size > 0
+    compared = growth.run(small_city, small_city, 1)
+    assert [row.name for row in compared][2:] == [
+        "commission list, deep page (the last)", "commission page", "dashboard",
+        "overdue screen (督办)"]
+    assert all(row.small_ms > 0 and row.large_ms > 0 for row in compared)
 
 
 def test_concurrent_run_signs_in_and_counts(small_city):
     """gunicorn with one worker, two clients for a second: requests answered, no error."""
     result = load.run(small_city, clients=2, seconds=1, workers=1)
     assert result.requests > 0 and result.errors == 0, result.first_error
+    assert result.worker_rss_mb > 0

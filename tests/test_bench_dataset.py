@@ -4,7 +4,9 @@ loads on top of the demo district, the ORM reads every new row back consistently
 app/states.py, and the app can still insert afterwards (ids, sequences and counters intact)."""
 from __future__ import annotations
 
+import sys
 from collections import Counter
+from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -17,7 +19,9 @@ from app.models import (Commission, CommissionItem, CommissionStateChange, Proje
                         WorkLogEntry)
 from app.seed import DEMO_ANCHOR, seed_demo
 from app.states import COMMISSION_OPEN, ITEM_CLOSED, CommissionState, ItemState
-from scripts.bench.dataset import seed_city
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+from bench.dataset import seed_city  # noqa: E402
 
 CS, IS = CommissionState, ItemState
 MODELS = {"unit": Unit, "project": Project, "commission": Commission,
@@ -81,6 +85,8 @@ def _check_commission(commission: Commission) -> None:
 
 
 def test_seed_city_adds_a_consistent_data_set_the_app_can_extend(ctx):
+    """The benchmark's data set: row counts as asked, every commission and item consistent
+    with its state, the sweep has nothing to add, and the app's ids and numbers go on."""
     seed_demo(db.session)
     db.session.commit()
     before = _counts()

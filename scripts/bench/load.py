@@ -54,6 +54,8 @@ class LoadResult:
     median_ms: float
     p95_ms: float
     first_error: str
+    #: the largest resident memory of a worker at the end of the run, MiB
+    worker_rss_mb: float = 0.0
 
     @property
     def throughput(self) -> float:
@@ -175,9 +177,29 @@ def run(url: str, *, clients: int, seconds: float, workers: int) -> LoadResult:
         for thread in threads:
             thread.join()
         elapsed = time.perf_counter() - started
+        memory = worker_memory(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=60)
     return LoadResult(workers, clients, elapsed, len(tally.latencies),
                       tally.errors, percentile(tally.latencies, 0.5),
-                      percentile(tally.latencies, 0.95), tally.first_error)
+                      percentile(tally.latencies, 0.95), tally.first_error,
+                      max(memory, default=0.0))
+
+
+def worker_memory(master: int) -> list[float]:
+    """Resident memory (MiB) of each of gunicorn's workers (Linux /proc; [] elsewhere)."""
+    try:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    except OSError:
+        return []
+    sizes = []
+    for pid in children:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        kib = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
+        if kib:
+            sizes.append(int(kib.group(1)) / 1024)
+    return sizes
