@@ -118,6 +118,10 @@ class Config:
 
     # Deadline lights: yellow when due within this many working days.
     DEADLINE_WARNING_DAYS = int(os.environ.get("DEADLINE_WARNING_DAYS", "2"))
+    # The dashboard's figures are kept this many seconds per caseload and worker (0: every
+    # visit computes them): they summarise every open commission, the landing page of
+    # every login must not pay that each time. The page says when they were computed.
+    DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "60"))
     # Application numbers: {year} and {seq} are filled in; sequential per year.
     APPLICATION_NO_FORMAT = os.environ.get("APPLICATION_NO_FORMAT", "JCXB-{year}-{seq:04d}")
     # Working days the unit has to confirm a termination before it is announced.
@@ -170,6 +174,8 @@ class TestConfig(Config):
     # The suite signs in hundreds of times from 127.0.0.1; the rate-limit tests build an
     # app with it on (tests/test_login_limits.py).
     RATELIMIT_ENABLED = False
+    # Tests change the data between two visits of the dashboard; the cache has its own.
+    DASHBOARD_CACHE_SECONDS = 0
 
     def __init__(self) -> None:
         self.SECRET_KEY = "test-secret-key-of-32-bytes-or-more"  # JWT wants >= 32 bytes

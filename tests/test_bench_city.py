@@ -43,8 +43,8 @@ def test_every_page_answers_and_is_measured(small_city):
     assert bare.statements == 1 and bare.size > 0
     compared = growth.run(small_city, small_city, 1)
     assert [row.name for row in compared][2:] == [
-        "commission list, deep page (the last)", "commission page", "dashboard",
-        "overdue screen (督办)"]
+        "commission list, deep page (the last)", "commission page",
+        "dashboard, figures computed", "dashboard, figures kept", "overdue screen (督办)"]
     assert all(row.small_ms > 0 and row.large_ms > 0 for row in compared)
 
 

@@ -230,3 +230,46 @@ def test_font_warning_on_the_dashboard(client, monkeypatch):
     assert "FONT-FALLBACK-WARNING" in client.get("/").get_data(as_text=True)
     monkeypatch.setattr("app.views.index.font_warning", lambda: None)
     assert "font-fallback" not in client.get("/").get_data(as_text=True)
+
+
+def _open_tile(html: str) -> int:
+    return int(re.search(r'id="tile-open">\s*<div class="xb-tile-value">(\d+)<', html).group(1))
+
+
+def test_figures_are_kept_for_a_while_per_caseload(app, client, dataset, monkeypatch):
+    """R-13.5, R-14.2: with DASHBOARD_CACHE_SECONDS set, a second visit within that time costs
+    no aggregate query and shows the same figures with the time they were computed; a
+    coordinator's caseload is kept apart from the whole district's; after the time is up
+    the figures are computed again."""
+    from flask import g
+
+    from app import roles
+    from app.views import index
+    from tests.role_clients import role_client
+
+    monkeypatch.setattr("app.views.index.office_today", lambda: TODAY)
+    monkeypatch.setitem(app.config, "DASHBOARD_CACHE_SECONDS", 60)
+    monkeypatch.setitem(app.extensions, "xb_dashboard_boards", {})
+    clock = [1000.0]
+    monkeypatch.setattr(index, "_monotonic", lambda: clock[0])
+
+    first = client.get("/").get_data(as_text=True)
+    assert _open_tile(first) == 5
+    assert re.search(r'id="dashboard-computed">统计时间：\d{2}:\d{2}:\d{2}<', first)
+    with app.app_context():
+        _many(3)  # two more open commissions
+    calls = []
+    real_build = dashboard.build
+    monkeypatch.setattr(dashboard, "build", lambda *a, **k: calls.append(a) or real_build(*a, **k))
+    assert _open_tile(client.get("/").get_data(as_text=True)) == 5  # kept
+    assert calls == []
+
+    coordinator = role_client(app, [roles.COORDINATOR], dataset["mine"].id)
+    g.pop("_login_user", None)  # the test's app context outlives requests: sign-in is per client
+    assert _open_tile(coordinator.get("/").get_data(as_text=True)) == 1  # own caseload
+    assert len(calls) == 1
+
+    clock[0] += 61
+    g.pop("_login_user", None)
+    assert _open_tile(client.get("/").get_data(as_text=True)) == 7  # computed again
+    assert len(calls) == 2

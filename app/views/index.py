@@ -5,13 +5,16 @@ user may see); this module only turns them into labelled series for the charts, 
 ``static/js/dashboard.js`` draws with the bundled Apache ECharts (no request leaves the
 server). The page also carries the warnings about the working-day calendar (years counted
 on weekends only) and the PDF font (no TrueType Chinese font found). A visitor who is not
-logged in sees the welcome banner only.
+logged in sees the welcome banner only. The figures are kept for DASHBOARD_CACHE_SECONDS
+(``current_board``) and the page shows the time they were computed.
 """
 from __future__ import annotations
 
+import datetime as dt
+import time
 from typing import Any
 
-from flask import g
+from flask import current_app, g
 from flask_appbuilder import IndexView as FabIndexView
 from flask_appbuilder import expose
 from flask_babel import lazy_gettext as _
@@ -19,13 +22,46 @@ from flask_babel import lazy_gettext as _
 from app import access
 from app.documents.fonts import font_warning
 from app.domain import dashboard
-from app.domain.clock import office_today
+from app.domain.clock import OFFICE_TZ, office_today
 from app.extensions import db
 
 
 def dashboard_scope(user: Any) -> Any:
     """The SQL clause on Commission limiting the dashboard to ``user``'s caseload."""
     return access.commission_scope(user)
+
+
+_monotonic = time.monotonic
+Kept = tuple[float, dashboard.Dashboard, dt.datetime]
+
+
+def kept_boards(app: Any) -> dict[tuple[Any, ...], Kept]:
+    """(today, caseload) → (monotonic expiry, figures, computed at), kept on the app (one
+    per worker process)."""
+    return app.extensions.setdefault("xb_dashboard_boards", {})
+
+
+def current_board(user: Any) -> tuple[dashboard.Dashboard, dt.datetime]:
+    """The dashboard of ``user``'s caseload and when it was computed: kept for
+    DASHBOARD_CACHE_SECONDS, shared by everyone who sees every commission, per user
+    otherwise (their caseload is theirs)."""
+    today, scope = office_today(), dashboard_scope(user)
+    seconds = current_app.config.get("DASHBOARD_CACHE_SECONDS", 0)
+    key = (today, None if scope is None else user.id)
+    boards = kept_boards(current_app)
+    kept = boards.get(key)
+    if seconds > 0 and kept is not None and kept[0] > _monotonic():
+        return kept[1], kept[2]
+    board = dashboard.build(db.session, today, scope)
+    computed = dt.datetime.now(OFFICE_TZ)
+    if seconds > 0:
+        now = _monotonic()
+        # list(): taken at once, while other threads of a threaded server may add entries
+        for stale, (expiry, _board, _at) in list(boards.items()):
+            if expiry <= now:
+                boards.pop(stale, None)
+        boards[key] = (now + seconds, board, computed)
+    return board, computed
 
 
 def chart_data(board: dashboard.Dashboard) -> dict[str, Any]:
@@ -59,11 +95,12 @@ class IndexView(FabIndexView):
     @expose("/")
     def index(self):
         self.update_redirect()
-        board = warning = None
+        board = computed = warning = None
         user = g.user if hasattr(g, "user") else None
         if user is not None and user.is_authenticated:
-            board = dashboard.build(db.session, office_today(), dashboard_scope(user))
+            board, computed = current_board(user)
             warning = font_warning()  # PDFs fall back to a font that is not embedded
         return self.render_template(
             self.index_template, appbuilder=self.appbuilder, board=board,
-            charts=chart_data(board) if board is not None else None, font_warning=warning)
+            computed=computed, charts=chart_data(board) if board is not None else None,
+            font_warning=warning)

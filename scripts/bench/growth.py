@@ -27,7 +27,7 @@ def _client_and_pages(url: str) -> tuple[Any, list[pages.Page]]:
 
         user_id = database.ensure_admin(app)
         with db.engine.connect() as conn:
-            found = pages.list_pages(conn, 1) + pages.case_pages(conn, 1)
+            found = pages.list_pages(conn, 1) + pages.case_pages(conn, 1, app)
         db.engine.dispose()
     return pages.signed_in_client(app, user_id), found
 
@@ -49,6 +49,8 @@ def run(small_url: str, large_url: str, runs: int) -> list[Growth]:
     for run_ in range(runs + 1):
         for index in range(len(small[1])):
             for side, (client, found) in enumerate((small, large)):
+                if found[index].before is not None:
+                    found[index].before()
                 elapsed = _timed(client, found[index].url)
                 if run_:  # the first round warms both up
                     times.setdefault((index, side), []).append(elapsed)
