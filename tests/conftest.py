@@ -6,8 +6,10 @@ The schema is built by the real Alembic migrations, as in production.
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
+import sys
 import uuid
 from pathlib import Path
 
@@ -20,6 +22,9 @@ from app.config import TestConfig
 from app.extensions import db
 
 from tests.accounts import ADMIN_PASSWORD, ADMIN_USER
+
+# The benchmark's modules (scripts/bench/) are tested as the script imports them: `bench.…`.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 
 pytest_plugins = ["tests.browser_fixtures"]
 
@@ -162,3 +167,26 @@ def count_queries(app):
 
 
 TESTS_DIR = Path(__file__).parent
+
+
+#: where the ``clock`` fixture starts
+CLOCK_START = dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.timezone.utc)
+
+
+class Clock:
+    """A frozen, movable clock for the security manager (logins, sessions, passwords)."""
+
+    def __init__(self, now: dt.datetime) -> None:
+        self.now = now
+
+    def advance(self, **delta) -> None:
+        self.now += dt.timedelta(**delta)
+
+
+@pytest.fixture
+def clock(app, monkeypatch):
+    """The security manager's ``now``, frozen at CLOCK_START; move it with ``advance`` or by
+    setting ``now``."""
+    frozen = Clock(CLOCK_START)
+    monkeypatch.setattr(app.appbuilder.sm, "now", lambda: frozen.now)
+    return frozen

@@ -3,17 +3,13 @@ data set in the suite's database (no timing is asserted: the figures are the ben
 from __future__ import annotations
 
 import re
-import sys
-from pathlib import Path
 
 import pytest
+from bench import database, floor, growth, load, pages
+from bench.dataset import seed_city
 
 from app.extensions import db
 from app.seed import seed_demo
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-from bench import database, floor, growth, load, pages  # noqa: E402
-from bench.dataset import seed_city  # noqa: E402
 
 
 @pytest.fixture

@@ -4,11 +4,10 @@ loads on top of the demo district, the ORM reads every new row back consistently
 app/states.py, and the app can still insert afterwards (ids, sequences and counters intact)."""
 from __future__ import annotations
 
-import sys
 from collections import Counter
-from pathlib import Path
 
 import sqlalchemy as sa
+from bench.dataset import seed_city
 from sqlalchemy.orm import selectinload
 
 from app.choices import StaffRole, UnitNature
@@ -19,9 +18,6 @@ from app.models import (Commission, CommissionItem, CommissionStateChange, Proje
                         WorkLogEntry)
 from app.seed import DEMO_ANCHOR, seed_demo
 from app.states import COMMISSION_OPEN, ITEM_CLOSED, CommissionState, ItemState
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-from bench.dataset import seed_city  # noqa: E402
 
 CS, IS = CommissionState, ItemState
 MODELS = {"unit": Unit, "project": Project, "commission": Commission,

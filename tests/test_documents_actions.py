@@ -4,13 +4,12 @@ of a multi-row selection, auditing, and row-level access on every route (R-14.2)
 from __future__ import annotations
 
 import io
-import uuid
 import zipfile
 
 import pytest
 import sqlalchemy as sa
 
-from app import access
+from app import roles
 from app.documents import archive, render
 from app.domain import approvals, closing
 from app.extensions import db
@@ -26,8 +25,7 @@ from app.models import (
 )
 from app.states import CommissionState
 from tests.documents_builders import CAL, D, assert_in_order, case, opened, pdf_text
-
-PASSWORD = "Xieban#Docs2026"
+from tests.role_clients import role_client
 
 
 @pytest.fixture(autouse=True)
@@ -267,37 +265,24 @@ def test_blank_form_download_and_audit(app, client):
 
 
 # ---- row-level access (R-14.2) -------------------------------------------------------
+ARCHIVE_READER = "文书查阅（测试）"
+
+
 @pytest.fixture
 def coordinator_client(app):
     """A logged-in 协办员 linked to a roster entry (a factory taking the roster id).
 
     Holds the 协办员 role (app/roles.py) plus read access to the archive list, which the
     role table does not grant yet."""
-    if not hasattr(access, "visible"):
-        pytest.skip("row-level access (app/access.py, issue 4) has not landed")
-    from app import roles
-
     def make(staff_id: int):
         with app.app_context():
             sm = app.appbuilder.sm
-            extra = sm.find_role("文书查阅（测试）") or sm.add_role("文书查阅（测试）")
+            extra = sm.find_role(ARCHIVE_READER) or sm.add_role(ARCHIVE_READER)
             for permission in ("can_list", "can_show"):
                 pv = sm.find_permission_view_menu(permission, "IssuedDocumentView")
                 if pv not in extra.permissions:
                     sm.add_permission_role(extra, pv)
-            name = f"docs-{uuid.uuid4().hex[:8]}"
-            user = sm.add_user(name, "测试", "协办员", f"{name}@example.invalid",
-                               [sm.find_role(roles.COORDINATOR), extra], password=PASSWORD,
-                               password_chosen=True)
-            from app.models import StaffMember
-            db.session.get(StaffMember, staff_id).user_id = user.id
-            db.session.commit()
-            user_id = user.id
-        c = app.test_client()
-        with c.session_transaction() as session:
-            session["_user_id"] = str(user_id)
-            session["_fresh"] = True
-        return c
+        return role_client(app, [roles.COORDINATOR, ARCHIVE_READER], staff_id)
 
     # The account stays (unique name, as FAB's tables are not emptied between tests):
     # rows it issued refer to it until the domain tables are emptied after the test.

@@ -9,19 +9,16 @@ from __future__ import annotations
 import http.cookiejar
 import json
 import os
-import re
 import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from bench.load import csrf_token, free_port, wait_for_health
 from conftest import _postgres_database
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,7 +26,6 @@ ADMIN = "ops_admin"
 PASSWORD = "Gunicorn#Pass2026"
 PERMISSION_TABLES = ("ab_permission", "ab_view_menu", "ab_permission_view",
                      "ab_permission_view_role", "ab_role")
-START_SECONDS = 120  # two workers importing FAB on a busy two-core machine
 
 
 @pytest.fixture
@@ -41,12 +37,6 @@ def fresh_database(database_url, tmp_path):
         drop()
     else:
         yield f"sqlite:///{tmp_path / 'served.db'}"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _flask(env: dict, *args: str) -> str:
@@ -83,33 +73,11 @@ def _drop_one_admin_permission(url: str) -> None:
         engine.dispose()
 
 
-def _wait_for_health(base: str, process: subprocess.Popen, errors: Path) -> None:
-    deadline = time.monotonic() + START_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"gunicorn exited with {process.returncode}:\n{errors.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{base}/health", timeout=5) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.5)
-    pytest.fail(f"gunicorn did not answer /health in {START_SECONDS} s:\n{errors.read_text()}")
-
-
-def _csrf_token(html: str) -> str:
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or \
-        re.search(r'value="([^"]+)"[^>]*name="csrf_token"', html)
-    assert match, "no CSRF token on the login page"
-    return match.group(1)
-
-
 def test_gunicorn_two_workers_login_list_and_health(fresh_database, tmp_path):
     """Deploy steps, then gunicorn with 2 workers: login (CSRF), list page, /health; every
     log line is JSON; permissions untouched by the workers even with FAB_UPDATE_PERMS=1 in
     their environment; SIGTERM stops it cleanly."""
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {key: value for key, value in os.environ.items()
            if not key.startswith(("TEST_", "FAB_", "LOG_", "GUNICORN_", "WEB_CONCURRENCY"))}
@@ -132,12 +100,12 @@ def test_gunicorn_two_workers_login_list_and_health(fresh_database, tmp_path):
             [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py")],
             cwd=ROOT, env=served, stdout=stdout, stderr=stderr, start_new_session=True)
     try:
-        _wait_for_health(base, process, err)
+        wait_for_health(base, process, err)
         opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
 
         with opener.open(f"{base}/login/", timeout=30) as response:
-            token = _csrf_token(response.read().decode())
+            token = csrf_token(response.read().decode())
         form = urllib.parse.urlencode({"username": ADMIN, "password": PASSWORD,
                                        "csrf_token": token}).encode()
         with opener.open(f"{base}/login/", data=form, timeout=30) as response:

@@ -10,26 +10,14 @@ import uuid
 
 import pytest
 import sqlalchemy as sa
+from conftest import CLOCK_START as T0
 
 from app.extensions import db
 from app.models import AccountSecurity, AuditLog
 
 PASSWORD = "First#Pass2026"
 NEW = "Second#Pass2026"
-T0 = dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.timezone.utc)
 CHANGE_FORM = "/resetmypassword/form"
-
-
-class Clock:
-    def __init__(self, now):
-        self.now = now
-
-
-@pytest.fixture
-def clock(app, monkeypatch):
-    frozen = Clock(T0)
-    monkeypatch.setattr(app.appbuilder.sm, "now", lambda: frozen.now)
-    return frozen
 
 
 @pytest.fixture

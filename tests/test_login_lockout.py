@@ -9,31 +9,14 @@ import uuid
 
 import pytest
 import sqlalchemy as sa
+from conftest import CLOCK_START as T0
 
 from app.extensions import db
 from app.models import AccountSecurity, AuditLog
 from app.models.audit import AuditAction
 
 PASSWORD = "Lock#Test2026"
-T0 = dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.timezone.utc)
 GENERIC = "用户名或密码错误"
-
-
-class Clock:
-    """A frozen, movable clock for the security manager."""
-
-    def __init__(self, now: dt.datetime) -> None:
-        self.now = now
-
-    def advance(self, **delta) -> None:
-        self.now += dt.timedelta(**delta)
-
-
-@pytest.fixture
-def clock(app, monkeypatch):
-    frozen = Clock(T0)
-    monkeypatch.setattr(app.appbuilder.sm, "now", lambda: frozen.now)
-    return frozen
 
 
 @pytest.fixture

@@ -11,20 +11,6 @@ import pytest
 
 from tests.accounts import ADMIN_PASSWORD, ADMIN_USER
 
-T0 = dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.timezone.utc)
-
-
-class Clock:
-    def __init__(self, now):
-        self.now = now
-
-
-@pytest.fixture
-def clock(app, monkeypatch):
-    frozen = Clock(T0)
-    monkeypatch.setattr(app.appbuilder.sm, "now", lambda: frozen.now)
-    return frozen
-
 
 def _login(app, next_url=None, **kw):
     client = app.test_client()

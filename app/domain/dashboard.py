@@ -31,6 +31,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.choices import Rating, Stage
+from app.domain.planning import SEQUENTIAL_STAGES
 from app.models.commission import Commission
 from app.models.items import CommissionItem
 from app.models.organisation import Department
@@ -46,7 +47,7 @@ from app.states import (
 )
 
 #: Approval stages in the order a project passes them; parallel work comes last.
-STAGE_ORDER: tuple[Stage, ...] = (Stage.s1, Stage.s2, Stage.s3, Stage.s4, Stage.parallel)
+STAGE_ORDER: tuple[Stage, ...] = (*SEQUENTIAL_STAGES, Stage.parallel)
 #: Open commission states in lifecycle order (the enum's declaration order).
 OPEN_STATES: tuple[CommissionState, ...] = tuple(s for s in CommissionState if s in COMMISSION_OPEN)
 #: Item states whose deadline clock runs.

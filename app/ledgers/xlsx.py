@@ -76,12 +76,13 @@ def write(ledger: Ledger, rows: Iterable[Any], target: Any, mask: Masker) -> int
         values = []
         for column in ledger.columns:
             value = column.get(row)
-            if column.phone and value:
-                value = mask(str(value))
-            elif isinstance(value, LabelledEnum):
+            if isinstance(value, LabelledEnum):
                 if value not in labels:
                     labels[value] = cell_value(value)
-                value = labels[value]
+                values.append(labels[value])
+                continue
+            if column.phone and value:
+                value = mask(str(value))
             values.append(cell_value(value, yes, no))
         sheet.append(values)
         count += 1

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from app.choices import Stage
+from app.domain.planning import SEQUENTIAL_STAGES
 from app.models import ApprovalItem
 from app.states import ItemState
 
-SEQUENTIAL_STAGES = (Stage.s1, Stage.s2, Stage.s3, Stage.s4)
 # In reality some items of one stage wait for another (the plan's rule runs them side by
 # side): the execution submits them only after their prerequisite was decided.
 PREREQUISITES = {

@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from bench import database
 from bench.pages import percentile
 
-START_SECONDS = 120
+START_SECONDS = 120  # workers importing FAB on a busy two-core machine
 
 
 @dataclass
@@ -62,7 +62,8 @@ class LoadResult:
         return self.requests / self.seconds
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -99,29 +100,41 @@ def _start(url: str, port: int, workers: int, log: Path) -> subprocess.Popen:
         cwd=database.ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
 
 
-def _wait(base: str, server: subprocess.Popen, log: Path) -> None:
+def wait_for_health(base: str, server: subprocess.Popen, log: Path) -> None:
+    """Return once gunicorn at ``base`` answers /health; raise if it exits or takes longer
+    than START_SECONDS (with the end of its ``log``)."""
     deadline = time.monotonic() + START_SECONDS
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError(f"gunicorn exited:\n{log.read_text()[-2000:]}")
+            raise RuntimeError(f"gunicorn exited with {server.returncode}:\n"
+                               f"{log.read_text()[-4000:]}")
         try:
             with urllib.request.urlopen(f"{base}/health", timeout=5) as response:
                 if response.status == 200:
                     return
         except OSError:
-            time.sleep(0.5)
-    raise RuntimeError(f"gunicorn did not answer /health in {START_SECONDS} s")
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"gunicorn did not answer /health in {START_SECONDS} s:\n"
+                       f"{log.read_text()[-4000:]}")
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF token of the form in ``html`` (the login page)."""
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or \
+        re.search(r'value="([^"]+)"[^>]*name="csrf_token"', html)
+    if match is None:
+        raise RuntimeError("no CSRF token on the login page")
+    return match.group(1)
 
 
 def sign_in(base: str) -> str:
     """The Cookie header of a session signed in as the benchmark's admin."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    html = opener.open(f"{base}/login/").read().decode()
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or \
-        re.search(r'value="([^"]+)"[^>]*name="csrf_token"', html)
+    token = csrf_token(opener.open(f"{base}/login/").read().decode())
     form = urllib.parse.urlencode({"username": database.ADMIN, "password": database.PASSWORD,
-                                   "csrf_token": token.group(1) if token else ""}).encode()
+                                   "csrf_token": token}).encode()
     opener.open(f"{base}/login/", data=form).read()
     cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
     # Signed in: the list page answers instead of redirecting to the login form.
@@ -159,12 +172,12 @@ def default_workers() -> int:
 
 
 def run(url: str, *, clients: int, seconds: float, workers: int) -> LoadResult:
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     log = database.WORKDIR / "gunicorn.log"
     server = _start(url, port, workers, log)
     try:
-        _wait(base, server, log)
+        wait_for_health(base, server, log)
         cookie = sign_in(base)
         paths = mix(url)
         tally = Tally()
