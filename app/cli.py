@@ -11,7 +11,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from flask_appbuilder.security.manager import BaseSecurityManager
 
-from app.domain.clock import office_today
+from app.clock import office_today
 from app.domain.sweep import recompute_deadlines, sweep
 from app.domain.workdays import PACKAGE_YEARS, import_year, load_calendar
 from app.extensions import db

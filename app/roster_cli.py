@@ -9,7 +9,7 @@ import click
 from flask.cli import with_appcontext
 
 from app.domain import roster
-from app.domain.clock import office_today
+from app.clock import office_today
 from app.extensions import db
 
 

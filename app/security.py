@@ -23,7 +23,7 @@ from flask_appbuilder.security.sqla.models import (
 from flask_login import current_user
 from werkzeug.security import check_password_hash
 
-from app import audit, security_views, web_security
+from app import audit, clock, security_views, web_security
 from app.domain import logins
 from app.domain.passwords import PasswordRejected as DomainPasswordRejected
 from app.domain.passwords import check_password
@@ -94,7 +94,7 @@ class AppSecurityManager(SecurityManager):
 
     def now(self) -> dt.datetime:
         """The current time, aware UTC (tests replace this method to freeze the clock)."""
-        return dt.datetime.now(dt.timezone.utc)
+        return clock.utc_now()
 
     @property
     def login_policy(self) -> logins.Policy:

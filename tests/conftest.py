@@ -16,12 +16,14 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from app import clock as app_clock
 from app import create_app
 from app.audit.retention import deletes_allowed
 from app.config import TestConfig
 from app.extensions import db
 
 from tests.accounts import ADMIN_PASSWORD, ADMIN_USER
+from tests.clock import RUN_DAY
 
 # The benchmark's modules (scripts/bench/) are tested as the script imports them: `bench.…`.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
@@ -173,20 +175,33 @@ TESTS_DIR = Path(__file__).parent
 CLOCK_START = dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.timezone.utc)
 
 
-class Clock:
-    """A frozen, movable clock for the security manager (logins, sessions, passwords)."""
+@pytest.fixture(autouse=True)
+def _frozen_clock():
+    """Every test sees the product's clock frozen at RUN_DAY (tests/clock.py), 10:00 Beijing
+    time; a test moves it with ``app.clock.freeze`` or the ``clock`` fixture."""
+    app_clock.freeze(RUN_DAY)
+    yield
+    app_clock.unfreeze()
 
-    def __init__(self, now: dt.datetime) -> None:
-        self.now = now
+
+class Clock:
+    """The product's clock as a movable object: ``now`` reads and sets the frozen moment."""
+
+    @property
+    def now(self) -> dt.datetime:
+        return app_clock.utc_now()
+
+    @now.setter
+    def now(self, moment: dt.datetime) -> None:
+        app_clock.freeze(moment)
 
     def advance(self, **delta) -> None:
-        self.now += dt.timedelta(**delta)
+        self.now = self.now + dt.timedelta(**delta)
 
 
 @pytest.fixture
-def clock(app, monkeypatch):
-    """The security manager's ``now``, frozen at CLOCK_START; move it with ``advance`` or by
-    setting ``now``."""
-    frozen = Clock(CLOCK_START)
-    monkeypatch.setattr(app.appbuilder.sm, "now", lambda: frozen.now)
-    return frozen
+def clock():
+    """The clock frozen at CLOCK_START (a fixed day); move it with ``advance`` or by setting
+    ``now``."""
+    app_clock.freeze(CLOCK_START)
+    return Clock()

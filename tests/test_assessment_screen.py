@@ -13,6 +13,7 @@ from app.choices import AssessmentSubject
 from app.extensions import db
 from app.models import Assessment
 from tests import assessment_dataset as data
+from tests.clock import RUN_DAY
 
 Dec = decimal.Decimal
 PERIOD = {"start": data.START.isoformat(), "end": data.END.isoformat()}
@@ -120,7 +121,7 @@ def test_bad_scores_save_nothing(client, ctx):
 def test_running_period_cannot_be_saved(client, ctx):
     """R-13.3: a period not yet ended shows provisional figures and refuses to be saved."""
     ids = _built()
-    today = dt.date.today()
+    today = RUN_DAY
     period = {"start": (today - dt.timedelta(days=30)).isoformat(), "end": today.isoformat()}
     html = client.get("/assessment/compute", query_string=period).get_data(as_text=True)
     assert "指标为临时数据" in html and "保存本期考核评价" not in html

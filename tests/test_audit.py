@@ -18,6 +18,7 @@ from app.models.audit import AuditAction, AuditResult
 from app.states import CommissionState, ItemState, PreReviewOutcome
 from tests import factories as f
 from tests.accounts import ADMIN_PASSWORD, ADMIN_USER
+from tests.clock import RUN_DAY
 
 D = dt.date.fromisoformat
 
@@ -364,10 +365,10 @@ def test_purge_command(app):
     """R-14.4: ``flask audit-purge --before DATE`` refuses a date within 180 days (exit 1,
     nothing deleted) and purges older rows."""
     with app.app_context():
-        kept = _aged(10, dt.date.today())
+        kept = _aged(10, RUN_DAY)
     runner = app.test_cli_runner()
     refused = runner.invoke(args=["audit-purge", "--before",
-                                  (dt.date.today() - dt.timedelta(days=30)).isoformat()])
+                                  (RUN_DAY - dt.timedelta(days=30)).isoformat()])
     assert refused.exit_code != 0 and "180" in refused.output
     done = runner.invoke(args=["audit-purge", "--before", "2020-01-01"])
     assert done.exit_code == 0, done.output

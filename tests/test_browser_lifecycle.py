@@ -10,11 +10,11 @@ import pytest
 import sqlalchemy as sa
 
 from app.choices import DeliveryMethod, Stage
-from app.domain.clock import office_today
 from app.extensions import db
 from app.models import Commission, CommissionItem, Delivery
 from app.states import CommissionState, ItemState
 from tests import factories as f
+from tests.clock import RUN_DAY
 
 pytestmark = pytest.mark.browser
 
@@ -68,7 +68,7 @@ def test_commission_from_enquiry_to_completion(app, page, live_server, tmp_path)
     _click_step(page, "进入结果送达")
     with app.app_context():
         db.session.add(Delivery(commission_id=commission_id, method=DeliveryMethod.visit,
-                                delivered_on=office_today(), receipt_signed_on=office_today(),
+                                delivered_on=RUN_DAY, receipt_signed_on=RUN_DAY,
                                 signer="陈经办"))
         db.session.commit()
     page.reload()
@@ -79,6 +79,6 @@ def test_commission_from_enquiry_to_completion(app, page, live_server, tmp_path)
     with app.app_context():
         commission = db.session.get(Commission, commission_id)
         assert commission.state == CommissionState.completed
-        assert commission.application_no == f"JCXB-{office_today().year}-0001"
+        assert commission.application_no == f"JCXB-{RUN_DAY.year}-0001"
         assert commission.contact_due_on > commission.applied_on - dt.timedelta(days=1)
         assert {i.state for i in commission.items} == {ItemState.approved}

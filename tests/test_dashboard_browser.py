@@ -11,17 +11,17 @@ import datetime as dt
 import pytest
 
 from app.choices import ContactMethod, Rating, Stage
-from app.domain.clock import office_today
 from app.extensions import db
 from app.models import Commission, CommissionItem, Revisit
 from app.states import CommissionState, ItemState
 from tests import factories as f
+from tests.clock import RUN_DAY
 
 pytestmark = pytest.mark.browser
 
 
 def _some_data(app) -> None:
-    today = office_today()
+    today = RUN_DAY
     with app.app_context():
         dept = f.department("城管局")
         catalogue = f.approval_item(Stage.s2, dept=dept)

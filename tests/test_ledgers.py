@@ -21,7 +21,6 @@ from app.choices import (
     Stage,
     StaffRole,
 )
-from app.domain.clock import office_today
 from app.extensions import db
 from app.ledgers.xlsx import cell_value, neutralise
 from app.models import (
@@ -36,6 +35,7 @@ from app.states import CommissionState as CS
 from app.states import ItemState as IS
 from tests import factories as f
 from tests.role_clients import role_client
+from tests.clock import RUN_DAY
 
 HAS_CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
@@ -116,7 +116,7 @@ def test_file_name_and_audit_row(client, app):
     response = client.get("/ledger/commissions.xlsx?_flt_0_state=in_progress")
     assert response.mimetype == (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    name = f"委托协办台账_{office_today():%Y%m%d}.xlsx"
+    name = f"委托协办台账_{RUN_DAY:%Y%m%d}.xlsx"
     disposition = response.headers["Content-Disposition"]
     assert disposition.startswith("attachment;")
     assert f"filename*=UTF-8''{quote(name)}" in disposition

@@ -9,17 +9,17 @@ import sqlalchemy as sa
 
 from app.choices import MeetingKind
 from app.domain import meetings
-from app.domain.clock import office_today
 from app.domain.errors import DomainError
 from app.domain.workdays import WorkCalendar
 from app.extensions import db
 from app.models import CoordinationMeeting, MeetingActionItem, StaffMember
 from tests import factories as f
 from tests.conftest import form_errors
+from tests.clock import RUN_DAY
 
 D = dt.date.fromisoformat
 CAL = WorkCalendar()
-TODAY = office_today()
+TODAY = RUN_DAY
 
 
 def meeting(held_on: dt.date, convener: StaffMember | None = None) -> CoordinationMeeting:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import os
-import time
 import uuid
 from decimal import Decimal
 
@@ -23,7 +22,7 @@ import sqlalchemy as sa
 from flask_appbuilder.security.sqla.models import User
 from sqlalchemy.exc import IntegrityError, StatementError
 
-from app import choices, states
+from app import choices, clock, states
 from app.extensions import db
 from app.labels import LabelledEnum
 from app.models.document import DocumentKind
@@ -982,15 +981,14 @@ TIMESTAMP_COLUMNS = _domain_columns(
 @pytest.mark.parametrize("table, column", TIMESTAMP_COLUMNS)
 def test_timestamp_default_is_per_row(ctx, table, column):
     """Each row gets its own time when it is inserted (not the time of import)."""
-    before = dt.datetime.now(dt.timezone.utc)
+    start = clock.freeze("2026-03-02T09:00:00+08:00")
     first = flushed(BUILDER_BY_TABLE[table]())
-    time.sleep(0.01)
+    clock.freeze(start + dt.timedelta(seconds=1))
     second = flushed(BUILDER_BY_TABLE[table]())
-    after = dt.datetime.now(dt.timezone.utc)
     db.session.commit()
     db.session.expire_all()
     a, b = _as_utc(getattr(first, column)), _as_utc(getattr(second, column))
-    assert before <= a < b <= after
+    assert (a, b) == (start, start + dt.timedelta(seconds=1))
 
 
 def test_updated_at_moves_on_update(ctx):
@@ -998,7 +996,7 @@ def test_updated_at_moves_on_update(ctx):
     d = flushed(department())
     db.session.commit()
     created, updated = d.created_at, d.updated_at
-    time.sleep(0.01)
+    clock.freeze(clock.utc_now() + dt.timedelta(minutes=1))
     d.contact_name = "李四"
     db.session.commit()
     db.session.expire_all()

@@ -8,13 +8,13 @@ import sqlalchemy as sa
 
 from app.choices import ContactMethod, Rating
 from app.domain import revisits
-from app.domain.clock import office_today
 from app.domain.workdays import WorkCalendar
 from app.extensions import db
 from app.models import Commission, Rectification, Revisit
 from app.states import CommissionState
 from tests import factories as f
 from tests.conftest import form_errors
+from tests.clock import RUN_DAY
 
 D = dt.date.fromisoformat
 CAL = WorkCalendar()
@@ -135,7 +135,7 @@ def test_due_revisits_list(ctx):
 def test_revisits_due_screen(app, client, ctx):
     """R-13.2: the 待回访 screen lists due revisits with their date and light and a link to
     record the revisit; the working days come from REVISIT_DUE_WORKING_DAYS."""
-    today = office_today()
+    today = RUN_DAY
     overdue = completed(today - dt.timedelta(days=30))
     fresh = completed(today)
     db.session.commit()

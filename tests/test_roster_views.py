@@ -7,14 +7,14 @@ import datetime as dt
 import sqlalchemy as sa
 
 from app.choices import RosterChangeKind, StaffStatus
-from app.domain.clock import office_today
 from app.extensions import db
 from app.models import Commission, RosterChange, StaffMember
 from tests import factories as f
 from tests.conftest import form_errors
 from tests.test_roster import assigned_commission
+from tests.clock import RUN_DAY
 
-TODAY = office_today()
+TODAY = RUN_DAY
 DAYS = dt.timedelta(days=1)
 
 

@@ -7,12 +7,12 @@ import pytest
 
 from app.choices import CalendarDayKind
 from app.domain.workdays import (
-    PACKAGE_YEARS,
     WorkCalendar,
     import_year,
     load_calendar,
     package_overrides,
 )
+from app.domain import workdays
 from app.extensions import db
 from app.models import CalendarDay
 
@@ -60,9 +60,10 @@ def test_subtract_and_zero():
     assert CAL.add(D("2025-10-09"), 0) == D("2025-10-09")
 
 
-def test_year_outside_the_package_falls_back_to_weekends_with_warning():
-    """R-12.1: 2027 is not in the package: weekends only, and the year is reported."""
-    assert 2027 not in PACKAGE_YEARS
+def test_year_outside_the_package_falls_back_to_weekends_with_warning(monkeypatch):
+    """R-12.1, R-16.5: a year the holiday data lacks counts weekends only, and is reported.
+    The data is made to lack 2027 here, whatever the installed package holds."""
+    monkeypatch.setattr(workdays, "PACKAGE_YEARS", frozenset(range(2004, 2027)))
     assert not CAL.knows_year(2027)
     assert CAL.fallback_years([2026, 2027]) == [2027]
     assert not CAL.is_working_day(D("2027-01-02"))  # Saturday

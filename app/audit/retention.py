@@ -22,7 +22,7 @@ from flask_babel import lazy_gettext as _
 from sqlalchemy.orm import Session
 
 from app.audit.trail import record
-from app.domain.clock import OFFICE_TZ, office_today
+from app.clock import OFFICE_TZ, office_today
 from app.domain.errors import DomainError
 from app.models.audit import AuditAction, AuditLog
 

@@ -19,7 +19,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from app.domain.clock import OFFICE_TZ
+from app.clock import OFFICE_TZ
 from app.labels import LabelledEnum, _
 from app.ledgers.spec import NATIVE, Ledger
 

@@ -6,10 +6,12 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app import clock
+
 
 def utcnow() -> dt.datetime:
     """Timezone-aware now, the default for every timestamp column."""
-    return dt.datetime.now(dt.timezone.utc)
+    return clock.utc_now()
 
 
 class Timestamped:

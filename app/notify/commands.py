@@ -5,7 +5,6 @@ at once (or on several servers) are safe, see :mod:`app.notify.dispatch`.
 """
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import time
 
@@ -13,6 +12,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from app.clock import utc_now
 from app.extensions import db
 from app.notify.channels import channels_from_config
 from app.notify.dispatch import DispatchResult, dispatch_pending
@@ -34,7 +34,7 @@ def dispatch_command(loop_seconds: float | None, batch: int | None) -> None:
     max_attempts = int(config.get("NOTIFY_MAX_ATTEMPTS", 8))
     while True:
         try:
-            result = dispatch_pending(db.session, channels, now=dt.datetime.now(dt.timezone.utc),
+            result = dispatch_pending(db.session, channels, now=utc_now(),
                                       batch=batch, max_attempts=max_attempts)
         except Exception:
             if loop_seconds is None:

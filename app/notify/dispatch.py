@@ -23,6 +23,7 @@ from flask_babel import lazy_gettext as _
 from sqlalchemy.orm import Session, lazyload
 
 from app.choices import Channel as ChannelKind
+from app.clock import utc_now
 from app.domain.errors import DomainError
 from app.models.notification import Notification
 from app.notify.channels import Channel, SendError
@@ -147,5 +148,5 @@ def retry(session: Session, notification_id: int,
         raise DomainError(_("This message has already been sent."))
     row.status = NotificationStatus.pending
     row.attempts = 0
-    row.next_attempt_at = as_utc(now) if now else dt.datetime.now(dt.timezone.utc)
+    row.next_attempt_at = as_utc(now) if now else utc_now()
     return row

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _
 from sqlalchemy.orm import Session
 
 from app.choices import Channel
+from app.clock import utc_now
 from app.domain.errors import DomainError
 from app.domain.validators import MOBILE_RE, check_email, check_phone
 from app.models.commission import Commission
@@ -45,7 +46,7 @@ def enqueue(
     channel = Channel(channel)
     recipient = check_recipient(channel, recipient)
     body = render(template, context)
-    now = as_utc(now) if now is not None else dt.datetime.now(dt.timezone.utc)
+    now = as_utc(now) if now is not None else utc_now()
     notification = Notification(
         template=template.value,
         channel=channel,

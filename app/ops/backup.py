@@ -35,6 +35,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
+from app.clock import utc_now
 from app.ops import database, manifest
 from app.ops.database import DatabaseError
 
@@ -72,7 +73,7 @@ def backup(engine: sa.Engine, dest_dir: Path, archives: dict[str, Path],
     kind = database.kind(engine.url)
     dest_dir = Path(dest_dir)
     dest_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or utc_now()
     final = _free_name(dest_dir, FOLDER_PREFIX + now.strftime("%Y%m%dT%H%M%SZ"))
     partial = dest_dir / f".{final.name}.partial"
     partial.mkdir(mode=0o700)

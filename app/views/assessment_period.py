@@ -33,7 +33,7 @@ from app.domain.assessment_period import (
     period_rows,
     save_period,
 )
-from app.domain.clock import office_today
+from app.clock import office_today
 from app.domain.errors import DomainError
 from app.extensions import db
 from app.models import Assessment

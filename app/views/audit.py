@@ -15,7 +15,7 @@ from flask_appbuilder.models.sqla.filters import set_value_to_type
 from flask_babel import lazy_gettext as _
 from markupsafe import Markup, escape
 
-from app.domain.clock import OFFICE_TZ
+from app.clock import OFFICE_TZ
 from app.models import AuditLog
 from app.views.base import AppInterface, AppModelView
 from app.views.menu import SUPERVISION, add

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import current_app, flash
 from flask_babel import lazy_gettext as _
 
-from app.domain.clock import office_today
+from app.clock import office_today
 from app.domain.sweep import recompute_deadlines
 from app.domain.workdays import load_calendar
 from app.extensions import db

@@ -23,7 +23,7 @@ from markupsafe import Markup
 from app import access
 from app.documents import archive, content, render
 from app.documents.fonts import find_font
-from app.domain.clock import office_today
+from app.clock import office_today
 from app.domain.errors import DomainError
 from app.extensions import db
 from app.models import Commission, DocumentKind, IssuedDocument

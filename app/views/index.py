@@ -22,7 +22,7 @@ from flask_babel import lazy_gettext as _
 from app import access
 from app.documents.fonts import font_warning
 from app.domain import dashboard
-from app.domain.clock import OFFICE_TZ, office_today
+from app.clock import office_now, office_today
 from app.extensions import db
 
 
@@ -53,7 +53,7 @@ def current_board(user: Any) -> tuple[dashboard.Dashboard, dt.datetime]:
     if seconds > 0 and kept is not None and kept[0] > _monotonic():
         return kept[1], kept[2]
     board = dashboard.build(db.session, today, scope)
-    computed = dt.datetime.now(OFFICE_TZ)
+    computed = office_now()
     if seconds > 0:
         now = _monotonic()
         # list(): taken at once, while other threads of a threaded server may add entries

@@ -18,7 +18,7 @@ from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_babel import lazy_gettext as _
 
 from app import ledgers
-from app.domain.clock import office_today
+from app.clock import office_today
 from app.extensions import db
 from app.views.base import AppModelView
 

@@ -6,7 +6,7 @@ import datetime as dt
 from flask import current_app, g
 from markupsafe import Markup, escape
 
-from app.domain.clock import office_today
+from app.clock import office_today
 from app.domain.deadlines import light
 from app.domain.workdays import WorkCalendar, load_calendar
 from app.extensions import db

@@ -13,7 +13,7 @@ from wtforms import DateField, IntegerField
 from wtforms.validators import NumberRange, Optional
 
 from app.domain import meetings
-from app.domain.clock import office_today
+from app.clock import office_today
 from app.domain.errors import DomainError
 from app.extensions import db
 from app.models import CoordinationMeeting, MeetingActionItem

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from app.choices import RosterChangeKind, StaffRole
 from app.domain import roster
-from app.domain.clock import office_today
+from app.clock import office_today
 from app.domain.errors import DomainError
 from app.domain.validators import check_email, check_phone
 from app.extensions import db

@@ -10,7 +10,7 @@ from wtforms import DateField, SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
 from app import access
-from app.domain.clock import office_today
+from app.clock import office_today
 from app.views.workflow_forms import coordinator_choices
 
 

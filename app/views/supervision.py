@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _
 
 from app import access
 from app.domain import meetings, overdue
-from app.domain.clock import office_today
+from app.clock import office_today
 from app.extensions import db
 from app.models import Department, MeetingActionItem
 from app.views.lights import light_cell, request_calendar

@@ -20,7 +20,7 @@ from app import access
 from app.choices import ContactMethod, DelegationScope, TerminationReason
 from app.documents import steps as documents
 from app.domain import approvals, closing, coordination, intake, planning
-from app.domain.clock import office_today
+from app.clock import office_today
 from app.domain.errors import DomainError
 from app.domain.workdays import WorkCalendar, load_calendar
 from app.extensions import db

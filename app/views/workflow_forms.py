@@ -15,7 +15,7 @@ from wtforms import DateField, SelectField, SelectMultipleField, StringField, Te
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.choices import ContactMethod, DelegationScope, StaffRole, StaffStatus, TerminationReason
-from app.domain.clock import office_today
+from app.clock import office_today
 from app.extensions import db
 from app.models import StaffMember
 from app.states import PreReviewOutcome
