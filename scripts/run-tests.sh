@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the whole suite on SQLite, then on PostgreSQL (TEST_PG_URL, default the local server).
+# Runs the whole suite on SQLite, then on PostgreSQL (TEST_PG_URL, default the local server),
+# then the date-sensitive tests on both with the clock in a later year (R-16.5).
 # Both runs always happen; the script fails if either fails. pytest's exit code 5 ("no tests
 # collected") counts as a failure: a suite that silently runs nothing must not pass.
 # In CI (CI set) PostgreSQL must be reachable: tests/conftest.py fails rather than skips.
@@ -24,9 +25,19 @@ run_suite() {
   return "$rc"
 }
 
+# R-16.5: the tests marked date_sensitive run again with the injected clock (app/clock.py,
+# frozen by tests/conftest.py at TEST_TODAY) standing in a later year.
+LATER_DAY=${TEST_LATER_DAY:-2028-03-15}
+
 status=0
 run_suite SQLite "sqlite://" "$@" || status=1
 run_suite "PostgreSQL ($PG_SHOWN)" "$PG_URL" "$@" || status=1
+if [ "$#" -eq 0 ]; then
+  TEST_TODAY=$LATER_DAY run_suite "SQLite, clock at $LATER_DAY" "sqlite://" -m date_sensitive \
+    || status=1
+  TEST_TODAY=$LATER_DAY run_suite "PostgreSQL, clock at $LATER_DAY" "$PG_URL" -m date_sensitive \
+    || status=1
+fi
 
 if [ "$status" -ne 0 ]; then
   echo "== FAILED: see the runs above ==" >&2

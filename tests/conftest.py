@@ -33,6 +33,9 @@ pytest_plugins = ["tests.browser_fixtures"]
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "req(id): requirement proved by the test")
+    # From the start, so that session and module fixtures (the app, its accounts) see the
+    # run day too; each test starts again from it (_frozen_clock).
+    app_clock.freeze(RUN_DAY)
 
 
 def _postgres_database(url: str):
@@ -181,7 +184,7 @@ def _frozen_clock():
     time; a test moves it with ``app.clock.freeze`` or the ``clock`` fixture."""
     app_clock.freeze(RUN_DAY)
     yield
-    app_clock.unfreeze()
+    app_clock.freeze(RUN_DAY)
 
 
 class Clock:

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
+
+import pytest
 import decimal
 import io
 
@@ -118,6 +120,7 @@ def test_bad_scores_save_nothing(client, ctx):
     assert _count() == 0
 
 
+@pytest.mark.date_sensitive
 def test_running_period_cannot_be_saved(client, ctx):
     """R-13.3: a period not yet ended shows provisional figures and refuses to be saved."""
     ids = _built()

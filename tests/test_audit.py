@@ -361,6 +361,7 @@ def test_purge_deletes_only_old_rows_and_records_itself(ctx):
     db.session.rollback()
 
 
+@pytest.mark.date_sensitive
 def test_purge_command(app):
     """R-14.4: ``flask audit-purge --before DATE`` refuses a date within 180 days (exit 1,
     nothing deleted) and purges older rows."""

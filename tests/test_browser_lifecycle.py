@@ -35,6 +35,7 @@ def _select(name: str, value: str):
     return lambda page: page.select_option(f"select[name={name}]", value, force=True)
 
 
+@pytest.mark.date_sensitive
 def test_commission_from_enquiry_to_completion(app, page, live_server, tmp_path):
     """R-1.2, R-4.2, R-5.2, R-5.3, R-6.1, R-9.1: the whole happy path through the screens."""
     with app.app_context():

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 import sqlalchemy as sa
 
 from app import clock
@@ -48,6 +50,7 @@ def test_adding_a_holiday_moves_open_deadlines(app, client):
         assert db.session.get(CommissionItem, item_id).due_on == D("2026-12-07")
 
 
+@pytest.mark.date_sensitive
 def test_calendar_screen_warns_about_years_without_data(client, monkeypatch):
     """R-12.1, R-16.5: next year lacks holiday data (made so here, whatever the installed
     package holds): the calendar screen and dashboard say so."""

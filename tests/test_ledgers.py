@@ -107,6 +107,7 @@ def test_export_button_carries_the_list_query(client, app):
     assert "/ledger/" not in client.get("/unitview/list/").get_data(as_text=True)
 
 
+@pytest.mark.date_sensitive
 def test_file_name_and_audit_row(client, app):
     """R-13.6, R-14.4: the download is named with the ledger's Chinese title and the date
     (RFC 5987 filename*), and each export leaves an audit row with its filters and size."""

@@ -17,6 +17,9 @@ from tests import factories as f
 from tests.conftest import form_errors
 from tests.clock import RUN_DAY
 
+# Every test here counts from the run day (TODAY): rerun in a later year by CI.
+pytestmark = pytest.mark.date_sensitive
+
 D = dt.date.fromisoformat
 CAL = WorkCalendar()
 TODAY = RUN_DAY

@@ -132,6 +132,7 @@ def test_due_revisits_list(ctx):
     assert total == 2 and [r.commission for r in page] == [late]
 
 
+@pytest.mark.date_sensitive
 def test_revisits_due_screen(app, client, ctx):
     """R-13.2: the 待回访 screen lists due revisits with their date and light and a link to
     record the revisit; the working days come from REVISIT_DUE_WORKING_DAYS."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 import sqlalchemy as sa
 
 from app.choices import RosterChangeKind, StaffStatus
@@ -13,6 +15,9 @@ from tests import factories as f
 from tests.conftest import form_errors
 from tests.test_roster import assigned_commission
 from tests.clock import RUN_DAY
+
+# Every test here counts from the run day (TODAY): rerun in a later year by CI.
+pytestmark = pytest.mark.date_sensitive
 
 TODAY = RUN_DAY
 DAYS = dt.timedelta(days=1)
