@@ -38,6 +38,7 @@ from app.domain.errors import DomainError
 from app.extensions import db
 from app.models import Assessment
 from app.views.menu import SUPERVISION, add
+from app.views.transaction import run_in_transaction
 
 log = logging.getLogger(__name__)
 
@@ -115,19 +116,17 @@ class AssessmentPeriodView(BaseView):
         if errors:
             return self._render(start, end, _("Some scores are not valid; nothing was saved."),
                                 errors=errors, typed=request.form)
-        try:
-            rows = save_period(db.session, start, end, entries, today=office_today())
-            db.session.commit()
-        except DomainError as refused:
-            db.session.rollback()
-            return self._render(start, end, refused.message, typed=request.form)
-        except IntegrityError:
+        outcome = run_in_transaction(
+            save_period, db.session, start, end, entries, today=office_today(),
             # Two supervisors saving the same period at once: one wins, the other is told.
-            db.session.rollback()
-            return self._render(start, end, _("This period was saved by someone else at the "
-                                              "same time; check the table and save again."))
+            on_error={IntegrityError: _("This period was saved by someone else at the same "
+                                        "time; check the table and save again.")})
+        if outcome.refused:
+            typed = None if isinstance(outcome.error, IntegrityError) else request.form
+            return self._render(start, end, outcome.message, typed=typed)
         flash(str(_("The assessment of %(start)s – %(end)s is saved (%(n)d rows).",
-                    start=start.isoformat(), end=end.isoformat(), n=len(rows))), "success")
+                    start=start.isoformat(), end=end.isoformat(), n=len(outcome.value))),
+              "success")
         return redirect(url_for(".compute", start=start.isoformat(), end=end.isoformat()))
 
     @expose("/export")

@@ -17,10 +17,9 @@ What it adds to FAB's ModelView, once for all screens:
 """
 from __future__ import annotations
 
-import logging
 from typing import Any, Callable, ClassVar
 
-from flask import abort, flash, g, redirect, request
+from flask import abort, flash, g, has_request_context, redirect, request
 from flask_appbuilder import ModelView, expose
 from flask_appbuilder.const import FLAMSG_ERR_SEC_ACCESS_DENIED
 from flask_appbuilder.fieldwidgets import Select2Widget
@@ -28,7 +27,7 @@ from flask_appbuilder.models.sqla.filters import FilterRelationOneToManyEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _
 from flask_login import current_user
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload, selectinload
 from wtforms import BooleanField, SelectField, validators
 
@@ -37,14 +36,27 @@ from app.labels import LabelledEnum
 from app.views.lookup import LookupField, LookupMultipleField
 from app.views.paging import PagingInterface
 from app.views.scoping import masked_phone, out_of_reach, row_scope_filter
-
-log = logging.getLogger(__name__)
+from app.views.transaction import Outcome, discard, run_in_transaction
 
 Check = Callable[[Any], object | None]
 
 
 class SaveError(Exception):
     """A save the database refused; the message is shown to the user."""
+
+
+#: a delete the database refused because other records still point to the row
+STILL_REFERENCED = _("This record cannot be deleted: other records refer to it. "
+                     "Nothing was changed.")
+
+
+def _refuse(outcome: Outcome) -> None:
+    """Raise a refused save for FAB's form handling, keeping its reason for the edit form
+    (FAB flashes ``database_error_message`` there, not the exception)."""
+    if outcome.refused:
+        if has_request_context():
+            g.xb_refusal = outcome.message
+        raise SaveError(outcome.message) from outcome.error
 
 
 def pinned_parents(filters: Any) -> list[str]:
@@ -108,22 +120,25 @@ class AppInterface(PagingInterface):
         return super().get_related_obj(col_name, value)
 
     def _save(self, item: Any) -> None:
-        try:
-            self.session.add(item)
-            self.session.commit()
-        except SQLAlchemyError as exc:
-            self.session.rollback()
-            log.warning("save of %s refused by the database: %s", type(item).__name__, exc)
-            raise SaveError(
-                _("The record could not be saved: it conflicts with an existing record "
-                  "or breaks a rule of the data. Nothing was changed.")
-            ) from exc
+        outcome = run_in_transaction(self.session.add, item, session=self.session)
+        _refuse(outcome)
 
     def add(self, item: Any, commit: bool = True) -> None:
         self._save(item)
 
     def edit(self, item: Any, commit: bool = True) -> None:
         self._save(item)
+
+    def delete(self, item: Any, commit: bool = True) -> None:
+        """Delete in one transaction; a row other records point to is refused with a reason
+        (R-16.3), never a database error."""
+        def work() -> None:
+            self._delete_files(item)
+            self.session.delete(item)
+
+        outcome = run_in_transaction(work, session=self.session,
+                                     on_error={IntegrityError: STILL_REFERENCED})
+        _refuse(outcome)
 
 
 def _enum_of(datamodel: SQLAInterface, col: str) -> type[LabelledEnum] | None:
@@ -161,6 +176,12 @@ class AppModelView(ModelView):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+
+    @property
+    def database_error_message(self) -> Any:  # type: ignore[override]
+        """The reason the last save of this request was refused (FAB's edit form flashes
+        this attribute on a refused save), else FAB's generic message."""
+        return g.get("xb_refusal") or _("The record could not be saved. Nothing was changed.")
 
     # ---- access (R-14.2, R-14.5) ---------------------------------------------
     def _init_properties(self) -> None:
@@ -353,7 +374,7 @@ class AppModelView(ModelView):
     def _check_reach(self, item: Any) -> None:
         if out_of_reach(item):
             # FAB flashes the message and saves nothing; drop what the form wrote.
-            self.datamodel.session.rollback()
+            discard(self.datamodel.session)
             raise SaveError(_("The chosen record does not exist."))
 
     def pre_add(self, item: Any) -> None:

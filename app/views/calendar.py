@@ -16,6 +16,7 @@ from app.extensions import db
 from app.models import CalendarDay
 from app.views.base import AppInterface, AppModelView
 from app.views.menu import REFERENCE, add
+from app.views.transaction import run_in_transaction
 
 
 def fallback_years() -> list[int]:
@@ -55,11 +56,13 @@ class CalendarDayView(AppModelView):
 
     def _recompute(self) -> None:
         """A changed calendar moves every running deadline (R-12.1)."""
-        changed = recompute_deadlines(db.session, today=office_today(),
-                                      cal=load_calendar(db.session))
-        db.session.commit()
-        if changed:
-            flash(str(_("%(count)s open deadlines were recomputed.", count=changed)), "info")
+        outcome = run_in_transaction(recompute_deadlines, db.session, today=office_today(),
+                                     cal=load_calendar(db.session))
+        if outcome.refused:
+            flash(outcome.message, "danger")
+        elif outcome.value:
+            flash(str(_("%(count)s open deadlines were recomputed.", count=outcome.value)),
+                  "info")
 
     def post_add(self, item: CalendarDay) -> None:
         self._recompute()

@@ -20,7 +20,7 @@ from app.models import (
     CoordinatorAssignment,
 )
 from app.domain.transitions import record_creation
-from app.states import COMMISSION_OPEN
+from app.states import COMMISSION_OPEN, CommissionState
 from app.views.base import AppInterface, AppModelView, date_order
 from app.views.casework import (
     ConsultationView,
@@ -168,10 +168,12 @@ class CommissionView(DocumentActions, AppModelView):
     show_template = "show_with_steps.html"
     extra_args = {"workflow_target": "commission"}
 
-    def post_add(self, item: Commission) -> None:
-        """A commission added on this form starts its history like one opened at pre-review."""
+    def pre_add(self, item: Commission) -> None:
+        """A commission added on this form starts its history like one opened at pre-review
+        (saved with it, in the same transaction)."""
+        super().pre_add(item)
+        item.state = item.state or CommissionState.pre_review  # the column default, now
         record_creation(db.session, item, actor=g.user)
-        db.session.commit()
 
     def check_form(self, form: Any) -> dict[str, object]:
         """R-4.4: a project has at most one open commission (said on the form, not by a

@@ -28,6 +28,7 @@ from app.domain.errors import DomainError
 from app.extensions import db
 from app.models import Commission, DocumentKind, IssuedDocument
 from app.views.base import AppInterface, AppModelView
+from app.views.transaction import run_in_transaction, transaction
 from app.views.workflow import load
 
 PDF = "application/pdf"
@@ -101,8 +102,11 @@ def _send(document: IssuedDocument, via: str) -> Any:
     if not archive.intact(document):
         flash(str(ALTERED), "danger")
         return redirect(url_for("DocumentsView.commission", pk=document.commission_id))
-    archive.record_event(archive.DOWNLOADED, document, g.user, via=via)
-    db.session.commit()
+    with transaction() as outcome:
+        archive.record_event(archive.DOWNLOADED, document, g.user, via=via)
+    if outcome.refused:
+        flash(outcome.message, "danger")
+        return redirect(url_for("DocumentsView.commission", pk=document.commission_id))
     return send_file(archive.file_of(document), mimetype=PDF, as_attachment=True,
                      download_name=_file_name(document))
 
@@ -183,14 +187,11 @@ class DocumentsView(BaseView):
             flash(str(_("This document does not exist yet in the commission's state.")),
                   "warning")
             return redirect(back)
-        try:
-            document = _issue(commission, doc_kind, record)
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            flash(str(exc), "danger")
+        outcome = run_in_transaction(_issue, commission, doc_kind, record)
+        if outcome.refused:
+            flash(outcome.message, "danger")
             return redirect(back)
-        return _send(document, "print")
+        return _send(outcome.value, "print")
 
 
 #: the print actions on the commission list and page (they issue: can_edit)
@@ -214,13 +215,11 @@ class DocumentActions:
 
     def _print(self, items: Any, kinds: tuple[DocumentKind, ...], zip_always: bool = False):
         commissions = items if isinstance(items, list) else [items]
-        try:
+        with transaction() as outcome:
             documents = [_issue(c, k, r) for c in commissions for kind in kinds
                          for k, r in content.printable(db.session, c, kind)]
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            flash(str(exc), "danger")
+        if outcome.refused:
+            flash(outcome.message, "danger")
             return redirect(request.referrer or url_for("CommissionView.list"))
         if not documents:
             flash(str(_("None of the chosen commissions has this document yet.")), "warning")
@@ -260,12 +259,14 @@ class DocumentActions:
 def _zip(documents: list[IssuedDocument]) -> Any:
     """The archived files in one ZIP, one folder per commission; each download audited."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:
+    with transaction() as outcome, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:
         for document in documents:
             folder = document.commission.application_no or f"#{document.commission_id}"
             bundle.write(archive.file_of(document), f"{folder}/{_file_name(document)}")
             archive.record_event(archive.DOWNLOADED, document, g.user, via="zip")
-    db.session.commit()
+    if outcome.refused:
+        flash(outcome.message, "danger")
+        return redirect(request.referrer or url_for("CommissionView.list"))
     buffer.seek(0)
     return send_file(buffer, mimetype="application/zip", as_attachment=True,
                      download_name=f"协办文书-{office_today():%Y%m%d}.zip")

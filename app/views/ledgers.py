@@ -19,12 +19,13 @@ from flask_babel import lazy_gettext as _
 
 from app import ledgers
 from app.clock import office_today
-from app.extensions import db
 from app.views.base import AppModelView
+from app.views.transaction import run_in_transaction
 
 log = logging.getLogger(__name__)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXPORT_FAILED = _("The export failed; nothing was downloaded. Please try again.")
 
 
 def source_view(appbuilder: Any, key: str) -> AppModelView | None:
@@ -75,18 +76,14 @@ class LedgerView(BaseView):
         # or not the server closes the response.
         target = tempfile.TemporaryFile(prefix="ledger-", suffix=".xlsx")
         filters = _filter_args()
-        try:
-            ledgers.export(ledger, list_query(view), g.user, target, filters=filters)
-            db.session.commit()  # the audit row
-        except Exception:
-            # Never a 500: the user is told, the failure is logged and audited.
-            log.exception("export of ledger %s failed", key)
-            db.session.rollback()
+        # The export and its audit row; any failure is told, logged and audited, never a 500.
+        outcome = run_in_transaction(ledgers.export, ledger, list_query(view), g.user, target,
+                                     filters=filters, on_error={Exception: EXPORT_FAILED})
+        if outcome.refused:
+            log.error("export of ledger %s failed", key, exc_info=outcome.error)
             target.close()
-            ledgers.export_failed(ledger, g.user, filters=filters)
-            db.session.commit()
-            flash(str(_("The export failed; nothing was downloaded. Please try again.")),
-                  "danger")
+            run_in_transaction(ledgers.export_failed, ledger, g.user, filters=filters)
+            flash(outcome.message, "danger")
             # back to the list as it was (same filters)
             return redirect(url_for(f"{type(view).__name__}.list",
                                     **request.args.to_dict(flat=False)))

@@ -19,11 +19,11 @@ from markupsafe import Markup
 
 from app import storage
 from app.domain import materials
-from app.extensions import db
 from app.models import AuditAction, Material
 from app.views.base import AppInterface, AppModelView, SaveError
 from app.views.menu import CASEWORK, add
 from app.views.rules import NOT_THIS_COMMISSION, same_commission
+from app.views.transaction import run_in_transaction
 
 FILE_FIELD = "file"
 
@@ -169,9 +169,9 @@ class MaterialView(AppModelView):
         material = self.datamodel.get(pk, self._base_filters)
         if material is None:
             abort(404)
-        allowed = materials.open_material(g.user, material, action)
-        db.session.commit()
-        if not allowed:
+        outcome = run_in_transaction(materials.open_material, g.user, material, action)
+        if outcome.refused or not outcome.value:
+            # An audit row that cannot be written: the confidential file is not served.
             abort(404)
         return material
 

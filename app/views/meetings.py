@@ -20,6 +20,7 @@ from app.models import CoordinationMeeting, MeetingActionItem
 from app.views.base import AppInterface, AppModelView
 from app.views.lights import request_calendar
 from app.views.menu import SUPERVISION, add
+from app.views.transaction import transaction
 
 #: the due date of an action item, given as a date or as working days after the meeting
 DUE_FIELDS = {
@@ -94,15 +95,20 @@ class MeetingActionItemView(AppModelView):
         self._count_due_date(item)
 
     def _mark_done(self, items: list[Any]) -> int:
-        today, done = office_today(), 0
-        for item in items:
-            try:
-                meetings.mark_done(item, on=today)
-            except DomainError as exc:
-                flash(f"{item}: {exc}", "warning")
-            else:
-                done += 1
-        db.session.commit()
+        today, done, skipped = office_today(), 0, []
+        with transaction() as outcome:
+            for item in items:
+                try:
+                    meetings.mark_done(item, on=today)
+                except DomainError as exc:  # this item stays open; the others are marked
+                    skipped.append(f"{item}: {exc}")
+                else:
+                    done += 1
+        if outcome.refused:
+            flash(outcome.message, "danger")
+            return 0
+        for message in skipped:
+            flash(message, "warning")
         if done:
             flash(str(_("%(count)s action item(s) marked done on %(day)s.", count=done,
                         day=today.isoformat())), "success")

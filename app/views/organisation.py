@@ -26,6 +26,7 @@ from app.views.menu import REFERENCE, TEAM, add
 from app.views.reference import ApprovalItemView
 from app.views.roster_forms import ApproveForm, HandoverForm, user_display_name
 from app.views.training import TrainingAttendanceView
+from app.views.transaction import run_in_transaction
 
 #: History is kept (R-2.3): list, show, add and edit only. Approving a filing, carrying it
 #: out and handing a leaver's cases over are part of editing the roster (R-2.2).
@@ -43,6 +44,10 @@ def blocked_message(exc: roster.LeaveBlocked) -> Markup:
                   'href="{url}">{offer}</a>').format(
         reason=str(exc), label=_("Open commissions"), links=links,
         url=url_for("StaffMemberView.handover", pk=exc.staff.id), offer=REASSIGN)
+
+
+#: a refusal that names the commissions still held gets their links (transaction on_error)
+BLOCKED = {roster.LeaveBlocked: blocked_message}
 
 
 class RosterChangeView(AppModelView):
@@ -165,20 +170,14 @@ class RosterChangeView(AppModelView):
             form.approved_by.data = user_display_name(g.user)
         error = None
         if request.method == "POST" and form.validate_on_submit():
-            try:
-                waiting = roster.approve(
-                    db.session, change, approved_by=form.approved_by.data,
-                    approved_on=form.approved_on.data, today=office_today(), actor=g.user)
-                db.session.commit()
-            except roster.LeaveBlocked as exc:
-                db.session.rollback()
-                error = blocked_message(exc)
-            except DomainError as exc:
-                db.session.rollback()
-                error = str(exc)
-            else:
+            outcome = run_in_transaction(
+                roster.approve, db.session, change, approved_by=form.approved_by.data,
+                approved_on=form.approved_on.data, today=office_today(), actor=g.user,
+                on_error=BLOCKED)
+            error = outcome.message
+            if outcome.ok:
                 flash(str(_("The roster change is approved.")), "success")
-                self._flash_effect(change, waiting)
+                self._flash_effect(change, outcome.value)
                 return redirect(back)
         return self.render_template(
             "workflow_step.html", form=form, obj=change, error=error, back=back,
@@ -202,15 +201,10 @@ class RosterChangeView(AppModelView):
     def apply(self, pk: int):
         """生效: carry out an approved change whose effective date has come."""
         change = self._load(pk)
-        try:
-            roster.apply_change(db.session, change, today=office_today(), actor=g.user)
-            db.session.commit()
-        except roster.LeaveBlocked as exc:
-            db.session.rollback()
-            flash(blocked_message(exc), "danger")
-        except DomainError as exc:
-            db.session.rollback()
-            flash(str(exc), "danger")
+        outcome = run_in_transaction(roster.apply_change, db.session, change,
+                                     today=office_today(), actor=g.user, on_error=BLOCKED)
+        if outcome.refused:
+            flash(outcome.message, "danger")
         else:
             self._flash_effect(change, None)
         return redirect(url_for(f"{type(self).__name__}.show", pk=pk))
@@ -327,17 +321,14 @@ class StaffMemberView(AppModelView):
         form = HandoverForm().offer(person.id)
         error = None
         if request.method == "POST" and form.validate_on_submit():
-            try:
-                moved = roster.hand_over(
-                    db.session, person, db.session.get(StaffMember, int(form.coordinator.data)),
-                    on=form.on.data, reason=form.reason.data, actor=g.user)
-                db.session.commit()
-            except DomainError as exc:
-                db.session.rollback()
-                error = str(exc)
-            else:
-                flash(str(_("%(count)s open commission(s) reassigned.", count=len(moved))),
-                      "success")
+            outcome = run_in_transaction(
+                roster.hand_over, db.session, person,
+                db.session.get(StaffMember, int(form.coordinator.data)),
+                on=form.on.data, reason=form.reason.data, actor=g.user)
+            error = outcome.message
+            if outcome.ok:
+                flash(str(_("%(count)s open commission(s) reassigned.",
+                            count=len(outcome.value))), "success")
                 return redirect(back)
         return self.render_template(
             "roster_handover.html", form=form, person=person, error=error, back=back,

@@ -33,6 +33,7 @@ from app.states import (
     can_transition,
 )
 from app.views import workflow_forms as forms
+from app.views.transaction import run_in_transaction
 
 
 @dataclass(frozen=True)
@@ -258,16 +259,12 @@ class WorkflowView(BaseView):
         if request.method == "POST" and form.validate_on_submit():
             context = Context(actor=g.user, today=office_today(),
                               cal=load_calendar(db.session), config=current_app.config)
-            try:
-                result = step.run(obj, form, context)
-                db.session.commit()
-            except DomainError as exc:
-                db.session.rollback()
-                error = str(exc)
-            else:
+            outcome = run_in_transaction(step.run, obj, form, context)
+            error = outcome.message
+            if outcome.ok:
                 flash(str(_("%(step)s: done.", step=step.label)), "success")
-                if isinstance(result, Commission) and target == "pre_review":
-                    back = url_for("CommissionView.show", pk=result.id)
+                if isinstance(outcome.value, Commission) and target == "pre_review":
+                    back = url_for("CommissionView.show", pk=outcome.value.id)
                 return redirect(back)
         return self.render_template("workflow_step.html", form=form, step=step, obj=obj,
                                     error=error, back=back,
