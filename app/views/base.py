@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, ClassVar
 
-from flask import abort, flash, g, has_request_context, redirect, request
+from flask import abort, flash, g, has_app_context, has_request_context, redirect, request
 from flask_appbuilder import ModelView, expose
 from flask_appbuilder.const import FLAMSG_ERR_SEC_ACCESS_DENIED
 from flask_appbuilder.fieldwidgets import Select2Widget
@@ -181,7 +181,8 @@ class AppModelView(ModelView):
     def database_error_message(self) -> Any:  # type: ignore[override]
         """The reason the last save of this request was refused (FAB's edit form flashes
         this attribute on a refused save), else FAB's generic message."""
-        return g.get("xb_refusal") or _("The record could not be saved. Nothing was changed.")
+        refusal = g.get("xb_refusal") if has_app_context() else None
+        return refusal or _("The record could not be saved. Nothing was changed.")
 
     # ---- access (R-14.2, R-14.5) ---------------------------------------------
     def _init_properties(self) -> None:
