@@ -74,6 +74,8 @@ ITEM_CLOSED = frozenset({ItemState.approved, ItemState.refused})
 ITEM_OPEN = frozenset(s for s in ItemState if s not in ITEM_CLOSED)
 # States whose deadline clock is stopped (补正: suspended time is not counted).
 ITEM_CLOCK_STOPPED = frozenset({ItemState.supplementing})
+# Open states whose deadline clock runs (what "overdue" is read from: app/domain/definitions.py).
+ITEM_RUNNING = frozenset(ITEM_OPEN - ITEM_CLOCK_STOPPED)
 
 ITEM_TRANSITIONS: dict[ItemState, frozenset[ItemState]] = {
     ItemState.pending: frozenset({ItemState.submitted}),

@@ -66,7 +66,7 @@ def dataset(ctx):
     item(c5, a1, IS.approved, D(2025, 9, 12), D(2025, 9, 10))   # Sep, on time
     item(c5, a2, IS.approved, D(2025, 9, 15), D(2025, 9, 20))   # Sep, late
     item(c5, a3, IS.refused, D(2025, 10, 5), D(2025, 10, 5))    # Oct, on time (same day)
-    item(c5, ap, IS.refused, None, D(2025, 10, 1))              # no clock: left out
+    item(c5, ap, IS.refused, None, D(2025, 10, 1))              # Oct, no clock: on time
     c6 = commission(CS.completed, other, completed_on=D(2025, 9, 28))
     c7 = commission(CS.terminated, other, terminated_on=D(2025, 10, 2))
     item(c7, a1, IS.accepted, D(2025, 9, 1))                    # closed commission: not overdue
@@ -112,7 +112,7 @@ def test_overdue_month_trend_ratings(dataset):
     assert trend[D(2024, 11, 1)] == (1, 1, 100.0)
     assert trend[D(2025, 8, 1)] == (1, 1, 100.0)
     assert trend[D(2025, 9, 1)] == (2, 1, 50.0)
-    assert trend[D(2025, 10, 1)] == (1, 1, 100.0)
+    assert trend[D(2025, 10, 1)] == (2, 2, 100.0)
     assert trend[D(2025, 1, 1)] == (0, 0, None)
 
     assert board.ratings == [

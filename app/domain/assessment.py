@@ -1,6 +1,7 @@
 """考核评价 figures of a period, per department and per coordinator, from the records (R-13.3).
 
 Every figure is one aggregate SQL query over the period [start, end], both days included.
+"On time", "overdue" and "late contact" are those of app/domain/definitions.py (R-13.7).
 What each figure counts:
 
 * **commissions handled** (办理委托数)
@@ -22,9 +23,10 @@ What each figure counts:
   and contact rates are also given separately. Empty (not 0) when nothing was decided.
 * **overdue count** (超期件数): items, plus for coordinators contacts, that were marked
   overdue in the period (``overdue_on`` / ``contact_overdue_on`` in the period) or that
-  were still open past their date at the end of the period (not decided / not contacted by
-  ``end``, due before ``end``, the commission still open at ``end``; an item in 补正 at
-  ``end`` is not running, so not overdue).
+  were overdue at the end of the period (app/domain/definitions.py, "as of" ``end``: not
+  decided / not contacted by ``end``, due before ``end``, the commission still open at
+  ``end``; an item in 补正 at ``end`` is not running, a commission whose termination was
+  issued no longer waits for a contact).
 * **refusals** (不予许可件数): items refused in the period.
 * **average rating** (平均满意度): revisits made in the period, 非常满意 5 … 非常不满意 1
   (app/choices.py RATING_SCORES), averaged to two decimals; department: revisits of
@@ -53,10 +55,11 @@ from flask_babel import lazy_gettext as _
 from sqlalchemy.orm import Session, aliased
 
 from app.choices import RATING_SCORES, AssessmentSubject, StaffRole
+from app.domain import definitions as defs
 from app.domain.errors import DomainError
 from app.models.casework import Escalation
 from app.models.commission import Commission, CoordinatorAssignment
-from app.models.items import CommissionItem, ItemSupplement
+from app.models.items import CommissionItem
 from app.models.organisation import Department, StaffMember
 from app.models.reference import ApprovalItem
 from app.models.revisits import Revisit
@@ -183,15 +186,6 @@ def _flag(condition: sa.ColumnElement) -> sa.ColumnElement:
     return sa.case((condition, 1), else_=0)
 
 
-def _closed_on() -> sa.ColumnElement:
-    return sa.func.coalesce(Commission.completed_on, Commission.terminated_on)
-
-
-def _open_at(day: dt.date) -> sa.ColumnElement:
-    closed = _closed_on()
-    return sa.or_(closed.is_(None), closed > _day(day))
-
-
 def _items() -> sa.Select:
     return (sa.select()
             .select_from(CommissionItem)
@@ -200,11 +194,7 @@ def _items() -> sa.Select:
 
 
 def _decisions(start: dt.date, end: dt.date) -> sa.Select:
-    on_time = sa.and_(
-        CommissionItem.overdue_on.is_(None),
-        sa.or_(CommissionItem.due_on.is_(None),
-               CommissionItem.decided_on <= CommissionItem.due_on),
-    )
+    on_time = defs.item_on_time()
     return _items().add_columns(
         ApprovalItem.department_id.label("dept"),
         _coordinator_on(CommissionItem.decided_on).label("coord"),
@@ -216,17 +206,7 @@ def _decisions(start: dt.date, end: dt.date) -> sa.Select:
 
 def _item_overdue(start: dt.date, end: dt.date) -> sa.Select:
     marked = CommissionItem.overdue_on.between(start, end)
-    in_supplement = (
-        sa.select(ItemSupplement.id)
-        .where(ItemSupplement.commission_item_id == CommissionItem.id,
-               ItemSupplement.requested_on <= end,
-               sa.or_(ItemSupplement.received_on.is_(None), ItemSupplement.received_on > end))
-        .exists()
-    )
-    still_late = sa.and_(
-        sa.or_(CommissionItem.decided_on.is_(None), CommissionItem.decided_on > end),
-        CommissionItem.due_on < end, _open_at(end), ~in_supplement,
-    )
+    still_late = defs.overdue_item_as_of(end)
     day = sa.case((marked, CommissionItem.overdue_on), else_=_day(end))
     return _items().add_columns(
         ApprovalItem.department_id.label("dept"),
@@ -236,11 +216,7 @@ def _item_overdue(start: dt.date, end: dt.date) -> sa.Select:
 
 
 def _contacts(start: dt.date, end: dt.date) -> sa.Select:
-    on_time = sa.and_(
-        Commission.contact_overdue_on.is_(None),
-        sa.or_(Commission.contact_due_on.is_(None),
-               Commission.contacted_on <= Commission.contact_due_on),
-    )
+    on_time = defs.contact_on_time()
     return sa.select(
         _coordinator_on(Commission.contacted_on).label("coord"),
         sa.literal(1).label("contacts_made"),
@@ -250,11 +226,7 @@ def _contacts(start: dt.date, end: dt.date) -> sa.Select:
 
 def _contact_overdue(start: dt.date, end: dt.date) -> sa.Select:
     marked = Commission.contact_overdue_on.between(start, end)
-    still_late = sa.and_(
-        Commission.assigned_on <= end,
-        sa.or_(Commission.contacted_on.is_(None), Commission.contacted_on > end),
-        Commission.contact_due_on < end, _open_at(end),
-    )
+    still_late = defs.late_contact_as_of(end)
     day = sa.case((marked, Commission.contact_overdue_on), else_=_day(end))
     return sa.select(
         _coordinator_on(day).label("coord"),
@@ -326,7 +298,7 @@ def _department_handled(session: Session, start: dt.date, end: dt.date) -> dict:
              .where(CommissionItem.submitted_on <= end,
                     sa.or_(CommissionItem.decided_on.is_(None),
                            CommissionItem.decided_on >= start),
-                    _open_at(start - dt.timedelta(days=1)))
+                    defs.open_commission_as_of(start - dt.timedelta(days=1)))
              .group_by(ApprovalItem.department_id))
     return {dept: {"commissions_handled": int(n)} for dept, n in session.execute(query)}
 
@@ -337,7 +309,7 @@ def _coordinator_handled(session: Session, start: dt.date, end: dt.date) -> dict
     covers = sa.and_(ca.assigned_on <= end,
                      sa.or_(ca.ended_on.is_(None),
                             sa.and_(ca.ended_on > start, ca.ended_on > ca.assigned_on)))
-    open_in_period = _open_at(start - dt.timedelta(days=1))
+    open_in_period = defs.open_commission_as_of(start - dt.timedelta(days=1))
     counts: dict = {}
     rows = session.execute(
         sa.select(ca.staff_id, sa.func.count(sa.distinct(ca.commission_id)))

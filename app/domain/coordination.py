@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _
 from sqlalchemy.orm import Session
 
 from app.choices import ContactMethod, StaffRole, StaffStatus, WorkLogType
+from app.domain import definitions
 from app.domain.notices import notify_unit
 from app.domain.policy import CONTACT_WORKING_DAYS
 from app.domain.transitions import move_commission, require
@@ -86,6 +87,6 @@ def record_contact(session: Session, commission: Commission, *, method: ContactM
 
 
 def contact_overdue(commission: Commission, today: dt.date) -> bool:
-    """True when the contact deadline has passed without a recorded contact."""
-    return (commission.contacted_on is None and commission.contact_due_on is not None
-            and commission.contact_due_on < today)
+    """True when the contact deadline has passed without a recorded contact (a late
+    contact, app/domain/definitions.py)."""
+    return definitions.is_late_contact(commission, today)

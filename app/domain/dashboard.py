@@ -8,17 +8,16 @@ ten commissions or a hundred thousand.
 ``Commission``, from ``app.access.commission_scope``; ``None`` means all), so a coordinator's
 dashboard shows their own caseload.
 
-Definitions (the dashboard's legend says the same):
-- open commissions: commissions in an open lifecycle state (``COMMISSION_OPEN``);
+Definitions (the dashboard's legend says the same); open commission, open item, overdue
+item and decided on time are those of app/domain/definitions.py (R-13.7):
+- open commissions: commissions in an open lifecycle state;
 - the stage of an open commission: the stage of its earliest open item, "earliest" in the
   order of the approval stages (立项用地 → 工程规划 → 施工许可 → 竣工验收, then the parallel
   utility connections); a commission with no open item has no stage yet;
-- overdue items: items whose clock runs (open, not suspended for 补正) and whose promised
-  date has passed, in open commissions (as the deadline sweep marks them);
+- overdue items: as the 督办 screen lists them and the deadline sweep marks them;
 - this month's completions and terminations: by ``completed_on`` / ``terminated_on``;
 - the on-time trend: per calendar month of the last twelve, the items decided (approved or
-  refused) that month, and the share decided on or before their promised date; items decided
-  without a promised date (refused before acceptance) had no clock and are left out;
+  refused) that month, and those decided on time (as the assessment counts them);
 - the rating distribution: every revisit's 好差评 rating, all levels shown.
 """
 from __future__ import annotations
@@ -31,27 +30,19 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.choices import Rating, Stage
+from app.domain import definitions as defs
 from app.domain.planning import SEQUENTIAL_STAGES
 from app.models.commission import Commission
 from app.models.items import CommissionItem
 from app.models.organisation import Department
 from app.models.reference import ApprovalItem
 from app.models.revisits import Revisit
-from app.states import (
-    COMMISSION_OPEN,
-    ITEM_CLOCK_STOPPED,
-    ITEM_CLOSED,
-    ITEM_OPEN,
-    CommissionState,
-    ItemState,
-)
+from app.states import CommissionState
 
 #: Approval stages in the order a project passes them; parallel work comes last.
 STAGE_ORDER: tuple[Stage, ...] = (*SEQUENTIAL_STAGES, Stage.parallel)
 #: Open commission states in lifecycle order (the enum's declaration order).
-OPEN_STATES: tuple[CommissionState, ...] = tuple(s for s in CommissionState if s in COMMISSION_OPEN)
-#: Item states whose deadline clock runs.
-RUNNING: tuple[ItemState, ...] = tuple(s for s in ItemState if s in ITEM_OPEN - ITEM_CLOCK_STOPPED)
+OPEN_STATES: tuple[CommissionState, ...] = defs.OPEN_COMMISSION_STATES
 TREND_MONTHS = 12
 
 
@@ -110,7 +101,7 @@ def commissions_by_state(session: Session, scope: Any = None) -> list[tuple[Comm
     """Open commissions per state, every open state listed (zero included)."""
     rows = session.execute(_scoped(
         sa.select(Commission.state, sa.func.count())
-        .where(Commission.state.in_(OPEN_STATES))
+        .where(defs.open_commission())
         .group_by(Commission.state), scope)).all()
     counts = {state: _int(n) for state, n in rows}
     return [(state, counts.get(state, 0)) for state in OPEN_STATES]
@@ -125,7 +116,7 @@ def commissions_by_stage(session: Session, scope: Any = None) -> list[tuple[Stag
         sa.select(CommissionItem.commission_id, sa.func.min(rank).label("rank"))
         .join(ApprovalItem, CommissionItem.approval_item_id == ApprovalItem.id)
         .join(Commission, CommissionItem.commission_id == Commission.id)
-        .where(Commission.state.in_(OPEN_STATES), CommissionItem.state.in_(ITEM_OPEN))
+        .where(defs.open_commission(), defs.open_item())
         .group_by(CommissionItem.commission_id), scope).subquery()
     rows = session.execute(
         sa.select(earliest.c.rank, sa.func.count()).group_by(earliest.c.rank)).all()
@@ -143,8 +134,7 @@ def overdue_by_department(session: Session, today: dt.date,
         .join(ApprovalItem, CommissionItem.approval_item_id == ApprovalItem.id)
         .join(Department, ApprovalItem.department_id == Department.id)
         .join(Commission, CommissionItem.commission_id == Commission.id)
-        .where(CommissionItem.state.in_(RUNNING), CommissionItem.due_on < today,
-               Commission.state.in_(OPEN_STATES))
+        .where(defs.overdue_item(today))
         .group_by(Department.id, Department.name)
         .order_by(count.desc(), Department.name), scope)).all()
     return [(dept_id, name, _int(n)) for dept_id, name, n in rows]
@@ -171,14 +161,13 @@ def on_time_trend(session: Session, today: dt.date, scope: Any = None,
     end = month_start(today, -1)
     year = sa.extract("year", CommissionItem.decided_on)
     month = sa.extract("month", CommissionItem.decided_on)
-    on_time = sa.case((CommissionItem.decided_on <= CommissionItem.due_on, 1), else_=0)
+    on_time = sa.case((defs.item_on_time(), 1), else_=0)
     query = (
         sa.select(year, month, sa.func.count(), sa.func.sum(on_time))
-        .where(CommissionItem.state.in_(tuple(ITEM_CLOSED)),
-               CommissionItem.due_on.is_not(None),
+        .where(CommissionItem.state.in_(defs.DECIDED_ITEM_STATES),
                CommissionItem.decided_on >= first, CommissionItem.decided_on < end)
         .group_by(year, month))
-    if scope is not None:  # unscoped, the items' index alone answers (no row is read)
+    if scope is not None:
         query = query.join(Commission, CommissionItem.commission_id == Commission.id)
     rows = session.execute(_scoped(query, scope)).all()
     counts = {(_int(y), _int(m)): (_int(n), _int(ok)) for y, m, n, ok in rows}

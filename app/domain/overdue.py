@@ -1,5 +1,8 @@
 """What is late or nearly late, for the supervision screen (督办, R-13.1).
 
+"Overdue" and "late contact" are those of app/domain/definitions.py (R-13.7), the ones the
+dashboard, the sweep and the assessment count.
+
 Each query takes an optional row scope (R-14.2): ``items`` a clause over CommissionItem,
 ``commissions`` a clause over Commission (app.access.item_scope / commission_scope);
 None shows everything.
@@ -13,15 +16,15 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
+from app.domain import definitions as defs
 from app.domain.workdays import WorkCalendar
 from app.models.commission import Commission
 from app.models.items import CommissionItem
 from app.models.organisation import Department
 from app.models.reference import ApprovalItem
 from app.models.termination import Termination
-from app.states import ITEM_CLOCK_STOPPED, ITEM_OPEN, CommissionState
+from app.states import CommissionState
 
-RUNNING = tuple(ITEM_OPEN - ITEM_CLOCK_STOPPED)
 SORTS = ("days", "department")
 
 
@@ -37,20 +40,22 @@ def late_items(session: Session, *, today: dt.date, cal: WorkCalendar, until: dt
                department_id: int | None = None, sort: str = "days", page: int = 1,
                per_page: int = 50,
                items: ColumnElement | None = None) -> tuple[list[LateItem], int]:
-    """Running items due before ``until`` (default: overdue, i.e. before today), one page;
-    only those matching ``items`` when given."""
-    limit_day = until or today - dt.timedelta(days=1)
+    """Overdue items (default), or with ``until`` those overdue by the day after it (due
+    soon), one page; only those matching ``items`` when given."""
+    overdue_on = today if until is None else until + dt.timedelta(days=1)
     query = (
         sa.select(CommissionItem.id, CommissionItem.due_on, Department.name)
         .join(ApprovalItem, CommissionItem.approval_item_id == ApprovalItem.id)
         .join(Department, ApprovalItem.department_id == Department.id)
-        .where(CommissionItem.state.in_(RUNNING), CommissionItem.due_on <= limit_day)
+        .join(Commission, CommissionItem.commission_id == Commission.id)
+        .where(defs.overdue_item(overdue_on))
     )
     if department_id:
         query = query.where(Department.id == department_id)
     if items is not None:
         query = query.where(items)
-    # The late items first, on the (state, due_on) index, then sorted and paged, then the
+    # The late items first, on the (state, due_on) index (each joined to its commission by
+    # primary key, to leave out closed ones), then sorted and paged, then the
     # page's rows loaded by id. Asked in one query, the planners walk every past item in
     # due_on order instead (0.1 s at 400,000 items), misjudging how few of them still run.
     late = query.cte("late").prefix_with("MATERIALIZED")
@@ -63,7 +68,8 @@ def late_items(session: Session, *, today: dt.date, cal: WorkCalendar, until: dt
         sa.select(CommissionItem).where(CommissionItem.id.in_(ids))
         .options(selectinload(CommissionItem.commission).selectinload(Commission.coordinator)))}
     rows = [loaded[pk] for pk in ids]
-    return [LateItem(item, max(cal.between(item.due_on, today), 0)) for item in rows], total
+    return [LateItem(item, defs.working_days_late(item.due_on, today, cal))
+            for item in rows], total
 
 
 def _within(clause: ColumnElement | None) -> tuple[ColumnElement, ...]:
@@ -72,11 +78,10 @@ def _within(clause: ColumnElement | None) -> tuple[ColumnElement, ...]:
 
 def late_contacts(session: Session, *, today: dt.date,
                   commissions: ColumnElement | None = None) -> list[Commission]:
-    """Assigned commissions whose 1-working-day contact deadline has passed (R-5.2)."""
+    """Commissions whose 1-working-day contact deadline has passed uncontacted (R-5.2)."""
     return list(session.scalars(
         sa.select(Commission)
-        .where(Commission.state == CommissionState.assigned, Commission.contacted_on.is_(None),
-               Commission.contact_due_on < today, *_within(commissions))
+        .where(defs.late_contact(today), *_within(commissions))
         .order_by(Commission.contact_due_on).limit(200)
     ))
 

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.domain.approvals import refresh_due_on
+from app.domain import definitions as defs
 from app.domain.closing import apply_announcement
 from app.domain.policy import ANNOUNCEMENT_WORKING_DAYS, CONTACT_WORKING_DAYS, HANDOVER_WORKING_DAYS
 from app.domain.transitions import TransitionRefused
@@ -20,9 +21,7 @@ from app.domain.workdays import WorkCalendar
 from app.models.commission import Commission
 from app.models.items import CommissionItem
 from app.models.termination import Announcement, Termination
-from app.states import COMMISSION_OPEN, ITEM_CLOCK_STOPPED, ITEM_OPEN, CommissionState
-
-RUNNING_ITEM_STATES = tuple(ITEM_OPEN - ITEM_CLOCK_STOPPED)
+from app.states import COMMISSION_OPEN, ITEM_OPEN, CommissionState
 
 
 @dataclass
@@ -35,20 +34,17 @@ class SweepResult:
 
 
 def mark_overdue(session: Session, today: dt.date) -> tuple[int, int]:
-    """Stamp items and contacts found overdue for the first time; returns the counts."""
+    """Stamp items and contacts found overdue (app/domain/definitions.py) for the first
+    time; returns the counts."""
     items = session.execute(
         sa.update(CommissionItem)
-        .where(CommissionItem.state.in_(RUNNING_ITEM_STATES), CommissionItem.due_on < today,
-               CommissionItem.overdue_on.is_(None),
-               CommissionItem.commission_id.in_(
-                   sa.select(Commission.id).where(Commission.state.in_(COMMISSION_OPEN))))
+        .where(defs.overdue_item_alone(today), CommissionItem.overdue_on.is_(None))
         .values(overdue_on=today)
         .execution_options(synchronize_session=False)
     ).rowcount
     contacts = session.execute(
         sa.update(Commission)
-        .where(Commission.state == CommissionState.assigned, Commission.contacted_on.is_(None),
-               Commission.contact_due_on < today, Commission.contact_overdue_on.is_(None))
+        .where(defs.late_contact(today), Commission.contact_overdue_on.is_(None))
         .values(contact_overdue_on=today)
         .execution_options(synchronize_session=False)
     ).rowcount

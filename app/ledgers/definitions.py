@@ -1,7 +1,8 @@
 """The five ledgers (台账) of R-13.6: commissions, items, meetings, revisits, assessments.
 
 Headers reuse the screens' msgids, so a ledger and its list page say the same thing.
-Personal phone numbers (``phone=True``) are the ones app.access.PHONE_COLUMNS declares:
+"Decided on time" is the definition of app/domain/definitions.py (R-13.7), the one the
+assessment and the dashboard count. Personal phone numbers (``phone=True``) are the ones app.access.PHONE_COLUMNS declares:
 the unit's leader and handler, and staff members.
 """
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _
 from sqlalchemy.orm import selectinload
 
+from app.domain.definitions import decided_on_time
 from app.ledgers.spec import Column, Ledger, joined, path
 from app.models import (
     Assessment,
@@ -19,13 +21,6 @@ from app.models import (
     CoordinationMeeting,
     Revisit,
 )
-
-
-def _on_time(item: CommissionItem) -> bool | None:
-    """Decided by the promised date (None while undecided or without a promised date)."""
-    if item.decided_on is None or item.due_on is None:
-        return None
-    return item.decided_on <= item.due_on
 
 
 def _rectification(revisit: Revisit) -> Any:
@@ -84,7 +79,7 @@ ITEMS = Ledger(
         Column(_("Accepted on"), path("accepted_on"), 12),
         Column(_("Item due on"), path("due_on"), 12),
         Column(_("Decided on"), path("decided_on"), 12),
-        Column(_("Decided on time"), _on_time, 10),
+        Column(_("Decided on time"), decided_on_time, 10),
         Column(_("Found overdue on"), path("overdue_on"), 12),
         Column(_("Refusal reason"), path("refusal_reason"), 30),
         Column(_("Unit informed on"), path("unit_informed_on"), 12),

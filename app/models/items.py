@@ -13,7 +13,7 @@ from app.models.commission import Commission
 from app.models.mixins import Timestamped
 from app.models.organisation import StaffMember
 from app.models.reference import ApprovalItem
-from app.states import ITEM_CLOCK_STOPPED, ITEM_OPEN, ItemState
+from app.states import ITEM_RUNNING, ItemState
 
 
 class JointApproval(Timestamped, Model):
@@ -107,7 +107,7 @@ class CommissionItem(Timestamped, Model):
     @property
     def deadline(self) -> dt.date | None:
         """The promised date while the clock runs (not while 补正 stops it, not once decided)."""
-        if self.state in ITEM_OPEN and self.state not in ITEM_CLOCK_STOPPED:
+        if self.state in ITEM_RUNNING:
             return self.due_on
         return None
 
