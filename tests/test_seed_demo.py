@@ -342,7 +342,7 @@ def test_demo_casework_meetings_and_supervision(demo):
     assert len(bad) == 1 and bad[0].rectification is not None
     assert count(Rectification) == 1
 
-    assert count(Assessment) == 2
+    _check_assessments()
     trainings = all_rows(Training)
     assert len(trainings) == 3 and all(len(t.attendances) >= 10 for t in trainings)
     assert count(CalendarDay) >= 3
@@ -351,6 +351,28 @@ def test_demo_casework_meetings_and_supervision(demo):
     assert kinds[RosterChangeKind.join] >= 1 and kinds[RosterChangeKind.transfer] >= 1
     handed_over = [a for a in all_rows(CoordinatorAssignment) if a.ended_on is not None]
     assert handed_over and all(a.reason for a in handed_over)   # R-5.1 reassignment recorded
+
+
+def _check_assessments() -> None:
+    """R-13.3, R-13.7: the demo's assessment is the product's: last quarter's figures as the
+    domain computes them, flagged by the configured rule, every subject listed."""
+    from app.domain.assessment import compute
+    from app.domain.assessment_period import FlagRule
+    from app.seed.supervision import last_quarter
+
+    start, end = last_quarter(ANCHOR)
+    saved = all_rows(Assessment)
+    assert saved and {(a.period_start, a.period_end) for a in saved} == {(start, end)}
+    figures = {(fig.subject, fig.subject_id): fig.frozen()
+               for fig in compute(db.session, start, end)}
+    assert {(a.subject, a.department_id or a.staff_id) for a in saved} == set(figures)
+    rule = FlagRule.from_config()
+    for row in saved:
+        frozen = {name: getattr(row, name) for name in figures[(row.subject,
+                                                                row.department_id or row.staff_id)]}
+        assert frozen == figures[(row.subject, row.department_id or row.staff_id)]
+        assert row.flagged == bool(rule.reasons(row.on_time_rate, row.average_rating, row.score))
+    assert any(a.score is not None for a in saved)
 
 
 def test_demo_materials_are_checklist_entries(demo):

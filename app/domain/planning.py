@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence, TypeVar
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _
@@ -23,10 +23,12 @@ from app.domain.workdays import WorkCalendar
 from app.models.commission import Commission
 from app.models.items import CommissionItem
 from app.models.plan import PlanStep, PlanVersion
+from app.models.reference import ApprovalItem
 from app.notify.templates import Template
 from app.states import ITEM_CLOSED, CommissionState
 
 SEQUENTIAL_STAGES = (Stage.s1, Stage.s2, Stage.s3, Stage.s4)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -44,35 +46,52 @@ def current_items(commission: Commission) -> list[CommissionItem]:
     return [item for item in commission.items if item.id not in replaced]
 
 
-def schedule(items: Sequence[CommissionItem], start: dt.date, cal: WorkCalendar) -> list[Slot]:
-    """Plan ``items`` from ``start`` by the rule in the module docstring."""
-    def key(item: CommissionItem) -> tuple:
-        return (item.approval_item.sort_order, item.approval_item.id)
-
-    slots: list[Slot] = []
-    cursor = cal.add(start, 0)
-    parallel_start = cursor
-    for stage in SEQUENTIAL_STAGES:
-        stage_items = sorted((i for i in items if i.approval_item.stage == stage), key=key)
+def plan_offsets(items: Iterable[T], *, stage: Callable[[T], Stage], days: Callable[[T], int],
+                 key: Callable[[T], Any],
+                 fixed: Mapping[T, tuple[int, int]] | None = None) -> dict[T, tuple[int, int]]:
+    """The planning rule (module docstring) on plain numbers: (submit, done) of each item, in
+    working days from the plan's first working day, in plan order. ``fixed`` holds the
+    offsets of items whose dates are already known (decided ones); the next stage starts
+    after them as after planned ones. Pure, so the demo seed and the benchmark use it too.
+    """
+    fixed = fixed or {}
+    result: dict[T, tuple[int, int]] = {}
+    pool = list(items)
+    cursor = parallel_start = 0
+    for current in SEQUENTIAL_STAGES:
+        stage_items = sorted((i for i in pool if stage(i) == current), key=key)
         if not stage_items:
             continue
-        if stage == Stage.s3:
+        if current == Stage.s3:
             parallel_start = cursor
         latest = cursor
         for item in stage_items:
-            slot = _slot(item, cursor, cal)
-            slots.append(slot)
-            latest = max(latest, slot.done_on)
-        cursor = cal.add(latest, 1)
-    for item in sorted((i for i in items if i.approval_item.stage == Stage.parallel), key=key):
-        slots.append(_slot(item, parallel_start, cal))
-    return slots
+            result[item] = fixed.get(item) or (cursor, cursor + days(item))
+            latest = max(latest, result[item][1])
+        cursor = latest + 1
+    for item in sorted((i for i in pool if stage(i) == Stage.parallel), key=key):
+        result[item] = fixed.get(item) or (parallel_start, parallel_start + days(item))
+    return result
 
 
-def _slot(item: CommissionItem, start: dt.date, cal: WorkCalendar) -> Slot:
-    if item.state in ITEM_CLOSED and item.submitted_on and item.decided_on:
-        return Slot(item, item.submitted_on, item.decided_on)
-    return Slot(item, start, cal.add(start, item.approval_item.promised_days))
+def catalogue_order(item: ApprovalItem) -> tuple[int, int]:
+    """The order of a stage's items in a plan: the catalogue's sort order."""
+    return (item.sort_order, item.id)
+
+
+def schedule(items: Sequence[CommissionItem], start: dt.date, cal: WorkCalendar) -> list[Slot]:
+    """Plan ``items`` from ``start`` (its first working day) by the rule in the module
+    docstring; decided items keep their real dates."""
+    base = cal.add(start, 0)
+    decided = {item: (cal.between(base, item.submitted_on), cal.between(base, item.decided_on))
+               for item in items
+               if item.state in ITEM_CLOSED and item.submitted_on and item.decided_on}
+    offsets = plan_offsets(items, stage=lambda i: i.approval_item.stage,
+                           days=lambda i: i.approval_item.promised_days,
+                           key=lambda i: catalogue_order(i.approval_item), fixed=decided)
+    return [Slot(item, item.submitted_on, item.decided_on) if item in decided
+            else Slot(item, cal.add(base, submit), cal.add(base, done))
+            for item, (submit, done) in offsets.items()]
 
 
 def draft_plan(session: Session, commission: Commission, *, start: dt.date, drafted_on: dt.date,

@@ -10,6 +10,7 @@ import datetime as dt
 import sqlalchemy as sa
 
 from app.choices import ContactMethod, DelegationScope, KeyProjectLevel
+from app.domain import definitions
 from app.domain.numbering import reserve_up_to
 from app.domain.policy import CONTACT_WORKING_DAYS
 from app.models import (
@@ -127,7 +128,7 @@ def _commission(ctx: DemoContext, case: Case) -> Commission:
         contact_method=rng.choice(list(ContactMethod)) if CS.planning in entered else None,
         completed_on=entered.get(CS.completed), terminated_on=entered.get(CS.terminated),
     )
-    commission.contact_overdue_on = _contact_overdue_on(ctx, commission)
+    commission.contact_overdue_on = _contact_overdue_on(ctx, case, commission)
     ctx.session.add(commission)
     return commission
 
@@ -139,15 +140,12 @@ def _intention(case: Case) -> str:
     return f"委托协办{PHASE_TEXT[case.phase]}阶段部分审批事项，希望{PHASE_GOAL[case.phase]}。"
 
 
-def _contact_overdue_on(ctx: DemoContext, commission: Commission) -> dt.date | None:
-    """The day the deadline sweep would have flagged a missing contact (R-5.2)."""
-    due = commission.contact_due_on
-    if due is None:
-        return None
-    contacted = commission.contacted_on
-    if (contacted is None and due < ctx.anchor) or (contacted is not None and contacted > due):
-        return due + dt.timedelta(days=1)
-    return None
+def _contact_overdue_on(ctx: DemoContext, case: Case,
+                        commission: Commission) -> dt.date | None:
+    """The stamp the daily deadline sweep would have left (app/domain/definitions.py): the
+    commission waited for its contact until it was made or its termination began (R-5.2)."""
+    stopped = commission.contacted_on or case.entered.get(CS.terminating)
+    return definitions.overdue_stamp(commission.contact_due_on, stopped, ctx.anchor)
 
 
 def _assign(ctx: DemoContext, built: Built) -> None:

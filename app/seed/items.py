@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from app.choices import Stage
+from app.domain import definitions
 from app.domain.deadlines import item_due_on
 from app.models import (
     ApprovalItem,
@@ -101,7 +102,7 @@ def _item_row(ctx: DemoContext, built: Built, attempt: Attempt,
         row.refusal_reason = ctx.rng.choice(REFUSAL_REASONS)
         if attempt.informed is not None and attempt.informed <= cut:
             row.unit_informed_on = ctx.on(built, attempt.informed)
-    row.overdue_on = _overdue_on(row, built.now)
+    row.overdue_on = _overdue_on(row, periods, built.now)
     return row
 
 
@@ -118,13 +119,13 @@ def _supplements(ctx: DemoContext, built: Built, attempt: Attempt,
     return [period]
 
 
-def _overdue_on(row: CommissionItem, now: dt.date) -> dt.date | None:
-    """The day the deadline sweep would first have found the item overdue (R-13.1)."""
-    if row.due_on is None:
-        return None
-    late_decision = row.decided_on is not None and row.decided_on > row.due_on
-    running_late = row.state == ItemState.accepted and row.due_on < now
-    return row.due_on + dt.timedelta(days=1) if late_decision or running_late else None
+def _overdue_on(row: CommissionItem, periods: list[tuple[dt.date, dt.date | None]],
+                now: dt.date) -> dt.date | None:
+    """The stamp the daily deadline sweep would have left (app/domain/definitions.py): the
+    clock ran until the decision, or until a 补正 still pending stopped it."""
+    pending = [requested for requested, received in periods if received is None]
+    stopped = row.decided_on or (pending[0] if pending else None)
+    return definitions.overdue_stamp(row.due_on, stopped, now)
 
 
 def _result_document(ctx: DemoContext, item: ApprovalItem, day: dt.date) -> str:

@@ -6,7 +6,6 @@ import decimal
 from collections import Counter
 
 from app.choices import (
-    AssessmentSubject,
     ContactMethod,
     EscalationTarget,
     MeetingKind,
@@ -14,8 +13,8 @@ from app.choices import (
     StaffRole,
     WorkLogType,
 )
+from app.domain.assessment_period import Entry, period_rows, save_period
 from app.models import (
-    Assessment,
     CoordinationMeeting,
     Department,
     MeetingActionItem,
@@ -27,7 +26,7 @@ from app.seed.casework import _escalate, log
 from app.seed.context import Built, DemoContext
 from app.seed.people import HEAD
 from app.states import CommissionState as CS
-from app.states import EscalationStatus, ItemState
+from app.states import EscalationStatus
 
 # (working days before the anchor, kind)
 MEETINGS = ((150, MeetingKind.joint), (118, MeetingKind.coordination),
@@ -216,63 +215,22 @@ def last_quarter(anchor: dt.date) -> tuple[dt.date, dt.date]:
 
 
 def _assessments(ctx: DemoContext) -> None:
-    """考核评价 of the last quarter: one department, one coordinator (R-13.3)."""
-    period = last_quarter(ctx.anchor)
-    housing = ctx.departments["区住房和城乡建设局"]
-    rows = [(b, row) for b in ctx.built for _, row in b.items
-            if row.approval_item.department is housing]
-    ctx.session.add(_assessment(ctx, period, rows, department=housing))
-    coordinator = _busiest_coordinator(ctx, period)
-    rows = [(b, row) for b in ctx.built if _coordinated_in(b, coordinator, period)
-            for _, row in b.items]
-    ctx.session.add(_assessment(ctx, period, rows, staff=coordinator))
+    """考核评价 of the last quarter, saved as the assessment screen saves it (R-13.3): the
+    figures and the 通报 flag are the product's (app/domain/assessment*.py); only the
+    supervisor's score and remarks are the demo's."""
+    start, end = last_quarter(ctx.anchor)
+    ctx.session.flush()
+    remarks = (f"{start.year}年第{(start.month + 2) // 3}季度考核：指标由系统统计，"
+               "得分经协办专窗负责人评定。")
+    entries = {row.key: Entry(_score(row.values), remarks)
+               for row in period_rows(ctx.session, start, end)
+               if row.values["commissions_handled"]}
+    save_period(ctx.session, start, end, entries, today=ctx.anchor)
 
 
-def _coordinated_in(built: Built, person: StaffMember, period: tuple[dt.date, dt.date]) -> bool:
-    start, end = period
-    spans = [(a.assigned_on, a.ended_on or built.now) for a in built.assignments
-             if a.staff is person]
-    return any(begin <= end and finish >= start for begin, finish in spans)
-
-
-def _busiest_coordinator(ctx: DemoContext, period: tuple[dt.date, dt.date]) -> StaffMember:
-    coordinators = ctx.roster.coordinators_on(period[1])
-    counts = {c.name: sum(_coordinated_in(b, c, period) for b in ctx.built)
-              for c in coordinators}
-    return max(coordinators, key=lambda c: (counts[c.name], c.name))
-
-
-def _assessment(ctx: DemoContext, period: tuple[dt.date, dt.date], rows: list, *,
-                department: Department | None = None,
-                staff: StaffMember | None = None) -> Assessment:
-    """The figures of the period, frozen, with a manual score (R-13.3)."""
-    start, end = period
-    decided = [row for _, row in rows if row.decided_on and start <= row.decided_on <= end]
-    on_time = [row for row in decided if row.due_on is None or row.decided_on <= row.due_on]
-    commissions = {id(b.commission): b.commission for b, row in rows
-                   if row.submitted_on and row.submitted_on <= end
-                   and (row.decided_on is None or row.decided_on >= start)}
-    ratings = [r.rating.score for r in ctx.revisits if start <= r.visited_on <= end
-               and any(r.commission is c for c in commissions.values())]
-    rate = decimal.Decimal(100 * len(on_time) / len(decided)).quantize(decimal.Decimal("0.01")) \
-        if decided else None
-    average = decimal.Decimal(sum(ratings) / len(ratings)).quantize(decimal.Decimal("0.01")) \
-        if ratings else None
-    score = min(decimal.Decimal(100), (rate or decimal.Decimal(80)) * decimal.Decimal("0.7")
-                + (average or decimal.Decimal(4)) * 6).quantize(decimal.Decimal("0.01"))
-    return Assessment(
-        period_start=start, period_end=end,
-        subject=AssessmentSubject.department if department else AssessmentSubject.coordinator,
-        department=department, staff=staff, commissions_handled=len(commissions),
-        on_time_rate=rate,
-        overdue_count=sum(1 for _, row in rows
-                          if row.overdue_on and start <= row.overdue_on <= end),
-        refusals=sum(1 for row in decided if row.state == ItemState.refused),
-        average_rating=average, open_escalations=sum(
-            1 for e in ctx.escalations if e.raised_on <= end
-            and (e.resolved_on is None or e.resolved_on > end)
-            and any(e.commission is c for c in commissions.values())),
-        score=score, flagged=rate is not None and rate < 85,
-        remarks=f"{start.year}年第{(start.month + 2) // 3}季度考核：指标由系统统计，"
-                "得分经协办专窗负责人评定。",
-    )
+def _score(values: dict) -> decimal.Decimal:
+    """The head's score: mostly the on-time rate, the rest the units' ratings."""
+    rate = values["on_time_rate"] or decimal.Decimal(80)
+    rating = values["average_rating"] or decimal.Decimal(4)
+    return min(decimal.Decimal(100), rate * decimal.Decimal("0.7") + rating * 6).quantize(
+        decimal.Decimal("0.01"))

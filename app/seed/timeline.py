@@ -1,9 +1,8 @@
 """How one delegated item list plays out in time: the plan and what actually happened (pure).
 
 Offsets are working days counted from the day the unit confirmed the plan (the work start).
-The *plan* follows the rule of app.domain.planning.schedule (stages in order, the items of a
-stage side by side, utility connections alongside stage 3); the *execution* follows the same
-rule but with what real cases show: a day or two of preparation before submitting, early and
+The *plan* is the product's own (app.domain.planning.plan_offsets, the rule ``schedule``
+applies); the *execution* walks the stages in the same order but with what real cases show: a day or two of preparation before submitting, early and
 late decisions, supplements (补正, the clock stops), and refusals re-applied as new attempts.
 Nothing here touches the database, so the consistency of the demo can be reasoned about
 (and tested) on plain numbers.
@@ -15,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from app.choices import Stage
-from app.domain.planning import SEQUENTIAL_STAGES
+from app.domain.planning import SEQUENTIAL_STAGES, catalogue_order, plan_offsets
 from app.models import ApprovalItem
 from app.states import ItemState
 
@@ -82,33 +81,15 @@ class Execution:
         return max(a.decide for a in self.attempts if a.item.stage == first)
 
 
-def _sort_key(item: ApprovalItem) -> tuple[int, str]:
-    return (item.sort_order, item.name)
-
-
 def _stages_present(items: Iterable[ApprovalItem]) -> list[Stage]:
     stages = {i.stage for i in items}
     return [s for s in SEQUENTIAL_STAGES if s in stages] or [Stage.parallel]
 
 
 def planned_offsets(items: Sequence[ApprovalItem]) -> dict[ApprovalItem, tuple[int, int]]:
-    """(submit, done) offsets by the rule of app.domain.planning.schedule."""
-    result: dict[ApprovalItem, tuple[int, int]] = {}
-    cursor = parallel_start = 0
-    for stage in SEQUENTIAL_STAGES:
-        stage_items = sorted((i for i in items if i.stage == stage), key=_sort_key)
-        if not stage_items:
-            continue
-        if stage == Stage.s3:
-            parallel_start = cursor
-        latest = cursor
-        for item in stage_items:
-            result[item] = (cursor, cursor + item.promised_days)
-            latest = max(latest, cursor + item.promised_days)
-        cursor = latest + 1
-    for item in sorted((i for i in items if i.stage == Stage.parallel), key=_sort_key):
-        result[item] = (parallel_start, parallel_start + item.promised_days)
-    return result
+    """(submit, done) offsets of the plan: the product's own rule, app.domain.planning."""
+    return plan_offsets(items, stage=lambda i: i.stage, days=lambda i: i.promised_days,
+                        key=catalogue_order)
 
 
 def simulate(items: Sequence[ApprovalItem], rng: random.Random, *,
@@ -121,7 +102,7 @@ def simulate(items: Sequence[ApprovalItem], rng: random.Random, *,
     execution = Execution(planned_offsets(items))
     cursor = parallel_start = 0
     for stage in SEQUENTIAL_STAGES:
-        stage_items = sorted((i for i in items if i.stage == stage), key=_sort_key)
+        stage_items = sorted((i for i in items if i.stage == stage), key=catalogue_order)
         if not stage_items:
             continue
         if stage == Stage.s3:
@@ -136,7 +117,7 @@ def simulate(items: Sequence[ApprovalItem], rng: random.Random, *,
             decided[item.name] = attempts[-1].decide
             latest = max(latest, attempts[-1].decide)
         cursor = latest + 1
-    for item in sorted((i for i in items if i.stage == Stage.parallel), key=_sort_key):
+    for item in sorted((i for i in items if i.stage == Stage.parallel), key=catalogue_order):
         execution.attempts.extend(_run_item(item, parallel_start, rng, refused=item is refuse))
     return execution
 

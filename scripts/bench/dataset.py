@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from app.choices import (ConstructionKind, ContactMethod, DelegationScope, FundSource,
                          InvestmentKind, KeyProjectLevel, LandNature, StaffRole, StaffStatus,
                          UnitNature, WorkLogType)
+from app.domain import definitions
 from app.domain.numbering import DEFAULT_FORMAT
 from app.domain.policy import CONTACT_WORKING_DAYS
 from app.domain.validators import credit_code_check_char
@@ -197,17 +198,24 @@ def _commission(rng: random.Random, case: Case, project_id: int, number: str | N
     d = lambda i: days.iso[case.off + i]  # noqa: E731
     m, k = case.marks, case.rank
     due = m[1] + CONTACT_WORKING_DAYS
-    contact_late = (k >= 3 and m[3] > due) or (k == 2 and case.cut > due)
+    contact_stamp = _stamp(d(due), d(m[3]) if k >= 3 else None, d(case.cut)) if k >= 2 else None
     return (case.id, number, project_id, (DelegationScope.full if rng.random() < 0.7
                                       else DelegationScope.partial).value,
             rng.random() < 0.05, rng.random() < 0.2, rng.random() < 0.1, rng.random() < 0.1,
             rng.random() < 0.05, case.state.value, case.staff if k >= 2 else None,
             d(m[1]) if k >= 1 else None, rng.choice(CONTACTS) if k >= 3 else None,
             d(m[2]) if k >= 2 else None, d(due) if k >= 2 else None, d(m[3]) if k >= 3 else None,
-            d(due + 1) if contact_late else None, d(m[4]) if k >= 4 else None,
+            contact_stamp, d(m[4]) if k >= 4 else None,
             d(m[6]) if case.state == CS.completed else None,
             d(case.end) if case.state == CS.terminated else None,
             days.at(case.off), days.at(case.off + _entered(case)))
+
+
+def _stamp(due: str, done: str | None, as_of: str) -> str | None:
+    """The sweep's stamp on a deadline (app.domain.definitions.overdue_stamp), ISO dates."""
+    iso = dt.date.fromisoformat
+    stamp = definitions.overdue_stamp(iso(due), iso(done) if done else None, iso(as_of))
+    return stamp.isoformat() if stamp else None
 
 
 def _items(rng: random.Random, case: Case, first_id: int, specialists: dict,
@@ -227,11 +235,13 @@ def _items(rng: random.Random, case: Case, first_id: int, specialists: dict,
             state = IS.supplementing if rng.random() < 0.15 else IS.accepted
         accepted = state not in (IS.pending, IS.submitted)
         decided = state in (IS.approved, IS.refused)
-        overdue = (decided and dec > due) or (state == IS.accepted and due < case.cut)
+        # No 补正 dates here: an item in 补正 stopped its clock before its date.
+        mark = _stamp(d(due), d(dec) if decided else None, d(case.cut)) \
+            if accepted and state != IS.supplementing else None
         rows.append((iid, case.id, aid, 1, state.value,
                      rng.choice(specialists[dept]) if dept in specialists else None,
                      d(sub) if state != IS.pending else None, d(acc) if accepted else None,
-                     d(due) if accepted else None, d(due + 1) if overdue else None,
+                     d(due) if accepted else None, mark,
                      d(dec) if decided else None,
                      rng.choice(REFUSALS) if state == IS.refused else None,
                      d(dec) if state == IS.refused else None,
