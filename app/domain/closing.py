@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from app.choices import TerminationReason
 from app.domain.notices import notify_unit
 from app.domain.planning import current_items
-from app.domain.policy import ANNOUNCEMENT_WORKING_DAYS, HANDOVER_WORKING_DAYS
+from app.domain.deadlines import announcement_effective_on, confirmation_due_on, handover_due_on
 from app.domain.transitions import move_commission, require
 from app.domain.workdays import WorkCalendar
 from app.models.commission import Commission
@@ -81,7 +81,8 @@ def terminate(session: Session, commission: Commission, *, reason: TerminationRe
                     note=str(reason.label))
     termination = Termination(
         commission=commission, reason=reason, reason_text=text, issued_on=issued_on,
-        unit_notified_on=issued_on, confirm_due_on=cal.add(issued_on, confirm_days),
+        unit_notified_on=issued_on,
+        confirm_due_on=confirmation_due_on(issued_on, confirm_days, cal),
     )
     session.add(termination)
     notify_unit(session, commission, Template.termination_notice,
@@ -113,7 +114,7 @@ def confirm_termination(session: Session, commission: Commission, *, confirmed_o
 def _take_effect(commission: Commission, termination: Termination, on: dt.date,
                  cal: WorkCalendar) -> None:
     termination.effective_on = on
-    termination.handover_due_on = cal.add(on, HANDOVER_WORKING_DAYS)
+    termination.handover_due_on = handover_due_on(on, cal)
     commission.terminated_on = on
 
 
@@ -138,7 +139,7 @@ def announce(session: Session, commission: Commission, *, published_on: dt.date,
     move_commission(session, commission, CommissionState.announced, actor=actor, note=link)
     announcement = Announcement(
         termination=termination, published_on=published_on, url=link,
-        effective_on=cal.add(published_on, ANNOUNCEMENT_WORKING_DAYS),
+        effective_on=announcement_effective_on(published_on, cal),
     )
     session.add(announcement)
     notify_unit(session, commission, Template.announcement,

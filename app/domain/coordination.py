@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from app.choices import ContactMethod, StaffRole, StaffStatus, WorkLogType
 from app.domain import definitions
 from app.domain.notices import notify_unit
-from app.domain.policy import CONTACT_WORKING_DAYS
+from app.domain.deadlines import contact_due_on
 from app.domain.transitions import move_commission, require
 from app.domain.workdays import WorkCalendar
 from app.models.casework import WorkLogEntry
@@ -38,7 +38,7 @@ def assign(session: Session, commission: Commission, coordinator: StaffMember, *
                     note=coordinator.name)
     commission.coordinator = coordinator
     commission.assigned_on = assigned_on
-    commission.contact_due_on = cal.add(commission.applied_on, CONTACT_WORKING_DAYS)
+    commission.contact_due_on = contact_due_on(commission.applied_on, cal)
     session.add(CoordinatorAssignment(commission=commission, staff=coordinator,
                                       assigned_on=assigned_on))
     notify_unit(session, commission, Template.coordinator_assigned)

@@ -1,9 +1,15 @@
-"""Deadline lights (R-13.1) and due-date arithmetic shared by the lifecycle and the sweep."""
+"""Deadline lights (R-13.1) and due-date arithmetic shared by the lifecycle, the sweep and the
+demo seed: each deadline of the policy is computed here, once."""
 from __future__ import annotations
 
 import datetime as dt
 from typing import Iterable
 
+from app.domain.policy import (
+    ANNOUNCEMENT_WORKING_DAYS,
+    CONTACT_WORKING_DAYS,
+    HANDOVER_WORKING_DAYS,
+)
 from app.domain.workdays import WorkCalendar
 from app.states import DeadlineLight
 
@@ -42,3 +48,23 @@ def item_due_on(accepted_on: dt.date | None, promised_days: int,
         return None
     extra = suspended_working_days(periods, today, cal)
     return cal.add(accepted_on, promised_days + extra)
+
+
+def contact_due_on(applied_on: dt.date, cal: WorkCalendar) -> dt.date:
+    """Art.7: the first contact with the unit, within 1 working day of the confirmed form."""
+    return cal.add(applied_on, CONTACT_WORKING_DAYS)
+
+
+def confirmation_due_on(issued_on: dt.date, confirm_days: int, cal: WorkCalendar) -> dt.date:
+    """Art.9: the unit confirms a termination within ``confirm_days`` working days."""
+    return cal.add(issued_on, confirm_days)
+
+
+def announcement_effective_on(published_on: dt.date, cal: WorkCalendar) -> dt.date:
+    """Art.9: 10 working days after the announcement the termination counts as confirmed."""
+    return cal.add(published_on, ANNOUNCEMENT_WORKING_DAYS)
+
+
+def handover_due_on(effective_on: dt.date, cal: WorkCalendar) -> dt.date:
+    """Art.9: materials go back to the unit within 1 working day of the termination."""
+    return cal.add(effective_on, HANDOVER_WORKING_DAYS)

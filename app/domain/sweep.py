@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from app.domain.approvals import refresh_due_on
 from app.domain import definitions as defs
 from app.domain.closing import apply_announcement
-from app.domain.policy import ANNOUNCEMENT_WORKING_DAYS, CONTACT_WORKING_DAYS, HANDOVER_WORKING_DAYS
+from app.domain.deadlines import announcement_effective_on, contact_due_on, handover_due_on
 from app.domain.transitions import TransitionRefused
 from app.domain.workdays import WorkCalendar
 from app.models.commission import Commission
@@ -88,7 +88,7 @@ def recompute_deadlines(session: Session, *, today: dt.date, cal: WorkCalendar) 
                                     Commission.applied_on.is_not(None))
     )
     for commission in commissions:
-        due = cal.add(commission.applied_on, CONTACT_WORKING_DAYS)
+        due = contact_due_on(commission.applied_on, cal)
         if due != commission.contact_due_on:
             commission.contact_due_on = due
             changed += 1
@@ -106,7 +106,7 @@ def recompute_deadlines(session: Session, *, today: dt.date, cal: WorkCalendar) 
     for termination in terminations:
         announcement = termination.announcement
         if announcement is not None:
-            due = cal.add(announcement.published_on, ANNOUNCEMENT_WORKING_DAYS)
+            due = announcement_effective_on(announcement.published_on, cal)
             if due != announcement.effective_on:
                 announcement.effective_on = due
                 changed += 1
@@ -115,7 +115,7 @@ def recompute_deadlines(session: Session, *, today: dt.date, cal: WorkCalendar) 
                                      Termination.handed_over_on.is_(None))
     )
     for termination in closed:
-        due = cal.add(termination.effective_on, HANDOVER_WORKING_DAYS)
+        due = handover_due_on(termination.effective_on, cal)
         if due != termination.handover_due_on:
             termination.handover_due_on = due
             changed += 1

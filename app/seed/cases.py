@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from app.choices import ContactMethod, DelegationScope, KeyProjectLevel
 from app.domain import definitions
 from app.domain.numbering import reserve_up_to
-from app.domain.policy import CONTACT_WORKING_DAYS
+from app.domain.deadlines import contact_due_on
 from app.models import (
     ApplicationCounter,
     Commission,
@@ -122,7 +122,7 @@ def _commission(ctx: DemoContext, case: Case) -> Commission:
         mode_proactive=project.investment_kind.value == "government" or rng.random() < 0.3,
         mode_accompanied=rng.random() < 0.25,
         applied_on=applied, assigned_on=entered.get(CS.assigned),
-        contact_due_on=ctx.cal.add(applied, CONTACT_WORKING_DAYS)
+        contact_due_on=contact_due_on(applied, ctx.cal)
         if CS.assigned in entered else None,
         contacted_on=entered.get(CS.planning),
         contact_method=rng.choice(list(ContactMethod)) if CS.planning in entered else None,

@@ -4,7 +4,8 @@ from __future__ import annotations
 import decimal
 
 from app.choices import DeliveryMethod
-from app.domain.policy import ANNOUNCEMENT_WORKING_DAYS, HANDOVER_WORKING_DAYS
+from app.domain.deadlines import announcement_effective_on, confirmation_due_on, handover_due_on
+from app.domain.policy import HANDOVER_WORKING_DAYS
 from app.models import Announcement, Delivery, FeeNotice, ResultReceipt, Termination
 from app.seed.context import Built, DemoContext
 from app.states import CommissionState as CS
@@ -108,7 +109,7 @@ def _termination(ctx: DemoContext, built: Built) -> None:
     issued = entered[CS.terminating]
     termination = Termination(
         commission=built.commission, reason=plan.reason, reason_text=plan.text, issued_on=issued,
-        unit_notified_on=issued, confirm_due_on=ctx.cal.add(issued, ctx.confirm_days),
+        unit_notified_on=issued, confirm_due_on=confirmation_due_on(issued, ctx.confirm_days, ctx.cal),
     )
     ctx.session.add(termination)
     if CS.announced in entered:
@@ -116,13 +117,13 @@ def _termination(ctx: DemoContext, built: Built) -> None:
         ctx.session.add(Announcement(
             termination=termination, published_on=published,
             url=ANNOUNCEMENT_URL.format(serial=2800000 + ctx.serial("announcement") * 137),
-            effective_on=ctx.cal.add(published, ANNOUNCEMENT_WORKING_DAYS),
+            effective_on=announcement_effective_on(published, ctx.cal),
         ))
     effective = entered.get(CS.terminated)
     if effective is None:
         return
     termination.effective_on = effective
-    termination.handover_due_on = ctx.cal.add(effective, HANDOVER_WORKING_DAYS)
+    termination.handover_due_on = handover_due_on(effective, ctx.cal)
     if CS.announced not in entered:
         termination.unit_confirmed_on = effective
     handed = ctx.cal.add(effective, ctx.rng.randint(0, HANDOVER_WORKING_DAYS))

@@ -11,6 +11,7 @@ import datetime as dt
 from app.choices import Stage
 from app.domain import definitions
 from app.domain.deadlines import item_due_on
+from app.domain.planning import catalogue_order, plan_offsets
 from app.models import (
     ApprovalItem,
     CommissionItem,
@@ -169,9 +170,9 @@ def _plans(ctx: DemoContext, built: Built) -> None:
     drafted = min(ctx.cal.add(contacted, 1), start)
     v1 = _plan(ctx, built, 1, drafted, start, case.execution.planned, first_rows)
     _confirm(built, v1, start)
-    for attempt, row in built.worked():
+    for attempt, _row in built.worked():
         if attempt.number == 2:
-            _replan(ctx, built, v1, attempt, row)
+            _replan(ctx, built, attempt)
 
 
 def _plan(ctx: DemoContext, built: Built, version: int, drafted: dt.date, start: dt.date,
@@ -193,24 +194,24 @@ def _confirm(built: Built, plan: PlanVersion, day: dt.date) -> None:
     built.commission.plan_confirmed_on = day
 
 
-def _replan(ctx: DemoContext, built: Built, v1: PlanVersion, attempt: Attempt,
-            row: CommissionItem) -> None:
-    """A refusal re-applied changes the plan: a new version, the old one stays (R-5.3)."""
+def _replan(ctx: DemoContext, built: Built, attempt: Attempt) -> None:
+    """A refusal re-applied changes the plan: a new version, the old one stays (R-5.3).
+
+    Drafted as planning.draft_plan drafts it on the day the unit was told, from the day of
+    the re-application: items decided by then keep their dates, the others are planned by
+    the product's rule (plan_offsets)."""
     informed = attempt.previous.informed
-    plan = PlanVersion(commission=built.commission, version=2,
-                       drafted_on=ctx.on(built, informed),
-                       note=f"“{attempt.item.name}”不予许可后重新申办，调整计划")
-    resubmit = ctx.on(built, attempt.submit)
-    for step in v1.steps:
-        replaced = step.approval_item is attempt.item
-        plan.steps.append(PlanStep(
-            sequence=step.sequence, approval_item=step.approval_item,
-            commission_item=row if replaced else step.commission_item,
-            planned_submit_on=resubmit if replaced else step.planned_submit_on,
-            planned_done_on=ctx.cal.add(resubmit, attempt.item.promised_days) if replaced
-            else step.planned_done_on,
-            note="重新申办（第2次）" if replaced else None,
-        ))
-    ctx.session.add(plan)
+    current = {a.item: a for a in visible(built.case.execution, informed)}  # latest attempts
+    decided = {item: (a.submit - attempt.submit, a.decide - attempt.submit)
+               for item, a in current.items() if a.decide <= informed}
+    offsets = plan_offsets(list(current), stage=lambda i: i.stage,
+                           days=lambda i: i.promised_days, key=catalogue_order, fixed=decided)
+    rows = {a.item: r for a, r in built.worked() if current.get(a.item) is a}
+    plan = _plan(ctx, built, 2, ctx.on(built, informed), ctx.on(built, attempt.submit),
+                 offsets, rows)
+    plan.note = f"“{attempt.item.name}”不予许可后重新申办，调整计划"
+    for step in plan.steps:
+        if step.approval_item is attempt.item:
+            step.note = "重新申办（第2次）"
     if informed + 1 <= built.case.cut:
         _confirm(built, plan, ctx.on(built, informed + 1))
