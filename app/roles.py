@@ -9,7 +9,7 @@ name (``re.fullmatch``), so "CommissionView" never matches "CommissionItemView" 
 pattern opens FAB's user and role screens by accident. Menu entries follow the views: a
 role that may list a view sees its menu entry and category.
 
-Which lifecycle step (app/views/workflow.py) each role may run is declared here too
+Which lifecycle step (app/lifecycle) each role may run is declared here too
 (``STEP_ROLES``); the row filters (who sees which record) live in app/access.py.
 """
 from __future__ import annotations
@@ -37,6 +37,15 @@ CASE_VIEWS = (
     "MaterialNoticeLineView", "FeeNoticeView", "ResultReceiptView", "DeliveryView",
     "TerminationView", "AnnouncementView", "MaterialView", "IssuedDocumentView",
 )
+#: records only the lifecycle writes (R-16.1): every role lists and shows them, no role
+#: adds, edits or deletes them (their screens register no such route, app/views/base.py
+#: LifecycleRecordView); the steps (STEP_ROLES) are the one way to write them
+LIFECYCLE_VIEWS = (
+    "TerminationView", "AnnouncementView", "PlanVersionView", "PlanStepView",
+    "ItemSupplementView", "CoordinatorAssignmentView", "CommissionStateChangeView",
+)
+#: the case screens whose rows a role may write, beside the lifecycle's own
+CASE_WRITABLE = tuple(view for view in CASE_VIEWS if view not in LIFECYCLE_VIEWS)
 #: units, projects and enquiries (before and around the commission)
 CLIENT_VIEWS = ("UnitView", "ProjectView", "PreReviewView")
 #: the window's supervision work
@@ -106,8 +115,9 @@ ROLES: dict[str, tuple[tuple[str, str], ...]] = {
     # All commissions, intake, assignment, rosters, meetings, revisits, assessments,
     # trainings and the calendar; reads the reference data. No audit trail, no accounts.
     SUPERVISOR: SELF_SERVICE + (
-        (_any(CASE_VIEWS + CLIENT_VIEWS + SUPERVISION_VIEWS + TEAM_VIEWS + (CALENDAR_VIEW,)),
-         FULL),
+        (_any(CASE_WRITABLE + CLIENT_VIEWS + SUPERVISION_VIEWS + TEAM_VIEWS
+              + (CALENDAR_VIEW,)), FULL),
+        (_any(LIFECYCLE_VIEWS), READ),
         (_any(REFERENCE_VIEWS), READ),
         (_any((OVERDUE_VIEW, REVISITS_DUE_VIEW)), "can_index"),
         (LOOKUP_VIEW, "can_lookup"),
@@ -119,15 +129,13 @@ ROLES: dict[str, tuple[tuple[str, str], ...]] = {
     # Their own commissions and everything under them (the row filter says which).
     COORDINATOR: SELF_SERVICE + COLLEAGUES + (
         ("CommissionView", "can_list|can_show|can_edit"),
-        (_any(("CommissionItemView", "ItemSupplementView", "JointApprovalView",
-               "PlanVersionView", "EscalationView", "MaterialNoticeView", "FeeNoticeView",
-               "ResultReceiptView", "DeliveryView", "TerminationView", "AnnouncementView",
+        (_any(("CommissionItemView", "JointApprovalView", "EscalationView",
+               "MaterialNoticeView", "FeeNoticeView", "ResultReceiptView", "DeliveryView",
                "MaterialView")),
          WRITE),
-        (_any(("PlanStepView", "MaterialNoticeLineView", "ConsultationView")), FULL),
+        (_any(("MaterialNoticeLineView", "ConsultationView")), FULL),
         ("WorkLogEntryView", "can_list|can_show|can_add"),
-        (_any(("CommissionStateChangeView", "CoordinatorAssignmentView", "IssuedDocumentView")),
-         READ),
+        (_any(LIFECYCLE_VIEWS + ("IssuedDocumentView",)), READ),
         (_any(CLIENT_VIEWS), "can_list|can_show"),
         (WORKFLOW_VIEW, "can_step"),
         (_any(API_VIEWS), API_READ),  # the row filter keeps their own
@@ -137,8 +145,8 @@ ROLES: dict[str, tuple[tuple[str, str], ...]] = {
     SPECIALIST: SELF_SERVICE + COLLEAGUES + (
         ("CommissionView", "can_list|can_show"),
         ("CommissionItemView", "can_list|can_show|can_edit"),
-        (_any(("ItemSupplementView", "ConsultationView")), WRITE),
-        (_any(("JointApprovalView", "IssuedDocumentView")), READ),
+        ("ConsultationView", WRITE),
+        (_any(("JointApprovalView", "IssuedDocumentView", "ItemSupplementView")), READ),
         ("MaterialView", "can_list|can_show|can_add"),
         (WORKFLOW_VIEW, "can_step"),
         (_any(("CommissionApi", "CommissionItemApi")), API_READ),  # no history, as on screen
@@ -178,6 +186,9 @@ STEP_ROLES: dict[tuple[str, str], frozenset[str]] = {
     **{("item", key): _ITEM_HANDLERS for key in (
         "submit", "accept", "supplement", "supplement_in", "approve", "refuse", "informed",
         "reapply")},
+    # correcting a recorded date is the window's (R-16.1)
+    ("commission", "correct_date"): _SUPERVISION_ONLY,
+    ("item", "correct_date"): _SUPERVISION_ONLY,
     ("pre_review", "decide"): _SUPERVISION_ONLY,
     ("pre_review", "open_commission"): _SUPERVISION_ONLY,
 }
@@ -242,12 +253,46 @@ def menu_grants(appbuilder, role: str) -> set[str]:
     return names
 
 
+def drop_stale_permissions(appbuilder) -> int:
+    """Delete the permissions our screens no longer offer (e.g. can_add on a screen the
+    lifecycle now owns) from every role, the administrator's included, and from FAB's
+    tables; the number dropped.
+
+    FAB's own clean-up on ``add_permissions(update_perms=True)`` means to do this but
+    removes a Permission (not the permission-on-view) from the roles, so the roles keep it
+    and FAB then refuses to delete a permission a role still holds.
+    """
+    from flask_appbuilder.security.sqla.models import PermissionView
+
+    from app.views.base import AppModelView
+
+    offered: dict[str, set[str]] = {}
+    for view in appbuilder.baseviews:
+        if isinstance(view, AppModelView):
+            offered.setdefault(view.class_permission_name, set()).update(view.base_permissions)
+    session = appbuilder.sm.session
+    stale = [pv for pv in session.query(PermissionView).all()
+             if pv.view_menu is not None and pv.permission is not None
+             and pv.view_menu.name in offered
+             and pv.permission.name != "menu_access"
+             and pv.permission.name not in offered[pv.view_menu.name]]
+    for role in appbuilder.sm.get_all_roles():
+        kept = [pv for pv in role.permissions if pv not in stale]
+        if len(kept) != len(role.permissions):
+            role.permissions = kept
+    for pv in stale:
+        session.delete(pv)
+    session.commit()
+    return len(stale)
+
+
 def sync_roles(appbuilder) -> dict[str, int]:
     """Make each business role hold exactly its declared permissions; {role: count}."""
     sm = appbuilder.sm
     session = sm.session
     from flask_appbuilder.security.sqla.models import PermissionView
 
+    drop_stale_permissions(appbuilder)
     every = session.query(PermissionView).all()
     result = {}
     for role_name in BUSINESS_ROLES:

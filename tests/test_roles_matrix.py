@@ -66,6 +66,10 @@ COLLEAGUES_READ = _roles(A, SV, CO, SP, IN)
 SV_ONLY = _roles(A, SV)
 CASE_WRITE = _roles(A, SV, CO)
 ADMIN_ONLY = _roles(A)
+#: R-16.1: a lifecycle-owned screen has no add, edit or delete route at all
+READ_ONLY_ROUTES = ("list", "show", "action", "action_post", "download")
+#: R-16.3: records history points to have no delete route
+NO_DELETE_ROUTES = ("list", "show", "add", "edit", "action", "action_post", "download")
 
 MATRIX: dict[str, object] = {
     # ---- no permission ----------------------------------------------------------------
@@ -105,11 +109,12 @@ MATRIX: dict[str, object] = {
     "CommissionHistoryApi.info": WINDOW_READ,
     "OpenApi.get": CASE_READ, "SwaggerView.show": CASE_READ,
     # ---- the commission and everything under it ----------------------------------------
-    **crud("CommissionView", read=CASE_READ, add=SV_ONLY, edit=CASE_WRITE, delete=SV_ONLY),
+    # opened by the pre-review's step, never deleted
+    **crud("CommissionView", read=CASE_READ, edit=CASE_WRITE,
+           routes=tuple(r for r in NO_DELETE_ROUTES if r != "add")),
     **crud("CommissionItemView", read=CASE_READ, add=CASE_WRITE,
-           edit=_roles(A, SV, CO, SP), delete=SV_ONLY),
-    **crud("ItemSupplementView", read=CASE_READ, add=_roles(A, SV, CO, SP),
-           edit=_roles(A, SV, CO, SP), delete=SV_ONLY),
+           edit=_roles(A, SV, CO, SP), routes=NO_DELETE_ROUTES),
+    **crud("ItemSupplementView", read=CASE_READ, routes=READ_ONLY_ROUTES),
     **crud("JointApprovalView", read=CASE_READ, add=CASE_WRITE, edit=CASE_WRITE,
            delete=SV_ONLY),
     **crud("ConsultationView", read=CASE_READ, add=_roles(A, SV, CO, SP),
@@ -117,14 +122,11 @@ MATRIX: dict[str, object] = {
     **crud("MaterialView", read=CASE_READ, add=_roles(A, SV, CO, SP), edit=CASE_WRITE,
            delete=SV_ONLY, extra={"file": CASE_READ},
            routes=("list", "show", "add", "edit", "delete", "action", "action_post")),
-    # the state history: written by the lifecycle only
-    **crud("CommissionStateChangeView", read=WINDOW_READ),
-    **crud("CoordinatorAssignmentView", read=WINDOW_READ, add=SV_ONLY, edit=SV_ONLY,
-           delete=SV_ONLY),
-    **crud("PlanVersionView", read=WINDOW_READ, add=CASE_WRITE, edit=CASE_WRITE,
-           delete=SV_ONLY),
-    **crud("PlanStepView", read=WINDOW_READ, add=CASE_WRITE, edit=CASE_WRITE,
-           delete=CASE_WRITE),
+    # written by the lifecycle's steps only
+    **{key: value for view in ("CommissionStateChangeView", "CoordinatorAssignmentView",
+                               "PlanVersionView", "PlanStepView", "TerminationView",
+                               "AnnouncementView")
+       for key, value in crud(view, read=WINDOW_READ, routes=READ_ONLY_ROUTES).items()},
     # the work log is append-only
     **crud("WorkLogEntryView", read=WINDOW_READ, add=CASE_WRITE,
            routes=("list", "show", "add", "download")),
@@ -134,8 +136,7 @@ MATRIX: dict[str, object] = {
            delete=SV_ONLY),
     **crud("MaterialNoticeLineView", read=WINDOW_READ, add=CASE_WRITE, edit=CASE_WRITE,
            delete=CASE_WRITE),
-    **{key: value for view in ("FeeNoticeView", "ResultReceiptView", "DeliveryView",
-                               "TerminationView", "AnnouncementView")
+    **{key: value for view in ("FeeNoticeView", "ResultReceiptView", "DeliveryView")
        for key, value in crud(view, read=WINDOW_READ, add=CASE_WRITE, edit=CASE_WRITE,
                               delete=SV_ONLY).items()},
     # the archive of issued documents; printing checks the commission screen's permissions

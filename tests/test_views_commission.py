@@ -14,14 +14,12 @@ from test_views_commission_rows import (
     make_department,
     make_item,
     make_staff,
-    only,
     page,
     post,
 )
 
 from app.choices import (
     ConstructionKind,
-    ContactMethod,
     DelegationScope,
     DeliveryMethod,
     EscalationTarget,
@@ -49,7 +47,10 @@ from app.models import (
     Unit,
     WorkLogEntry,
 )
-from app.states import CommissionState
+from app.domain import intake
+from app.states import CommissionState, PreReviewOutcome
+from tests import documents_builders as builders
+from tests import factories as f
 
 COMMISSIONS = "/commissionview"
 
@@ -67,64 +68,85 @@ def _project(app) -> int:
         return project.id
 
 
-def _commission_form(project_id, **changes):
-    data = {"project": project_id, "scope": DelegationScope.partial.value,
-            "intention": "委托协办施工许可阶段事项", "delegated_items_text": "建筑工程施工许可证核发",
-            "contact_method": ContactMethod.wechat.value}
-    data.update(changes)
-    return data
+def _opened_by_its_step(app, project_id: int, **pre_review) -> int:
+    """A commission opened the one way there is: an eligible pre-review's step."""
+    with app.app_context():
+        project = db.session.get(Project, project_id)
+        project.town = project.town or f.town()  # in the district: eligible
+        review = f.pre_review(project, **pre_review)
+        intake.decide_pre_review(review, PreReviewOutcome.eligible)
+        commission = intake.open_commission(
+            db.session, review, scope=DelegationScope.partial,
+            items=[make_approval_item(name="建筑工程施工许可证核发")],
+            intention="委托协办施工许可阶段事项")
+        db.session.commit()
+        return commission.id
 
 
 def test_commission_round_trip_with_service_modes(app, client):
-    """R-3.2: a commission flags its service modes (特事特办, 优先办理, 主动服务, 跟踪督办,
-    陪同协办); it is added, listed, shown and edited with Chinese labels, and its state is set
-    by the system, not the form."""
+    """R-3.2, R-16.1: a commission flags its service modes (特事特办, 优先办理, 主动服务,
+    跟踪督办, 陪同协办); it is listed, shown and edited with Chinese labels; its state, dates,
+    coordinator and number are the steps', not the form's, and it is opened by its step."""
     project_id = _project(app)
-    add_form = page(client, f"{COMMISSIONS}/add")
-    for text in ("特事特办", "优先办理", "主动服务", "跟踪督办", "陪同协办", "委托方式"):
-        assert text in add_form, text
-    assert 'name="state"' not in add_form and 'name="application_no"' not in add_form
-    response = post(client, f"{COMMISSIONS}/add", _commission_form(
-        project_id, mode_special_handling="y", mode_priority="y"))
-    assert response.status_code == 302, form_errors(response.get_data(as_text=True))
-    with app.app_context():
-        row = only(Commission)
-        assert (row.project_id, row.scope, row.contact_method, row.state) == (
-            project_id, DelegationScope.partial, ContactMethod.wechat, CommissionState.pre_review)
-        assert (row.mode_special_handling, row.mode_priority, row.mode_proactive,
-                row.mode_supervised, row.mode_accompanied) == (True, True, False, False, False)
-        row.application_no = "JC2026-0601"
-        db.session.commit()
-        pk = row.id
-    listing = page(client, f"{COMMISSIONS}/list/")
-    for text in ("委托协办", "申请编号", "建设单位", "JC2026-0601", "江城区第二中学扩建工程",
-                 "阳江市江城区城投公司", "咨询预审"):
-        assert text in listing, text
-    shown = page(client, f"{COMMISSIONS}/show/{pk}")
-    for text in ("服务方式", "部分委托", "微信", "委托协办意向", "具体委托事项"):
-        assert text in shown, text
-    response = post(client, f"{COMMISSIONS}/edit/{pk}", _commission_form(
-        project_id, mode_proactive="y", mode_supervised="y", mode_accompanied="y",
-        remarks="重点项目"))
+    pk = _opened_by_its_step(app, project_id)
+    edit_form = page(client, f"{COMMISSIONS}/edit/{pk}")
+    for text in ("特事特办", "优先办理", "主动服务", "跟踪督办", "陪同协办"):
+        assert text in edit_form, text
+    for field in ("state", "application_no", "coordinator", "applied_on", "assigned_on",
+                  "contact_due_on", "contacted_on", "completed_on", "terminated_on",
+                  "project", "contact_method"):
+        assert f'name="{field}"' not in edit_form, field
+    response = post(client, f"{COMMISSIONS}/edit/{pk}", {
+        "intention": "委托协办施工许可阶段事项", "mode_special_handling": "y",
+        "mode_priority": "y", "remarks": "重点项目",
+        # posted lifecycle facts are not fields of the form: ignored
+        "state": CommissionState.completed.value, "application_no": "JC2026-9999",
+        "applied_on": "2026-01-01"})
     assert response.status_code == 302, form_errors(response.get_data(as_text=True))
     with app.app_context():
         row = db.session.get(Commission, pk)
         assert (row.mode_special_handling, row.mode_priority, row.mode_proactive,
-                row.mode_supervised, row.mode_accompanied) == (False, False, True, True, True)
-        assert row.remarks == "重点项目" and row.application_no == "JC2026-0601"
+                row.mode_supervised, row.mode_accompanied) == (True, True, False, False, False)
+        assert (row.remarks, row.state, row.application_no, row.applied_on) == (
+            "重点项目", CommissionState.pre_review, None, None)
+    listing = page(client, f"{COMMISSIONS}/list/")
+    for text in ("委托协办", "申请编号", "建设单位", "江城区第二中学扩建工程",
+                 "阳江市江城区城投公司", "咨询预审"):
+        assert text in listing, text
+    assert f"{COMMISSIONS}/add" not in listing and f"{COMMISSIONS}/delete/" not in listing
+    shown = page(client, f"{COMMISSIONS}/show/{pk}")
+    for text in ("服务方式", "部分委托", "委托协办意向", "具体委托事项"):
+        assert text in shown, text
+
+
+def test_commissions_are_not_added_or_deleted_on_their_screen(app, client):
+    """R-16.1, R-16.3: a new commission comes from its pre-review's step, and a commission is
+    never deleted: both URLs are gone, for the administrator too, and nothing changes."""
+    project_id = _project(app)
+    pk = _opened_by_its_step(app, project_id)
+    assert post(client, f"{COMMISSIONS}/add", {
+        "project": project_id, "scope": DelegationScope.partial.value}).status_code in (
+            403, 404, 405)
+    assert post(client, f"{COMMISSIONS}/delete/{pk}", {}).status_code in (403, 404, 405)
+    with app.app_context():
+        assert count(Commission) == 1
 
 
 def test_second_open_commission_of_a_project_is_refused(app, client):
-    """R-4.4: a project has at most one open commission; a second gets a Chinese message
-    on the form and nothing is saved."""
+    """R-4.4: a project has at most one open commission: the domain's rule, asked by the
+    open-commission step (no button, and a Chinese reason at its URL); nothing is saved."""
     project_id = _project(app)
+    _opened_by_its_step(app, project_id)
     with app.app_context():
-        db.session.add(Commission(project_id=project_id, application_no="JC2026-0602",
-                                  state=CommissionState.in_progress))
+        review = f.pre_review(db.session.get(Project, project_id))
+        intake.decide_pre_review(review, PreReviewOutcome.eligible)
         db.session.commit()
-    response = post(client, f"{COMMISSIONS}/add", _commission_form(project_id))
-    assert response.status_code == 200
-    assert "该项目已有未办结的委托协办" in " ".join(form_errors(response.get_data(as_text=True)))
+        review_id = review.id
+    assert "open_commission" not in page(client, f"/prereviewview/show/{review_id}")
+    response = post(client, f"/workflow/pre_review/{review_id}/open_commission",
+                    {"scope": DelegationScope.full.value})
+    assert response.status_code == 302
+    assert "该项目已有未办结的委托协办" in page(client, response.location)
     with app.app_context():
         assert count(Commission) == 1
 
@@ -243,59 +265,57 @@ def test_commission_page_queries_do_not_grow_with_rows(app, client, count_querie
 
 # ---- coordinator assignments (R-5.1) and state history -------------------------------------
 
+def _assigned(app) -> tuple[int, int, int]:
+    """A commission at work and a second coordinator: (commission, first, second)."""
+    with app.app_context():
+        commission = builders.opened(coordinator=make_staff(StaffRole.coordinator,
+                                                            name="林协办"))
+        second = make_staff(StaffRole.coordinator, name="黄协办")
+        db.session.commit()
+        return commission.id, commission.coordinator_id, second.id
+
+
 def test_coordinator_assignment_round_trip(app, client):
-    """R-5.1: one coordinator per commission; a reassignment is recorded with its period and
-    reason. Only coordinators are offered."""
+    """R-5.1, R-16.1: one coordinator per commission; the assign and reassign steps record
+    each period with its reason; the screen lists and shows them and writes nothing."""
+    commission_id, first_id, second_id = _assigned(app)
+    response = post(client, f"/workflow/commission/{commission_id}/reassign", {
+        "coordinator": second_id, "on": "2025-10-20", "reason": "工作调动"})
+    assert response.status_code == 302
     with app.app_context():
-        commission = make_commission("JC2026-0605")
-        first = make_staff(StaffRole.coordinator, name="林协办")
-        make_staff(StaffRole.specialist, name="周专办")
-        db.session.commit()
-        commission_id, first_id = commission.id, first.id
-    add_form = page(client, "/coordinatorassignmentview/add")
-    assert "林协办" in add_form and "周专办" not in add_form
-    response = post(client, "/coordinatorassignmentview/add", {
-        "commission": commission_id, "staff": first_id, "assigned_on": "2026-03-02",
-    })
-    assert response.status_code == 302, form_errors(response.get_data(as_text=True))
-    with app.app_context():
-        row = only(CoordinatorAssignment)
-        assert (row.commission_id, row.staff_id, row.assigned_on) == (
-            commission_id, first_id, D("2026-03-02"))
-        pk = row.id
+        rows = db.session.scalars(sa.select(CoordinatorAssignment)
+                                  .order_by(CoordinatorAssignment.id)).all()
+        assert [(r.staff_id, r.ended_on, r.reason) for r in rows] == [
+            (first_id, D("2025-10-20"), "工作调动"), (second_id, None, "工作调动")]
+        pk = rows[0].id
     listing = page(client, "/coordinatorassignmentview/list/")
-    for text in ("协办员分派", "协办员", "分派日期", "结束日期", "林协办", "JC2026-0605"):
+    for text in ("协办员分派", "协办员", "分派日期", "结束日期", "林协办", "黄协办"):
         assert text in listing, text
+    assert "/coordinatorassignmentview/add" not in listing
     assert "原因" in page(client, f"/coordinatorassignmentview/show/{pk}")
-    response = post(client, f"/coordinatorassignmentview/edit/{pk}", {
-        "commission": commission_id, "staff": first_id, "assigned_on": "2026-03-02",
-        "ended_on": "2026-04-01", "reason": "工作调动",
-    })
-    assert response.status_code == 302, form_errors(response.get_data(as_text=True))
+    for url in ("/coordinatorassignmentview/add", f"/coordinatorassignmentview/edit/{pk}",
+                f"/coordinatorassignmentview/delete/{pk}"):
+        response = post(client, url, {"commission": commission_id, "staff": second_id,
+                                      "assigned_on": "2025-10-01", "ended_on": ""})
+        assert response.status_code in (403, 404, 405), url
     with app.app_context():
-        row = db.session.get(CoordinatorAssignment, pk)
-        assert (row.ended_on, row.reason) == (D("2026-04-01"), "工作调动")
+        assert count(CoordinatorAssignment) == 2
+        assert db.session.get(CoordinatorAssignment, pk).ended_on == D("2025-10-20")
 
 
-def test_coordinator_assignment_ending_before_start_is_refused(app, client):
-    """R-5.1: an assignment cannot end before it began."""
-    with app.app_context():
-        commission = make_commission()
-        coordinator = make_staff()
-        db.session.commit()
-        ids = (commission.id, coordinator.id)
-    response = post(client, "/coordinatorassignmentview/add", {
-        "commission": ids[0], "staff": ids[1], "assigned_on": "2026-03-02",
-        "ended_on": "2026-03-01",
-    })
+def test_reassignment_before_the_assignment_began_is_refused(app, client):
+    """R-5.1: an assignment cannot end before it began (the domain's rule, at the step)."""
+    commission_id, first_id, second_id = _assigned(app)
+    response = post(client, f"/workflow/commission/{commission_id}/reassign", {
+        "coordinator": second_id, "on": "2025-09-01", "reason": "工作调动"})
     assert response.status_code == 200
-    assert "结束日期不得早于开始日期" in " ".join(form_errors(response.get_data(as_text=True)))
     with app.app_context():
-        assert count(CoordinatorAssignment) == 0
+        assert count(CoordinatorAssignment) == 1
+        assert db.session.get(Commission, commission_id).coordinator_id == first_id
 
 
 def test_state_history_is_read_only(app, client):
-    """The lifecycle history is listed and shown, never added or edited by hand."""
+    """R-16.1: the lifecycle history is listed and shown, never added or edited by hand."""
     with app.app_context():
         change = CommissionStateChange(commission=make_commission("JC2026-0606"),
                                        from_state=CommissionState.accepted,
@@ -305,9 +325,10 @@ def test_state_history_is_read_only(app, client):
         pk = change.id
     shown = page(client, f"/commissionstatechangeview/show/{pk}")
     assert "原状态" in shown and "已分派" in shown and "分派协办员" in shown
-    for url in ("/commissionstatechangeview/add", f"/commissionstatechangeview/edit/{pk}"):
+    for url in ("/commissionstatechangeview/add", f"/commissionstatechangeview/edit/{pk}",
+                f"/commissionstatechangeview/delete/{pk}"):
         response = client.post(url, data={"note": "改写"})
-        assert response.status_code in (302, 403, 404), (url, response.status_code)
+        assert response.status_code in (403, 404, 405), (url, response.status_code)
     with app.app_context():
         assert db.session.get(CommissionStateChange, pk).note == "分派协办员"
         assert count(CommissionStateChange) == 1
@@ -319,9 +340,6 @@ ADD_FORMS = {
     # add form: the relation fields that must search instead of listing every row
     "/commissionitemview/add": ("commission", "joint_approval"),
     "/jointapprovalview/add": ("commission",),
-    "/itemsupplementview/add": ("commission_item",),
-    "/planversionview/add": ("commission",),
-    "/planstepview/add": ("plan_version", "commission_item"),
     "/worklogentryview/add": ("commission", "commission_item", "corrects"),
     "/consultationview/add": ("commission", "commission_item"),
     "/escalationview/add": ("commission", "commission_item"),
@@ -330,9 +348,6 @@ ADD_FORMS = {
     "/feenoticeview/add": ("commission", "commission_item"),
     "/resultreceiptview/add": ("commission",),
     "/deliveryview/add": ("commission",),
-    "/terminationview/add": ("commission",),
-    "/announcementview/add": ("termination",),
-    "/coordinatorassignmentview/add": ("commission",),
 }
 
 

@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 from app.choices import StaffRole
+from app.domain import approvals
+from app.domain.workdays import load_calendar
 from app.extensions import db
 from app.models import CommissionItem, ItemSupplement, JointApproval
 from app.states import ItemState
 from conftest import form_errors
+from tests import documents_builders as builders
 from test_views_commission_rows import (
     D,
     count,
@@ -108,7 +111,8 @@ def test_intermediary_service_cannot_be_delegated(app, client):
         "commission": ids["commission"], "approval_item": intermediary_id,
     })
     assert response.status_code == 200
-    assert "中介服务事项不纳入委托协办" in " ".join(form_errors(response.get_data(as_text=True)))
+    # the domain's rule (app/domain/intake.py), said on the form
+    assert "中介服务事项不能委托协办" in " ".join(form_errors(response.get_data(as_text=True)))
     with app.app_context():
         assert count(CommissionItem) == 0
 
@@ -213,50 +217,58 @@ def test_joint_approval_round_trip_groups_items(app, client):
         assert db.session.get(CommissionItem, ids[3]).joint_approval_id is None
 
 
-def test_supplement_round_trip(app, client):
-    """R-6.1: 补正 (clock suspended) is recorded against an item: requested and received."""
+def _accepted_item(app) -> int:
+    """An item of a commission at work, submitted and accepted through the domain's steps."""
     with app.app_context():
-        item = make_item(make_commission("JC2026-0105"),
-                         make_approval_item(name="特殊建设工程消防设计审查"))
+        item = builders.opened().items[0]
+        cal = load_calendar(db.session)
+        approvals.submit(db.session, item, on=D("2025-10-13"))
+        approvals.accept(db.session, item, on=D("2025-10-14"), cal=cal)
         db.session.commit()
-        item_id = item.id
-    response = post(client, "/itemsupplementview/add", {
-        "commission_item": item_id, "requested_on": "2026-03-10", "note": "补充消防设计说明",
-    })
-    assert response.status_code == 302, form_errors(response.get_data(as_text=True))
+        return item.id
+
+
+def test_supplement_round_trip(app, client):
+    """R-6.1, R-16.1: 补正 (clock suspended) is recorded by the item's steps — requested and
+    received — and listed and shown on its screen, which writes nothing."""
+    item_id = _accepted_item(app)
+    response = post(client, f"/workflow/item/{item_id}/supplement",
+                    {"on": "2025-10-15", "note": "补充消防设计说明"})
+    assert response.status_code == 302
     with app.app_context():
         supplement = only(ItemSupplement)
         assert (supplement.commission_item_id, supplement.requested_on, supplement.note) == (
-            item_id, D("2026-03-10"), "补充消防设计说明")
+            item_id, D("2025-10-15"), "补充消防设计说明")
         pk = supplement.id
+        due_before = db.session.get(CommissionItem, item_id).due_on
     listing = page(client, "/itemsupplementview/list/")
-    assert "补正通知日期" in listing and "特殊建设工程消防设计审查" in listing
-    assert "JC2026-0105" in listing
-    assert "补正材料收到日期" in page(client, f"/itemsupplementview/show/{pk}")
-    response = post(client, f"/itemsupplementview/edit/{pk}", {
-        "commission_item": item_id, "requested_on": "2026-03-10", "received_on": "2026-03-16",
-    })
+    assert "补正通知日期" in listing and "补充消防设计说明" in listing
+    assert "/itemsupplementview/add" not in listing
+    assert post(client, f"/itemsupplementview/edit/{pk}", {
+        "commission_item": item_id, "requested_on": "2025-10-15", "received_on": "2025-10-16",
+    }).status_code in (403, 404, 405)
+    response = post(client, f"/workflow/item/{item_id}/supplement_in", {"on": "2025-10-21"})
     assert response.status_code == 302
     with app.app_context():
-        assert db.session.get(ItemSupplement, pk).received_on == D("2026-03-16")
+        assert db.session.get(ItemSupplement, pk).received_on == D("2025-10-21")
+        # the paused working days move the deadline (what the old form never did)
+        assert db.session.get(CommissionItem, item_id).due_on > due_before
+    assert "补正材料收到日期" in page(client, f"/itemsupplementview/show/{pk}")
     # The item's page lists its supplements.
-    assert "2026-03-16" in page(client, f"{ITEMS}/show/{item_id}")
+    assert "2025-10-21" in page(client, f"{ITEMS}/show/{item_id}")
 
 
 def test_supplement_received_before_requested_is_refused(app, client):
-    """R-6.1: the supplement cannot arrive before it was requested."""
-    with app.app_context():
-        item = make_item(make_commission())
-        db.session.commit()
-        item_id = item.id
-    response = post(client, "/itemsupplementview/add", {
-        "commission_item": item_id, "requested_on": "2026-03-10", "received_on": "2026-03-09",
-    })
+    """R-6.1: the supplement cannot arrive before it was requested (the domain's rule)."""
+    item_id = _accepted_item(app)
+    assert post(client, f"/workflow/item/{item_id}/supplement",
+                {"on": "2025-10-15"}).status_code == 302
+    response = post(client, f"/workflow/item/{item_id}/supplement_in", {"on": "2025-10-14"})
     assert response.status_code == 200
-    assert "补正材料收到日期不得早于补正通知日期" in " ".join(
-        form_errors(response.get_data(as_text=True)))
+    assert "补正材料的收到日期不能早于要求补正日期" in response.get_data(as_text=True)
     with app.app_context():
-        assert count(ItemSupplement) == 0
+        assert only(ItemSupplement).received_on is None
+        assert db.session.get(CommissionItem, item_id).state == ItemState.supplementing
 
 
 def _items(app, n: int) -> None:

@@ -1,188 +1,134 @@
-"""Screens of 委托终止 and its 公告 (app/views/termination.py)."""
+"""Screens of 委托终止 and its 公告 (app/views/termination.py): read-only, written by the steps.
+
+They once had add and edit forms that saved a termination while the commission stayed
+`accepted` (and the real 终止 step then answered 500); those forms are gone (R-16.1).
+"""
 from __future__ import annotations
 
-from conftest import form_errors
-from test_views_commission_rows import D, count, make_commission, only, page, post
+import datetime as dt
+
+from test_views_commission_rows import count, page, post
 
 from app.choices import TerminationReason
+from app.domain import closing
+from app.domain.workdays import load_calendar
 from app.extensions import db
-from app.models import Announcement, Termination
+from app.models import Announcement, Commission, IssuedDocument, Termination
+from app.states import CommissionState
+from tests import documents_builders as builders
 
 TERMS = "/terminationview"
 NOTICES = "/announcementview"
+D = dt.date.fromisoformat
 
 
-def _commission(app, no: str = "JC2026-0501") -> int:
+def _opened(app) -> int:
     with app.app_context():
-        commission = make_commission(no)
+        commission = builders.opened()
         db.session.commit()
         return commission.id
 
 
-def _termination_form(commission_id, **changes):
-    data = {"commission": commission_id, "reason": TerminationReason.unit_request.value,
-            "issued_on": "2026-05-06", "unit_notified_on": "2026-05-06"}
-    data.update(changes)
-    return data
-
-
-def test_termination_round_trip(app, client):
-    """R-10.1: a termination records its reason (the five reasons of Art.9) and dates; the
-    due dates and the effective date set by the lifecycle are shown, not edited."""
-    commission_id = _commission(app)
-    add_form = page(client, f"{TERMS}/add")
-    for reason in ("不可抗力", "建设单位原因：虚假申报", "建设单位原因：前置要件（材料）不全",
-                   "建设单位原因：违法违规操作", "建设单位要求终止协办委托", "法律法规不允许审批", "其他"):
-        assert reason in add_form, reason
-    for field in ("confirm_due_on", "handover_due_on", "effective_on"):
-        assert f'name="{field}"' not in add_form
-    response = post(client, f"{TERMS}/add", _termination_form(commission_id))
-    assert response.status_code == 302, form_errors(response.get_data(as_text=True))
+def _terminated(app, announce: bool = False) -> tuple[int, int]:
+    """A commission terminated through the domain's steps; (commission id, termination id)."""
     with app.app_context():
-        row = only(Termination)
-        assert (row.commission_id, row.reason, row.issued_on, row.unit_notified_on) == (
-            commission_id, TerminationReason.unit_request, D("2026-05-06"), D("2026-05-06"))
-        # What the lifecycle sets is shown on the pages below.
-        row.confirm_due_on = D("2026-05-13")
+        commission = builders.opened()
+        cal = load_calendar(db.session)
+        termination = closing.terminate(
+            db.session, commission, reason=TerminationReason.unit_request, reason_text=None,
+            issued_on=D("2025-10-20"), confirm_days=5, cal=cal)
+        if announce:
+            closing.announce(db.session, commission, published_on=D("2025-11-03"),
+                             url="https://www.jiangcheng.gov.cn/gg/1", cal=cal)
         db.session.commit()
-        pk = row.id
+        return commission.id, termination.id
+
+
+def _state(app, pk: int) -> CommissionState:
+    with app.app_context():
+        return db.session.get(Commission, pk).state
+
+
+def test_termination_screen_shows_what_the_step_recorded(app, client):
+    """R-10.1, R-16.1: the terminate step's termination is listed and shown, with the dates
+    the lifecycle computed; the screen offers no form."""
+    _commission_id, pk = _terminated(app)
     listing = page(client, f"{TERMS}/list/")
-    for text in ("委托终止", "终止原因", "建设单位要求终止协办委托", "确认期限", "2026-05-13",
-                 "JC2026-0501"):
+    for text in ("委托终止", "终止原因", "建设单位要求终止协办委托", "确认期限"):
         assert text in listing, text
+    assert f"{TERMS}/add" not in listing and f"{TERMS}/edit/" not in listing
     shown = page(client, f"{TERMS}/show/{pk}")
     for text in ("终止单出具日期", "资料移交期限", "终止生效日期", "公告"):
         assert text in shown, text
-    response = post(client, f"{TERMS}/edit/{pk}", _termination_form(
-        commission_id, unit_confirmed_on="2026-05-08", handed_over_on="2026-05-09"))
-    assert response.status_code == 302, form_errors(response.get_data(as_text=True))
+
+
+def test_adding_a_termination_on_its_screen_is_refused(app, client):
+    """R-16.1: the old bypass — a 委托终止 added on its menu screen while the commission stays
+    accepted — is refused, nothing is saved, and the real 终止 step then works (no 500)."""
+    pk = _opened(app)
+    data = {"commission": pk, "reason": TerminationReason.unit_request.value,
+            "issued_on": "2025-10-20", "unit_notified_on": "2025-10-20"}
+    assert post(client, f"{TERMS}/add", data).status_code in (403, 404, 405)
+    with app.app_context():
+        assert count(Termination) == 0
+    response = post(client, f"/workflow/commission/{pk}/terminate",
+                    {"reason": TerminationReason.unit_request.value, "issued_on": "2025-10-20"})
+    assert response.status_code == 302
+    assert _state(app, pk) == CommissionState.terminating
+    with app.app_context():
+        assert count(Termination) == 1 and count(IssuedDocument) == 1
+
+
+def test_editing_a_termination_on_its_screen_is_refused(app, client):
+    """R-16.1: a termination's dates change only by the steps (confirm, handover)."""
+    _commission_id, pk = _terminated(app)
+    data = {"reason": TerminationReason.other.value, "unit_confirmed_on": "2025-10-21"}
+    assert post(client, f"{TERMS}/edit/{pk}", data).status_code in (403, 404, 405)
     with app.app_context():
         row = db.session.get(Termination, pk)
-        assert (row.unit_confirmed_on, row.handed_over_on, row.confirm_due_on) == (
-            D("2026-05-08"), D("2026-05-09"), D("2026-05-13"))
+        assert (row.reason, row.unit_confirmed_on) == (TerminationReason.unit_request, None)
 
 
-def test_termination_other_reason_needs_text(app, client):
-    """R-10.1: the reason 其他 needs its text; a Chinese message and nothing saved."""
-    commission_id = _commission(app)
-    response = post(client, f"{TERMS}/add", _termination_form(
-        commission_id, reason=TerminationReason.other.value))
+def test_the_other_reason_needs_words_at_the_step(app, client):
+    """R-10.1: "other" is explained — the domain's rule, said on the step's form."""
+    pk = _opened(app)
+    response = post(client, f"/workflow/commission/{pk}/terminate",
+                    {"reason": TerminationReason.other.value, "issued_on": "2025-10-20"})
     assert response.status_code == 200
-    assert "终止原因为“其他”时，须填写具体原因" in " ".join(
-        form_errors(response.get_data(as_text=True)))
-    with app.app_context():
-        assert count(Termination) == 0
-    response = post(client, f"{TERMS}/add", _termination_form(
-        commission_id, reason=TerminationReason.other.value, reason_text="项目合并至其他项目"))
-    assert response.status_code == 302
-    with app.app_context():
-        assert only(Termination).reason_text == "项目合并至其他项目"
-
-
-def test_termination_confirmation_before_issue_is_refused(app, client):
-    """R-10.3: the unit cannot confirm before the termination form was issued."""
-    commission_id = _commission(app)
-    response = post(client, f"{TERMS}/add", _termination_form(
-        commission_id, unit_confirmed_on="2026-05-05"))
-    assert response.status_code == 200
-    assert "确认日期不得早于终止单出具日期" in " ".join(
-        form_errors(response.get_data(as_text=True)))
+    assert "须说明具体原因" in response.get_data(as_text=True)
+    assert _state(app, pk) == CommissionState.in_progress
     with app.app_context():
         assert count(Termination) == 0
 
 
-def test_second_termination_of_a_commission_is_refused(app, client):
-    """R-10.2: a commission has one termination; a duplicate gets a Chinese message."""
-    commission_id = _commission(app)
+def test_announcement_screen_shows_what_the_step_published(app, client):
+    """R-10.4, R-16.1: the announce step's 公告 is listed with its effective date."""
+    _commission_id, _termination = _terminated(app, announce=True)
     with app.app_context():
-        db.session.add(Termination(commission_id=commission_id,
-                                   reason=TerminationReason.force_majeure,
-                                   issued_on=D("2026-05-01")))
-        db.session.commit()
-    response = post(client, f"{TERMS}/add", _termination_form(commission_id))
-    assert response.status_code == 200
-    assert "该委托协办已有终止记录" in " ".join(form_errors(response.get_data(as_text=True)))
-    with app.app_context():
-        assert count(Termination) == 1
-
-
-def _termination(app, no: str = "JC2026-0502") -> int:
-    commission_id = _commission(app, no)
-    with app.app_context():
-        row = Termination(commission_id=commission_id, reason=TerminationReason.violation,
-                          issued_on=D("2026-05-06"), confirm_due_on=D("2026-05-13"))
-        db.session.add(row)
-        db.session.commit()
-        return row.id
-
-
-def test_announcement_round_trip(app, client):
-    """R-10.4: the announcement records its date and link; the date the termination counts
-    as confirmed is set by the lifecycle and shown, not edited."""
-    termination_id = _termination(app)
-    add_form = page(client, f"{NOTICES}/add")
-    assert "公告链接" in add_form and 'name="effective_on"' not in add_form
-    url = "https://www.gdzwfw.gov.cn/portal/affairs-public/notice/12345"
-    response = post(client, f"{NOTICES}/add", {"termination": termination_id,
-                                               "published_on": "2026-05-14", "url": url})
-    assert response.status_code == 302, form_errors(response.get_data(as_text=True))
-    with app.app_context():
-        row = only(Announcement)
-        assert (row.termination_id, row.published_on, row.url) == (
-            termination_id, D("2026-05-14"), url)
-        row.effective_on = D("2026-05-28")
-        db.session.commit()
-        pk = row.id
+        row = db.session.query(Announcement).one()
+        pk, effective = row.id, row.effective_on
     listing = page(client, f"{NOTICES}/list/")
-    for text in ("公告", "公告日期", "公告链接", "视为确认终止日期", "2026-05-28", url):
-        assert text in listing, text
-    assert url in page(client, f"{TERMS}/show/{termination_id}")
-    assert "JC2026-0502" in page(client, f"{NOTICES}/show/{pk}")
-    response = post(client, f"{NOTICES}/edit/{pk}", {"termination": termination_id,
-                                                     "published_on": "2026-05-15", "url": url})
-    assert response.status_code == 302
-    with app.app_context():
-        row = db.session.get(Announcement, pk)
-        assert (row.published_on, row.effective_on) == (D("2026-05-15"), D("2026-05-28"))
+    assert "https://www.jiangcheng.gov.cn/gg/1" in listing and effective.isoformat() in listing
+    assert f"{NOTICES}/add" not in listing
+    assert "公告" in page(client, f"{NOTICES}/show/{pk}")
 
 
-def test_announcement_url_must_be_http(app, client):
-    """R-10.4: the link is a web address (http or https); anything else gets a Chinese
-    message and nothing is saved."""
-    termination_id = _termination(app)
-    for bad in ("javascript:alert(1)", "www.gdzwfw.gov.cn/notice", "ftp://example.org/x"):
-        response = post(client, f"{NOTICES}/add", {"termination": termination_id,
-                                                   "published_on": "2026-05-14", "url": bad})
-        assert response.status_code == 200, bad
-        assert "请输入公告的网址" in " ".join(form_errors(response.get_data(as_text=True)))
+def test_adding_an_announcement_on_its_screen_is_refused(app, client):
+    """R-16.1: a 公告 typed on its screen was never applied by the sweep; it is refused now."""
+    _commission_id, termination = _terminated(app)
+    data = {"termination": termination, "published_on": "2025-11-03",
+            "url": "https://www.jiangcheng.gov.cn/gg/2"}
+    assert post(client, f"{NOTICES}/add", data).status_code in (403, 404, 405)
     with app.app_context():
         assert count(Announcement) == 0
 
 
-def test_second_announcement_of_a_termination_is_refused(app, client):
-    """R-10.4: a termination has one announcement; a duplicate gets a Chinese message."""
-    termination_id = _termination(app)
-    with app.app_context():
-        db.session.add(Announcement(termination_id=termination_id, published_on=D("2026-05-14"),
-                                    url="https://www.gdzwfw.gov.cn/a"))
-        db.session.commit()
-    response = post(client, f"{NOTICES}/add", {"termination": termination_id,
-                                               "published_on": "2026-05-15",
-                                               "url": "https://www.gdzwfw.gov.cn/b"})
-    assert response.status_code == 200
-    assert "该委托终止已有公告" in " ".join(form_errors(response.get_data(as_text=True)))
-    with app.app_context():
-        assert count(Announcement) == 1
-
-
-def test_announcement_before_termination_is_refused(app, client):
-    """R-10.4: an announcement is published after the termination form was issued."""
-    termination_id = _termination(app)
-    response = post(client, f"{NOTICES}/add", {"termination": termination_id,
-                                               "published_on": "2026-05-05",
-                                               "url": "https://www.gdzwfw.gov.cn/a"})
-    assert response.status_code == 200
-    assert "公告日期不得早于终止单出具日期" in " ".join(
-        form_errors(response.get_data(as_text=True)))
+def test_announcement_address_is_the_domains_rule(app, client):
+    """R-10.4: the announce step refuses an address that is not a web address."""
+    pk, _termination = _terminated(app)
+    response = post(client, f"/workflow/commission/{pk}/announce",
+                    {"published_on": "2025-11-03", "url": "www.jiangcheng.gov.cn/gg"})
+    assert response.status_code == 200 and "请填写公告网址" in response.get_data(as_text=True)
+    assert _state(app, pk) == CommissionState.terminating
     with app.app_context():
         assert count(Announcement) == 0

@@ -65,7 +65,8 @@ def test_drive_a_commission_from_enquiry_to_completion(app, client):
             assert _step(client, "item", item_pk, key, **data).status_code == 302
     assert _step(client, "commission", pk, "start_delivery").status_code == 302
     r = _step(client, "commission", pk, "complete", on="2025-10-20")
-    assert r.status_code == 200 and "送达回执" in r.get_data(as_text=True)
+    # refused by the domain's own precondition before any form, with its reason
+    assert r.status_code == 302 and "送达回执" in client.get(r.location).get_data(as_text=True)
     assert _commission(app, pk)[0] == CommissionState.delivering
     with app.app_context():
         db.session.add(Delivery(commission_id=pk, method="visit", delivered_on=D("2025-10-17"),

@@ -17,6 +17,7 @@ from app.models import (
     CoordinationMeeting,
     Delivery,
     DocumentKind,
+    IssuedDocument,
     MaterialNotice,
     PlanVersion,
     Revisit,
@@ -145,3 +146,15 @@ def printable(session: Session, commission: Commission,
         plan = record_of(session, kind, commission, None)
         return [(kind, plan)] if plan is not None else []
     return [(k, r) for k, r in records(session, commission) if k == kind]
+
+
+def issued_for(session: Session, record: Any) -> bool:
+    """True when a document was issued from ``record`` (a plan, a notice, a delivery, ...):
+    the archive points to it, so it is kept as it was printed (R-15.3, R-16.3)."""
+    kinds = [kind for kind, spec in SPECS.items()
+             if spec.record_model is not None and isinstance(record, spec.record_model)]
+    if not kinds or getattr(record, "id", None) is None:
+        return False
+    return session.scalar(sa.select(IssuedDocument.id).where(
+        IssuedDocument.kind.in_(kinds), IssuedDocument.record_id == record.id).limit(1)
+    ) is not None

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _
 from sqlalchemy.orm import Session
 
 from app.domain.deadlines import item_due_on
-from app.domain.transitions import move_item, require
+from app.domain.transitions import check_move, move_item, require
 from app.domain.workdays import WorkCalendar
 from app.models.items import CommissionItem, ItemSupplement
 from app.states import COMMISSION_OPEN, ItemState
@@ -35,26 +35,47 @@ def _open_commission(item: CommissionItem) -> None:
             _("The commission of this item is closed."))
 
 
+def check_submit(item: CommissionItem) -> None:
+    """Whether the item may be submitted to its department: still to be submitted."""
+    _open_commission(item)
+    check_move(item, ItemState.submitted)
+
+
 def submit(session: Session, item: CommissionItem, *, on: dt.date) -> None:
     """The materials were handed in to the department (已申报)."""
-    _open_commission(item)
+    check_submit(item)
     move_item(session, item, ItemState.submitted, submitted_on=on)
+
+
+def check_accept(item: CommissionItem) -> None:
+    """Whether the department's acceptance may be recorded: the item was submitted."""
+    _open_commission(item)
+    require(item.state == ItemState.submitted and item.submitted_on is not None,
+            _("Only a submitted item can be accepted."))
 
 
 def accept(session: Session, item: CommissionItem, *, on: dt.date, cal: WorkCalendar) -> None:
     """The department accepted the application (已受理): the promised limit starts."""
-    _open_commission(item)
-    require(item.submitted_on is not None and on >= item.submitted_on,
+    check_accept(item)
+    require(on >= item.submitted_on,
             _("Acceptance cannot be before submission."))
     move_item(session, item, ItemState.accepted, accepted_on=on)
     refresh_due_on(item, on, cal)
 
 
+def check_request_supplement(item: CommissionItem) -> None:
+    """Whether a supplement (补正) may be requested: the item is accepted."""
+    _open_commission(item)
+    check_move(item, ItemState.supplementing)
+    require(item.accepted_on is not None,
+            _("A supplement cannot be requested before acceptance."))
+
+
 def request_supplement(session: Session, item: CommissionItem, *, on: dt.date,
                        note: str | None = None) -> ItemSupplement:
     """The department asks for supplementary materials (补正): the clock stops."""
-    _open_commission(item)
-    require(item.accepted_on is not None and on >= item.accepted_on,
+    check_request_supplement(item)
+    require(on >= item.accepted_on,
             _("A supplement cannot be requested before acceptance."))
     move_item(session, item, ItemState.supplementing)
     supplement = ItemSupplement(commission_item=item, requested_on=on, note=note)
@@ -62,12 +83,19 @@ def request_supplement(session: Session, item: CommissionItem, *, on: dt.date,
     return supplement
 
 
+def check_receive_supplement(item: CommissionItem) -> list[ItemSupplement]:
+    """Whether a supplement may be received: one is pending; the pending ones."""
+    _open_commission(item)
+    require(item.state == ItemState.supplementing, _("No supplement is pending for this item."))
+    pending = [s for s in item.supplements if s.received_on is None]
+    require(bool(pending), _("No supplement is pending for this item."))
+    return pending
+
+
 def receive_supplement(session: Session, item: CommissionItem, *, on: dt.date,
                        cal: WorkCalendar) -> None:
     """The supplement is in: the clock runs again and the deadline moves by the pause."""
-    _open_commission(item)
-    pending = [s for s in item.supplements if s.received_on is None]
-    require(bool(pending), _("No supplement is pending for this item."))
+    pending = check_receive_supplement(item)
     require(on >= pending[-1].requested_on,
             _("The supplement cannot arrive before it was requested."))
     move_item(session, item, ItemState.accepted)
@@ -75,34 +103,57 @@ def receive_supplement(session: Session, item: CommissionItem, *, on: dt.date,
     refresh_due_on(item, on, cal)
 
 
+def _decidable(item: CommissionItem, target: ItemState) -> None:
+    _open_commission(item)
+    check_move(item, target)
+    require(item.submitted_on is not None, _("The decision cannot be before submission."))
+
+
+def check_approve(item: CommissionItem) -> None:
+    """Whether the item may be approved (准予许可): accepted, its clock running."""
+    _decidable(item, ItemState.approved)
+
+
+def check_refuse(item: CommissionItem) -> None:
+    """Whether the item may be refused (不予许可): submitted and not yet decided."""
+    _decidable(item, ItemState.refused)
+
+
 def approve(session: Session, item: CommissionItem, *, on: dt.date,
             result_document: str | None = None) -> None:
     """准予许可."""
-    _open_commission(item)
-    require(item.submitted_on is not None and on >= item.submitted_on,
+    check_approve(item)
+    require(on >= item.submitted_on,
             _("The decision cannot be before submission."))
     move_item(session, item, ItemState.approved, decided_on=on, result_document=result_document)
 
 
 def refuse(session: Session, item: CommissionItem, *, on: dt.date, reason: str) -> None:
     """不予许可, recorded by the specialist with reasons (R-6.2)."""
-    _open_commission(item)
+    check_refuse(item)
     require(bool(reason and reason.strip()), _("Give the reasons for the refusal."))
-    require(item.submitted_on is not None and on >= item.submitted_on,
+    require(on >= item.submitted_on,
             _("The decision cannot be before submission."))
     move_item(session, item, ItemState.refused, decided_on=on, refusal_reason=reason.strip())
 
 
+def check_record_unit_informed(item: CommissionItem) -> None:
+    """Whether telling the unit of the refusal may be recorded: refused, not yet told."""
+    require(item.state == ItemState.refused, _("Only a refused item is explained to the unit."))
+    require(item.unit_informed_on is None, _("The unit was already told of this refusal."))
+    require(item.decided_on is not None, _("The unit cannot be told before the decision."))
+
+
 def record_unit_informed(item: CommissionItem, *, on: dt.date) -> None:
     """The coordinator told the unit about the refusal (R-6.2)."""
-    require(item.state == ItemState.refused, _("Only a refused item is explained to the unit."))
-    require(item.decided_on is not None and on >= item.decided_on,
+    check_record_unit_informed(item)
+    require(on >= item.decided_on,
             _("The unit cannot be told before the decision."))
     item.unit_informed_on = on
 
 
-def reapply(session: Session, item: CommissionItem) -> CommissionItem:
-    """A new attempt at a refused item, linked to the refused one (R-6.2)."""
+def check_reapply(session: Session, item: CommissionItem) -> None:
+    """Whether the refused item may be re-applied: the unit was told, not re-applied yet."""
     _open_commission(item)
     require(item.state == ItemState.refused, _("Only a refused item can be re-applied."))
     require(item.unit_informed_on is not None,
@@ -112,6 +163,11 @@ def reapply(session: Session, item: CommissionItem) -> CommissionItem:
         .where(CommissionItem.previous_attempt_id == item.id)
     )
     require(already == 0, _("This refusal has already been re-applied."))
+
+
+def reapply(session: Session, item: CommissionItem) -> CommissionItem:
+    """A new attempt at a refused item, linked to the refused one (R-6.2)."""
+    check_reapply(session, item)
     attempt = CommissionItem(
         commission=item.commission, approval_item=item.approval_item,
         attempt=item.attempt + 1, previous_attempt=item, specialist=item.specialist,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlsplit
 from typing import Any
 
 import sqlalchemy as sa
@@ -12,7 +13,7 @@ from app.choices import TerminationReason
 from app.domain.notices import notify_unit
 from app.domain.planning import current_items
 from app.domain.deadlines import announcement_effective_on, confirmation_due_on, handover_due_on
-from app.domain.transitions import move_commission, require
+from app.domain.transitions import check_move, move_commission, require
 from app.domain.workdays import WorkCalendar
 from app.models.commission import Commission
 from app.models.delivery import Delivery, FeeNotice
@@ -26,12 +27,22 @@ def open_items(commission: Commission) -> list:
     return [item for item in current_items(commission) if item.state not in ITEM_CLOSED]
 
 
-def start_delivery(session: Session, commission: Commission, *, actor: Any = None,
-                   collection_place: str = "区政务服务大厅协办专窗") -> None:
-    """Every item is decided: results go to the window; the unit is told to pay and collect."""
+def _no_open_items(commission: Commission) -> None:
     pending = open_items(commission)
     require(not pending, _("Items still being handled: %(items)s",
                            items="、".join(str(i) for i in pending)))
+
+
+def check_start_delivery(commission: Commission) -> None:
+    """Whether the results may go to delivery: in progress, every item decided."""
+    check_move(commission, CommissionState.delivering)
+    _no_open_items(commission)
+
+
+def start_delivery(session: Session, commission: Commission, *, actor: Any = None,
+                   collection_place: str = "区政务服务大厅协办专窗") -> None:
+    """Every item is decided: results go to the window; the unit is told to pay and collect."""
+    check_start_delivery(commission)
     move_commission(session, commission, CommissionState.delivering, actor=actor)
     unpaid = session.scalars(
         sa.select(FeeNotice).where(FeeNotice.commission_id == commission.id,
@@ -53,26 +64,36 @@ def signed_delivery(session: Session, commission: Commission) -> Delivery | None
     ).first()
 
 
+def check_complete(session: Session, commission: Commission) -> Delivery:
+    """Whether the commission may be completed (办结); the signed delivery it rests on."""
+    require(commission.state == CommissionState.delivering,
+            _("Only a commission whose results are being delivered can be completed."))
+    _no_open_items(commission)
+    delivery = signed_delivery(session, commission)
+    require(delivery is not None, _("The delivery receipt (送达回执) has not been signed yet."))
+    return delivery
+
+
 def complete(session: Session, commission: Commission, *, completed_on: dt.date,
              actor: Any = None) -> None:
     """办结: every delegated item decided and the delivery receipt signed (R-9.1)."""
-    require(commission.state == CommissionState.delivering,
-            _("Only a commission whose results are being delivered can be completed."))
-    pending = open_items(commission)
-    require(not pending, _("Items still being handled: %(items)s",
-                           items="、".join(str(i) for i in pending)))
-    delivery = signed_delivery(session, commission)
-    require(delivery is not None, _("The delivery receipt (送达回执) has not been signed yet."))
+    delivery = check_complete(session, commission)
     require(completed_on >= delivery.receipt_signed_on,
             _("The completion date cannot be before the receipt was signed."))
     move_commission(session, commission, CommissionState.completed, actor=actor,
                     completed_on=completed_on)
 
 
+def check_terminate(commission: Commission) -> None:
+    """Whether the termination procedure may start: open, not already terminating."""
+    check_move(commission, CommissionState.terminating)
+
+
 def terminate(session: Session, commission: Commission, *, reason: TerminationReason,
               reason_text: str | None, issued_on: dt.date, confirm_days: int,
               cal: WorkCalendar, actor: Any = None) -> Termination:
     """终止委托: the form is issued, the unit notified and given ``confirm_days`` to confirm."""
+    check_terminate(commission)
     text = (reason_text or "").strip() or None
     require(reason != TerminationReason.other or text is not None,
             _("Describe the reason when it is “other”."))
@@ -98,10 +119,16 @@ def _termination(session: Session, commission: Commission) -> Termination:
     return termination
 
 
+def check_confirm_termination(session: Session, commission: Commission) -> Termination:
+    """Whether the unit's confirmation may be recorded; the termination it confirms."""
+    check_move(commission, CommissionState.terminated)
+    return _termination(session, commission)
+
+
 def confirm_termination(session: Session, commission: Commission, *, confirmed_on: dt.date,
                         cal: WorkCalendar, actor: Any = None) -> Termination:
     """The unit confirmed: terminated; materials due back within 1 working day (R-10.3)."""
-    termination = _termination(session, commission)
+    termination = check_confirm_termination(session, commission)
     require(confirmed_on >= termination.issued_on,
             _("The unit cannot confirm before the termination form was issued."))
     move_commission(session, commission, CommissionState.terminated, actor=actor,
@@ -118,23 +145,44 @@ def _take_effect(commission: Commission, termination: Termination, on: dt.date,
     commission.terminated_on = on
 
 
-def record_handover(termination: Termination, *, on: dt.date) -> None:
-    """The materials were handed back to the unit."""
+def check_handover(session: Session, commission: Commission) -> Termination:
+    """Whether the materials' return may be recorded; the termination it belongs to."""
+    termination = _termination(session, commission)
+    check_handover_of(termination)
+    return termination
+
+
+def check_handover_of(termination: Termination) -> None:
+    """The termination has taken effect and its materials are not yet recorded as returned."""
     require(termination.effective_on is not None,
             _("The termination has not taken effect yet."))
+    require(termination.handed_over_on is None,
+            _("The materials' return is already recorded."))
+
+
+def record_handover(termination: Termination, *, on: dt.date) -> None:
+    """The materials were handed back to the unit."""
+    check_handover_of(termination)
     require(on >= termination.issued_on, _("The handover cannot be before the form was issued."))
     termination.handed_over_on = on
+
+
+def check_announce(session: Session, commission: Commission) -> Termination:
+    """Whether the termination may be announced: pending the unit's confirmation."""
+    check_move(commission, CommissionState.announced)
+    return _termination(session, commission)
 
 
 def announce(session: Session, commission: Commission, *, published_on: dt.date, url: str,
              cal: WorkCalendar, actor: Any = None) -> Announcement:
     """The unit did not confirm in time: publish on the government service website (R-10.4)."""
-    termination = _termination(session, commission)
+    termination = check_announce(session, commission)
     require(termination.confirm_due_on is not None and published_on > termination.confirm_due_on,
             _("The unit still has until %(due)s to confirm; announce only after that.",
               due=termination.confirm_due_on))
     link = (url or "").strip()
-    require(link.startswith(("http://", "https://")),
+    parts = urlsplit(link)
+    require(parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in link,
             _("Give the announcement's web address (http:// or https://)."))
     move_commission(session, commission, CommissionState.announced, actor=actor, note=link)
     announcement = Announcement(

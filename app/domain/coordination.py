@@ -12,7 +12,7 @@ from app.choices import ContactMethod, StaffRole, StaffStatus, WorkLogType
 from app.domain import definitions
 from app.domain.notices import notify_unit
 from app.domain.deadlines import contact_due_on
-from app.domain.transitions import move_commission, require
+from app.domain.transitions import check_move, move_commission, require
 from app.domain.workdays import WorkCalendar
 from app.models.casework import WorkLogEntry
 from app.models.commission import Commission, CoordinatorAssignment
@@ -27,11 +27,17 @@ def _check_coordinator(staff: StaffMember) -> None:
     require(staff.status == StaffStatus.active, _("This coordinator is not on duty."))
 
 
+def check_assign(commission: Commission) -> None:
+    """Whether a first coordinator may be assigned: the application is accepted."""
+    check_move(commission, CommissionState.assigned)
+    require(commission.applied_on is not None, _("The application has not been accepted yet."))
+
+
 def assign(session: Session, commission: Commission, coordinator: StaffMember, *,
            assigned_on: dt.date, cal: WorkCalendar, actor: Any = None) -> None:
     """First assignment: starts the 1-working-day contact deadline and tells the unit."""
+    check_assign(commission)
     _check_coordinator(coordinator)
-    require(commission.applied_on is not None, _("The application has not been accepted yet."))
     require(assigned_on >= commission.applied_on,
             _("A coordinator cannot be assigned before the application was accepted."))
     move_commission(session, commission, CommissionState.assigned, actor=actor,
@@ -44,12 +50,17 @@ def assign(session: Session, commission: Commission, coordinator: StaffMember, *
     notify_unit(session, commission, Template.coordinator_assigned)
 
 
+def check_reassign(commission: Commission) -> None:
+    """Whether the commission may change coordinator: open and assigned."""
+    require(commission.is_open and commission.coordinator_id is not None,
+            _("Only an open, assigned commission can be reassigned."))
+
+
 def reassign(session: Session, commission: Commission, coordinator: StaffMember, *,
              on: dt.date, reason: str, actor: Any = None) -> None:
     """Hand an open commission to another coordinator; the change is recorded (R-5.1)."""
+    check_reassign(commission)
     _check_coordinator(coordinator)
-    require(commission.is_open and commission.coordinator is not None,
-            _("Only an open, assigned commission can be reassigned."))
     require(coordinator.id != commission.coordinator_id,
             _("This coordinator already handles the commission."))
     require(bool(reason and reason.strip()), _("Give the reason for the reassignment."))
@@ -70,10 +81,18 @@ def reassign(session: Session, commission: Commission, coordinator: StaffMember,
     notify_unit(session, commission, Template.coordinator_assigned)
 
 
+def check_record_contact(commission: Commission) -> None:
+    """Whether the first contact may be recorded: assigned, not yet contacted."""
+    check_move(commission, CommissionState.planning)
+    require(commission.assigned_on is not None,
+            _("The contact date cannot be before the assignment."))
+
+
 def record_contact(session: Session, commission: Commission, *, method: ContactMethod,
                    contacted_on: dt.date, note: str | None = None, actor: Any = None) -> None:
     """The coordinator has contacted the unit: the contact deadline stops (R-5.2)."""
-    require(commission.assigned_on is not None and contacted_on >= commission.assigned_on,
+    check_record_contact(commission)
+    require(contacted_on >= commission.assigned_on,
             _("The contact date cannot be before the assignment."))
     move_commission(session, commission, CommissionState.planning, actor=actor,
                     note=str(method.label))

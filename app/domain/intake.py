@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from app.choices import DelegationScope
 from app.domain.errors import DomainError
 from app.domain.numbering import DEFAULT_FORMAT, next_application_no
-from app.domain.transitions import move_commission, record_creation, require
+from app.domain.transitions import check_move, move_commission, record_creation, require
 from app.models.client import Project
 from app.models.commission import Commission
 from app.models.items import CommissionItem
@@ -34,11 +34,16 @@ def eligibility_problems(project: Project | None) -> list[object]:
     return problems
 
 
+def check_decide_pre_review(pre_review: PreReview) -> None:
+    """Whether the pre-review may be decided now: it is still undecided."""
+    require(pre_review.outcome == PreReviewOutcome.pending,
+            _("This pre-review has already been decided."))
+
+
 def decide_pre_review(pre_review: PreReview, outcome: PreReviewOutcome, *,
                       reason: str | None = None, other_channel: str | None = None) -> None:
     """Record the pre-review's outcome; an ineligible one keeps reason and other channel."""
-    require(pre_review.outcome == PreReviewOutcome.pending,
-            _("This pre-review has already been decided."))
+    check_decide_pre_review(pre_review)
     if outcome == PreReviewOutcome.ineligible:
         require(bool(reason and reason.strip()), _("Give the reason the project is ineligible."))
         require(bool(other_channel and other_channel.strip()),
@@ -63,26 +68,60 @@ def delegable_items(session: Session) -> list[ApprovalItem]:
     ))
 
 
+def check_delegable(items: Sequence[ApprovalItem]) -> None:
+    """Intermediary services are chosen by the unit itself and never delegated (R-1.4)."""
+    intermediary = [item.name for item in items if item.is_intermediary]
+    require(not intermediary,
+            _("Intermediary services cannot be delegated: %(items)s", items="、".join(intermediary)))
+
+
+def check_one_open_commission(session: Session, project: Project,
+                              except_id: int | None = None) -> None:
+    """A project has at most one open commission (R-4.4)."""
+    query = (sa.select(Commission.id)
+             .where(Commission.project_id == project.id, Commission.state.in_(COMMISSION_OPEN)))
+    if except_id is not None:
+        query = query.where(Commission.id != except_id)
+    require(session.scalar(query.limit(1)) is None,
+            _("This project already has an open commission; complete or terminate it first."))
+
+
+def check_open_commission(session: Session, pre_review: PreReview) -> None:
+    """Whether ``pre_review`` may open a commission now: eligible, its project free."""
+    require(pre_review.outcome == PreReviewOutcome.eligible,
+            _("Only an eligible pre-review can open a commission."))
+    require(pre_review.project is not None, _("The enquiry names no project yet."))
+    check_one_open_commission(session, pre_review.project)
+
+
+def check_add_item(session: Session, commission: Commission, approval_item: ApprovalItem,
+                   except_id: int | None = None) -> None:
+    """A catalogue item joins an open commission once, if it may be delegated (R-1.4, R-6.1);
+    a re-application is a new attempt of the refused item, not a second item."""
+    require(commission.is_open, _("The commission is closed; its items are kept as they are."))
+    check_delegable([approval_item])
+    query = sa.select(CommissionItem.id).where(
+        CommissionItem.commission_id == commission.id,
+        CommissionItem.approval_item_id == approval_item.id)
+    if except_id is not None:
+        query = query.where(CommissionItem.id != except_id)
+    require(session.scalar(query.limit(1)) is None, _(
+        "This approval item is already in the commission; a re-application is "
+        "a new attempt of the refused item."))
+
+
 def open_commission(session: Session, pre_review: PreReview, *, scope: DelegationScope,
                     items: Sequence[ApprovalItem] = (), intention: str | None = None,
                     actor: Any = None) -> Commission:
     """Open a commission from an eligible pre-review, with its delegated items (R-1.4, R-4.4)."""
-    require(pre_review.outcome == PreReviewOutcome.eligible,
-            _("Only an eligible pre-review can open a commission."))
+    check_open_commission(session, pre_review)
     project = pre_review.project
-    active = session.scalar(
-        sa.select(sa.func.count()).select_from(Commission)
-        .where(Commission.project_id == project.id, Commission.state.in_(COMMISSION_OPEN))
-    )
-    require(active == 0, _("This project already has an open commission."))
     if scope == DelegationScope.full:
         chosen = delegable_items(session)
     else:
         chosen = list(items)
         require(bool(chosen), _("A partial delegation names at least one approval item."))
-    intermediary = [item.name for item in chosen if item.is_intermediary]
-    require(not intermediary,
-            _("Intermediary services cannot be delegated: %(items)s", items="、".join(intermediary)))
+    check_delegable(chosen)
     commission = Commission(project=project, pre_review=pre_review, scope=scope,
                             intention=intention, state=CommissionState.pre_review,
                             delegated_items_text="、".join(item.name for item in chosen))
@@ -94,14 +133,20 @@ def open_commission(session: Session, pre_review: PreReview, *, scope: Delegatio
     return commission
 
 
-def accept(session: Session, commission: Commission, *, applied_on: dt.date, actor: Any = None,
-           number_format: str = DEFAULT_FORMAT) -> str:
-    """The unit's confirmed application form is received: number it and accept (R-4.2)."""
+def check_accept(commission: Commission) -> None:
+    """Whether the application may be accepted now: at pre-review, eligible, with items."""
+    check_move(commission, CommissionState.accepted)
     require(commission.project is not None, _("The commission has no project."))
     problems = eligibility_problems(commission.project)
     if problems:
         raise DomainError(problems[0])
     require(bool(commission.items), _("The commission has no delegated item."))
+
+
+def accept(session: Session, commission: Commission, *, applied_on: dt.date, actor: Any = None,
+           number_format: str = DEFAULT_FORMAT) -> str:
+    """The unit's confirmed application form is received: number it and accept (R-4.2)."""
+    check_accept(commission)
     move_commission(session, commission, CommissionState.accepted, actor=actor,
                     note=str(_("Confirmed application form received")))
     commission.applied_on = applied_on
@@ -109,8 +154,14 @@ def accept(session: Session, commission: Commission, *, applied_on: dt.date, act
     return commission.application_no
 
 
+def check_mark_ineligible(commission: Commission) -> None:
+    """Whether the commission may still be closed as ineligible (before acceptance)."""
+    check_move(commission, CommissionState.ineligible)
+
+
 def mark_ineligible(session: Session, commission: Commission, *, reason: str,
                     actor: Any = None) -> None:
     """Close a commission found ineligible before acceptance."""
+    check_mark_ineligible(commission)
     require(bool(reason and reason.strip()), _("Give the reason the project is ineligible."))
     move_commission(session, commission, CommissionState.ineligible, actor=actor, note=reason)

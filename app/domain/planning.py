@@ -94,13 +94,21 @@ def schedule(items: Sequence[CommissionItem], start: dt.date, cal: WorkCalendar)
             for item, (submit, done) in offsets.items()]
 
 
+PLANNABLE = frozenset({CommissionState.planning, CommissionState.in_progress})
+
+
+def check_draft_plan(commission: Commission) -> None:
+    """Whether a plan (version) may be drafted: the unit was contacted, the case is running."""
+    require(commission.state in PLANNABLE,
+            _("A plan is drafted after the unit has been contacted."))
+    require(bool(current_items(commission)), _("The commission has no delegated item to plan."))
+
+
 def draft_plan(session: Session, commission: Commission, *, start: dt.date, drafted_on: dt.date,
                cal: WorkCalendar, note: str | None = None, actor: Any = None) -> PlanVersion:
     """Add a new plan version generated from the delegated items (the old versions stay)."""
-    require(commission.state in (CommissionState.planning, CommissionState.in_progress),
-            _("A plan is drafted after the unit has been contacted."))
+    check_draft_plan(commission)
     items = current_items(commission)
-    require(bool(items), _("The commission has no delegated item to plan."))
     last = session.scalar(
         sa.select(sa.func.max(PlanVersion.version)).where(PlanVersion.commission_id == commission.id)
     ) or 0
@@ -124,14 +132,23 @@ def latest_plan(session: Session, commission: Commission) -> PlanVersion | None:
     ).first()
 
 
+def check_confirm_plan(session: Session, commission: Commission) -> PlanVersion:
+    """Whether the unit may confirm a plan now; the plan version it would confirm."""
+    require(commission.state in PLANNABLE,
+            _("A plan is drafted after the unit has been contacted."))
+    plan = latest_plan(session, commission)
+    require(plan is not None, _("Draft a plan first."))
+    require(plan.confirmed_on is None, _("This plan version is already confirmed."))
+    return plan
+
+
 def confirm_plan(session: Session, commission: Commission, plan: PlanVersion, *,
                  confirmed_by: str, confirmed_on: dt.date, actor: Any = None) -> None:
     """The unit confirms a plan version; the first confirmation starts the work (R-5.3)."""
     require(plan.commission_id == commission.id, _("This plan belongs to another commission."))
     require(plan.confirmed_on is None, _("This plan version is already confirmed."))
-    newest = latest_plan(session, commission)
-    require(newest is not None and newest.id == plan.id,
-            _("Only the newest plan version can be confirmed."))
+    newest = check_confirm_plan(session, commission)
+    require(newest.id == plan.id, _("Only the newest plan version can be confirmed."))
     require(bool(confirmed_by and confirmed_by.strip()), _("Say who confirmed the plan."))
     require(confirmed_on >= plan.drafted_on, _("A plan cannot be confirmed before it was drafted."))
     plan.confirmed_on = confirmed_on

@@ -31,6 +31,20 @@ def actor_id(actor: Any) -> int | None:
     return getattr(actor, "id", None) if actor is not None else None
 
 
+def check_move(record: Commission | CommissionItem, target: CommissionState | ItemState) -> None:
+    """Raise TransitionRefused unless the lifecycle table allows ``record`` → ``target``."""
+    if isinstance(record, Commission):
+        allowed, message = can_transition(record.state, target), _(
+            "A commission in state “%(current)s” cannot move to “%(target)s”.",
+            current=record.state.label, target=target.label)
+    else:
+        allowed, message = can_transition_item(record.state, target), _(
+            "An item in state “%(current)s” cannot move to “%(target)s”.",
+            current=record.state.label, target=target.label)
+    if not allowed:
+        raise TransitionRefused(message)
+
+
 def move_commission(session: Session, commission: Commission, target: CommissionState, *,
                     actor: Any = None, note: str | None = None,
                     at: dt.datetime | None = None, **values: Any) -> None:
@@ -40,11 +54,7 @@ def move_commission(session: Session, commission: Commission, target: Commission
     never exists in the new state without the facts that state requires.
     """
     current = commission.state
-    if not can_transition(current, target):
-        raise TransitionRefused(
-            _("A commission in state “%(current)s” cannot move to “%(target)s”.",
-              current=current.label, target=target.label)
-        )
+    check_move(commission, target)
     _compare_and_set(session, commission, current, target, values, _(
         "The commission was changed by someone else meanwhile; reload and try again."))
     session.add(CommissionStateChange(
@@ -65,11 +75,7 @@ def record_creation(session: Session, commission: Commission, *, actor: Any = No
 def move_item(session: Session, item: CommissionItem, target: ItemState, **values: Any) -> None:
     """Move a delegated item to ``target`` (with ``values``) or raise TransitionRefused."""
     current = item.state
-    if not can_transition_item(current, target):
-        raise TransitionRefused(
-            _("An item in state “%(current)s” cannot move to “%(target)s”.",
-              current=current.label, target=target.label)
-        )
+    check_move(item, target)
     _compare_and_set(session, item, current, target, values, _(
         "The item was changed by someone else meanwhile; reload and try again."))
 

@@ -45,6 +45,9 @@ class SaveError(Exception):
     """A save the database refused; the message is shown to the user."""
 
 
+#: a delete refused because a document was issued from the row
+KEPT_FOR_DOCUMENT = _("A document was issued from this record; it is kept as issued and "
+                      "cannot be deleted. Nothing was changed.")
 #: a delete the database refused because other records still point to the row
 STILL_REFERENCED = _("This record cannot be deleted: other records refer to it. "
                      "Nothing was changed.")
@@ -386,6 +389,35 @@ class AppModelView(ModelView):
         self._check_reach(item)
         self._normalise(item)
 
+    def pre_delete(self, item: Any) -> None:
+        """R-16.3: a record a document was issued from stays as the archive printed it."""
+        from app.documents.content import issued_for  # documents import the models only
+
+        if issued_for(self.datamodel.session, item):
+            raise SaveError(KEPT_FOR_DOCUMENT)
+
+
+
+#: FAB's CRUD routes that write a row
+WRITE_ROUTES = frozenset({"add", "edit", "delete"})
+
+
+class LifecycleRecordView(AppModelView):
+    """A screen of records only the lifecycle writes (R-16.1): terminations, plans, ...
+
+    Listed and shown, never added, edited or deleted here: FAB registers no add, edit or
+    delete route and no such permission (a crafted POST finds no URL, the administrator
+    included), so the step on the case's page (app/lifecycle) stays the one writer.
+    """
+
+    exclude_route_methods = WRITE_ROUTES
+    base_permissions = ["can_list", "can_show"]
+
+
+class KeptRecordView(AppModelView):
+    """A screen of records history points to (R-16.3): no delete route, no trash icon."""
+
+    exclude_route_methods = frozenset({"delete"})
 
 
 def date_order(start: str, end: str, message: object) -> Callable[[Any], dict[str, object]]:

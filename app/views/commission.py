@@ -4,24 +4,14 @@ The commission's page gathers everything recorded under it (items, plan, work lo
 the views of those records live in their own modules and are listed as related views here."""
 from __future__ import annotations
 
-from typing import Any
-
-import sqlalchemy as sa
-from flask import g
-from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_babel import lazy_gettext as _
 
-from app.choices import StaffRole
-
-from app.extensions import db
 from app.models import (
     Commission,
     CommissionStateChange,
     CoordinatorAssignment,
 )
-from app.domain.transitions import record_creation
-from app.states import COMMISSION_OPEN, CommissionState
-from app.views.base import AppInterface, AppModelView, date_order
+from app.views.base import AppInterface, AppModelView, LifecycleRecordView, WRITE_ROUTES
 from app.views.casework import (
     ConsultationView,
     EscalationView,
@@ -35,17 +25,15 @@ from app.views.lights import light_cell
 from app.views.materials import MaterialView
 from app.views.meetings import CoordinationMeetingView
 from app.views.menu import CASEWORK, add
-from app.views.rules import editing_pk
 from app.views.plan import PlanVersionView
 from app.views.revisits import RevisitView
 from app.views.termination import TerminationView
 
 
-class CommissionStateChangeView(AppModelView):
-    """Read-only history of a commission's lifecycle."""
+class CommissionStateChangeView(LifecycleRecordView):
+    """Read-only history of a commission's lifecycle (its steps and their corrections)."""
 
     datamodel = AppInterface(CommissionStateChange)
-    base_permissions = ["can_list", "can_show"]
     list_title = show_title = _("State history")
     label_columns = {
         "commission": _("Commission"),
@@ -60,14 +48,13 @@ class CommissionStateChangeView(AppModelView):
     base_order = ("changed_at", "desc")
 
 
-class CoordinatorAssignmentView(AppModelView):
-    """Who coordinated a commission when (R-5.1)."""
+class CoordinatorAssignmentView(LifecycleRecordView):
+    """Who coordinated a commission when (R-5.1): written by the assign and reassign steps
+    (and a roster hand-over), read-only here (R-16.1)."""
 
     datamodel = AppInterface(CoordinatorAssignment)
     list_title = _("Coordinator assignments")
     show_title = _("Coordinator assignment")
-    add_title = _("Add coordinator assignment")
-    edit_title = _("Edit coordinator assignment")
     label_columns = {
         "commission": _("Commission"),
         "staff": _("Coordinator"),
@@ -75,29 +62,24 @@ class CoordinatorAssignmentView(AppModelView):
         "ended_on": _("Ended on"),
         "reason": _("Reason"),
     }
-    list_columns = ["commission", "staff", "assigned_on", "ended_on", "reason"]
-    add_columns = edit_columns = show_columns = [
-        "commission", "staff", "assigned_on", "ended_on", "reason"
-    ]
-    lookup_columns = {"commission": "commission"}
-    # One coordinator per commission (定人): only coordinators are offered.
-    add_form_query_rel_fields = edit_form_query_rel_fields = {
-        "staff": [["role", FilterEqual, StaffRole.coordinator]],
-    }
+    list_columns = show_columns = ["commission", "staff", "assigned_on", "ended_on", "reason"]
     base_order = ("assigned_on", "desc")
-    check_form = staticmethod(
-        date_order("assigned_on", "ended_on", _("The end date is before the start date."))
-    )
 
 
 class CommissionView(DocumentActions, AppModelView):
-    """委托协办: the case list and the case page with everything under it."""
+    """委托协办: the case list and the case page with everything under it.
+
+    A commission is opened by the pre-review's step, moved only by its steps (state,
+    dates, coordinator, application number: R-16.1) and never deleted (R-16.3): this
+    screen has no add or delete route, and its form edits only what no step writes.
+    """
+
+    exclude_route_methods = WRITE_ROUTES - {"edit"}
 
     datamodel = AppInterface(Commission)
     ledger = "commissions"
     list_title = _("Commissions")
     show_title = _("Commission")
-    add_title = _("Add commission")
     edit_title = _("Edit commission")
     label_columns = {
         "application_no": _("Application number"),
@@ -135,13 +117,12 @@ class CommissionView(DocumentActions, AppModelView):
     search_columns = ["application_no", "state", "scope", "applied_on", "completed_on"]
     order_columns = ["application_no", "state", "applied_on", "contact_due_on"]
     base_order = ("id", "desc")
-    _form_columns = [
-        "project", "pre_review", "scope", "intention", "delegated_items_text",
-        "mode_special_handling", "mode_priority", "mode_proactive", "mode_supervised",
-        "mode_accompanied", "contact_method", "remarks",
+    # Project, pre-review, scope and items are fixed when the commission is opened; the
+    # contact method is the contact step's.
+    edit_columns = [
+        "intention", "mode_special_handling", "mode_priority", "mode_proactive",
+        "mode_supervised", "mode_accompanied", "remarks",
     ]
-    add_columns = edit_columns = _form_columns
-    lookup_columns = {"project": "project", "pre_review": "pre_review"}
     show_fieldsets = [
         (_("Commission"), {"fields": [
             "application_no", "state", "project", "project.unit", "pre_review", "scope",
@@ -167,30 +148,6 @@ class CommissionView(DocumentActions, AppModelView):
     # The lifecycle steps open to the commission show as buttons above its details.
     show_template = "show_with_steps.html"
     extra_args = {"workflow_target": "commission"}
-
-    def pre_add(self, item: Commission) -> None:
-        """A commission added on this form starts its history like one opened at pre-review
-        (saved with it, in the same transaction)."""
-        super().pre_add(item)
-        item.state = item.state or CommissionState.pre_review  # the column default, now
-        record_creation(db.session, item, actor=g.user)
-
-    def check_form(self, form: Any) -> dict[str, object]:
-        """R-4.4: a project has at most one open commission (said on the form, not by a
-        refused save)."""
-        project = form.project.data
-        pk = editing_pk(form)
-        current = db.session.get(Commission, pk) if pk is not None else None
-        if project is None or (current is not None and not current.is_open):
-            return {}
-        query = sa.select(Commission.id).where(
-            Commission.project_id == project.id, Commission.state.in_(COMMISSION_OPEN))
-        if pk is not None:
-            query = query.where(Commission.id != pk)
-        if db.session.scalar(query.limit(1)) is not None:
-            return {"project": _(
-                "This project already has an open commission; complete or terminate it first.")}
-        return {}
 
 
 def register(appbuilder) -> None:

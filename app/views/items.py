@@ -3,24 +3,25 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
 from flask_babel import lazy_gettext as _
 
+from app.domain import intake
+from app.domain.errors import DomainError
 from app.extensions import db
 from app.models import CommissionItem, ItemSupplement, JointApproval
-from app.views.base import AppInterface, AppModelView, date_order
+from app.views.base import AppInterface, AppModelView, KeptRecordView, LifecycleRecordView
 from app.views.lights import light_cell
 from app.views.menu import CASEWORK, add
-from app.views.rules import editing_pk, same_commission
+from app.views.rules import editing_pk
 
-class ItemSupplementView(AppModelView):
-    """补正: the period an item's clock stops while the unit supplements materials."""
+
+class ItemSupplementView(LifecycleRecordView):
+    """补正: the period an item's clock stops while the unit supplements materials.
+    Opened and closed by the item's steps (which move its deadline), read-only here."""
 
     datamodel = AppInterface(ItemSupplement)
     list_title = _("Supplements")
     show_title = _("Supplement")
-    add_title = _("Add supplement")
-    edit_title = _("Edit supplement")
     label_columns = {
         "commission_item": _("Commission item"),
         "commission_item.commission": _("Commission"),
@@ -32,18 +33,15 @@ class ItemSupplementView(AppModelView):
         "commission_item.commission", "commission_item", "requested_on", "received_on", "note",
     ]
     show_columns = list_columns
-    add_columns = edit_columns = ["commission_item", "requested_on", "received_on", "note"]
     search_columns = ["requested_on", "received_on"]
     order_columns = ["requested_on", "received_on"]
     base_order = ("requested_on", "desc")
-    lookup_columns = {"commission_item": "commission_item"}
-    check_form = staticmethod(date_order(
-        "requested_on", "received_on", _("The received date is before the requested date.")
-    ))
 
 
-class CommissionItemView(AppModelView):
-    """协办事项: one attempt at one delegated approval item, with its state and dates."""
+class CommissionItemView(KeptRecordView):
+    """协办事项: one attempt at one delegated approval item, with its state and dates.
+
+    Never deleted (R-16.3): its history, deadlines and documents point to it."""
 
     datamodel = AppInterface(CommissionItem, eager=("commission", "joint_approval"))
     ledger = "items"
@@ -82,8 +80,10 @@ class CommissionItemView(AppModelView):
     order_columns = ["attempt", "state", "submitted_on", "due_on", "decided_on"]
     base_order = ("id", "desc")
     # State, attempt, dates, refusal and result are set by the lifecycle steps on the
-    # item's page (app/views/workflow.py), which also keep the deadline right.
-    add_columns = edit_columns = ["commission", "approval_item", "specialist", "joint_approval"]
+    # item's page (app/lifecycle), which also keep the deadline right; which catalogue item
+    # an attempt is for is fixed once it exists.
+    add_columns = ["commission", "approval_item", "specialist", "joint_approval"]
+    edit_columns = ["specialist", "joint_approval"]
     show_template = "show_with_steps.html"
     extra_args = {"workflow_target": "item"}
     lookup_columns = {"commission": "commission", "joint_approval": "joint_approval"}
@@ -100,32 +100,23 @@ class CommissionItemView(AppModelView):
     ]
     related_views = [ItemSupplementView]
 
-    _rules = staticmethod(same_commission(
-        "commission", "joint_approval", _("The joint approval belongs to another commission.")))
-
     def check_form(self, form: Any) -> dict[str, object]:
-        """The catalogue item delegable, once per commission; the specialist's department is
-        the item's (R-1.4, R-6.1). Dates and refusals are lifecycle steps, not form fields."""
-        errors = dict(self._rules(form))
-        catalogue_item = form.approval_item.data
-        commission = form.commission.data
+        """The domain's rules for adding an item (R-1.4, R-6.1); the joint approval is of the
+        same commission and the specialist of the item's department."""
         pk = editing_pk(form)
         current = db.session.get(CommissionItem, pk) if pk is not None else None
-        if catalogue_item is not None and catalogue_item.is_intermediary:
-            errors.setdefault("approval_item", _(
-                "Intermediary services cannot be delegated; the unit chooses its own provider."))
-        if catalogue_item is not None and commission is not None:
-            attempt = current.attempt if current is not None else 1
-            clash = db.session.scalar(sa.select(CommissionItem.id).where(
-                CommissionItem.commission_id == commission.id,
-                CommissionItem.approval_item_id == catalogue_item.id,
-                CommissionItem.attempt == attempt,
-                CommissionItem.id != (pk if pk is not None else -1),
-            ))
-            if clash is not None:
-                errors.setdefault("approval_item", _(
-                    "This approval item is already in the commission; a re-application is "
-                    "a new attempt of the refused item."))
+        commission = current.commission if current is not None else form.commission.data
+        catalogue_item = (current.approval_item if current is not None
+                          else form.approval_item.data)
+        errors: dict[str, object] = {}
+        if current is None and commission is not None and catalogue_item is not None:
+            try:
+                intake.check_add_item(db.session, commission, catalogue_item)
+            except DomainError as refused:
+                errors["approval_item"] = refused.message
+        joint = form.joint_approval.data
+        if joint is not None and commission is not None and joint.commission_id != commission.id:
+            errors["joint_approval"] = _("The joint approval belongs to another commission.")
         specialist = form.specialist.data
         if specialist is not None and catalogue_item is not None:
             if specialist.department_id != catalogue_item.department_id:

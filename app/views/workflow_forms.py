@@ -1,5 +1,10 @@
-"""The small forms each lifecycle step asks for (assign a coordinator, record a contact, ...)."""
+"""The small forms each lifecycle step asks for (assign a coordinator, record a contact, ...).
+
+A step form's fields are named as the step's action takes them (app/lifecycle): the
+view hands ``form.values()`` to the step as keywords."""
 from __future__ import annotations
+
+from typing import Any
 
 import sqlalchemy as sa
 from flask_appbuilder.fieldwidgets import (
@@ -48,23 +53,36 @@ def coordinator_choices() -> list[tuple[str, str]]:
     return [(str(s.id), f"{s.name}（{s.phone}）") for s in rows]
 
 
-class ConfirmForm(FlaskForm):
+class StepForm(FlaskForm):
+    """A lifecycle step's form: its values go to the step's action as keywords."""
+
+    def bind(self, record: Any) -> "StepForm":
+        """Adapt the form to the record the step is run on (most forms need nothing)."""
+        return self
+
+    def values(self) -> dict[str, Any]:
+        """The typed values by field name (the CSRF token left out)."""
+        return {name: field.data for name, field in self._fields.items()
+                if name != "csrf_token"}
+
+
+class ConfirmForm(StepForm):
     """A step that needs nothing but a confirmation click."""
 
 
-class DateForm(FlaskForm):
+class DateForm(StepForm):
     on = _date(_("Date"))
 
 
-class AcceptForm(FlaskForm):
+class AcceptForm(StepForm):
     applied_on = _date(_("Confirmed application form received on"))
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(StepForm):
     reason = _text(_("Reason"), area=True)
 
 
-class AssignForm(FlaskForm):
+class AssignForm(StepForm):
     coordinator = SelectField(_("Coordinator"), validators=[InputRequired()],
                               widget=Select2Widget())
     on = _date(_("Assigned on"))
@@ -78,49 +96,49 @@ class ReassignForm(AssignForm):
     reason = _text(_("Reason for the reassignment"), area=True)
 
 
-class ContactForm(FlaskForm):
+class ContactForm(StepForm):
     method = _enum(_("Contact method"), ContactMethod)
     contacted_on = _date(_("Contacted on"))
     note = _text(_("What was agreed"), required=False, area=True)
 
 
-class DraftPlanForm(FlaskForm):
+class DraftPlanForm(StepForm):
     start = _date(_("Plan starts on"))
     note = _text(_("Note"), required=False, area=True)
 
 
-class ConfirmPlanForm(FlaskForm):
+class ConfirmPlanForm(StepForm):
     confirmed_by = _text(_("Confirmed by (unit side)"), max_len=50)
     confirmed_on = _date(_("Confirmed on"))
 
 
-class TerminateForm(FlaskForm):
+class TerminateForm(StepForm):
     reason = _enum(_("Termination reason"), TerminationReason)
     reason_text = _text(_("Reason in words (required for “other”)"), required=False, area=True)
     issued_on = _date(_("Termination form issued on"))
 
 
-class AnnounceForm(FlaskForm):
+class AnnounceForm(StepForm):
     published_on = _date(_("Published on"))
     url = _text(_("Announcement web address"), max_len=500)
 
 
-class RefuseForm(FlaskForm):
+class RefuseForm(StepForm):
     on = _date(_("Decided on"))
     reason = _text(_("Reasons for the refusal"), area=True)
 
 
-class ApproveForm(FlaskForm):
+class ApproveForm(StepForm):
     on = _date(_("Decided on"))
     result_document = _text(_("Result document (licence number)"), required=False, max_len=200)
 
 
-class SupplementForm(FlaskForm):
+class SupplementForm(StepForm):
     on = _date(_("Requested on"))
     note = _text(_("Materials asked for"), required=False, area=True)
 
 
-class PreReviewDecisionForm(FlaskForm):
+class PreReviewDecisionForm(StepForm):
     outcome = SelectField(_("Outcome"), widget=Select2Widget(), validators=[InputRequired()],
                           choices=[(o.value, o.label) for o in PreReviewOutcome
                                    if o != PreReviewOutcome.pending])
@@ -128,7 +146,7 @@ class PreReviewDecisionForm(FlaskForm):
     other_channel = _text(_("Other channel the unit was pointed to"), required=False, area=True)
 
 
-class OpenCommissionForm(FlaskForm):
+class OpenCommissionForm(StepForm):
     scope = _enum(_("Delegation scope"), DelegationScope)
     items = SelectMultipleField(_("Delegated approval items (partial delegation)"),
                                 widget=Select2ManyWidget(), validators=[Optional()])
@@ -140,3 +158,19 @@ class OpenCommissionForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.items.choices = [(str(i.id), f"{i.stage.label} · {i.name}")
                               for i in delegable_items(db.session)]
+
+
+class CorrectDateForm(StepForm):
+    """Correct a date a step recorded wrongly: which date, the right day, and why."""
+
+    field = SelectField(_("Date to correct"), widget=Select2Widget(),
+                        validators=[InputRequired()])
+    value = _date(_("Correct date"))
+    reason = _text(_("Reason for the correction"), area=True)
+
+    def bind(self, record: Any) -> "CorrectDateForm":
+        from app.domain.corrections import correctable
+
+        self.field.choices = [(col, f"{label}（{getattr(record, col).isoformat()}）")
+                              for col, label in correctable(record).items()]
+        return self
