@@ -76,7 +76,9 @@ def test_completion_refused_with_a_reason_then_issues_the_completion_form(app, c
     once met, the commission is completed and the 协办办结单 issued, archived and audited."""
     pk = _delivering(app, signed=False)
     response = _step(client, pk, "complete", on="2025-10-23")
-    assert response.status_code == 200 and "送达回执" in response.get_data(as_text=True)
+    # refused by the domain's own precondition, before any form (R-16.1)
+    assert response.status_code == 302
+    assert "送达回执" in client.get(response.location).get_data(as_text=True)
     assert _state(app, pk) == CommissionState.delivering and _documents(app) == []
 
     with app.app_context():

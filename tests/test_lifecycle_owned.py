@@ -26,12 +26,14 @@ from app.models import (
     CoordinatorAssignment,
     ItemSupplement,
     MaterialNotice,
+    Notification,
     PlanStep,
     PlanVersion,
     Termination,
 )
 from app.roles import COORDINATOR, LIFECYCLE_VIEWS
 from app.states import CommissionState, ItemState, PreReviewOutcome, can_transition
+from app.views.workflow import FORMS
 from tests import documents_builders as builders
 from tests import factories as f
 
@@ -187,6 +189,24 @@ def test_every_transition_of_a_step_is_one_the_state_table_allows():
     assert {s.moves_to for s in LIFECYCLES["item"].steps} >= {
         ItemState.submitted, ItemState.accepted, ItemState.supplementing, ItemState.approved,
         ItemState.refused}
+
+
+def test_every_step_has_its_form_and_every_form_its_step():
+    """R-16.1: the screens bind a form to each declared step, and to nothing else."""
+    declared = {(target, step.key) for target, life in LIFECYCLES.items() for step in life.steps}
+    assert declared == set(FORMS)
+
+
+def test_the_messages_a_step_declares_are_the_ones_it_sends(app):
+    """R-16.1: the table's messages are what running the steps queues for the unit."""
+    with app.app_context():
+        commission = builders.opened()
+        sent = {n.template for n in db.session.scalars(
+            sa.select(Notification).where(Notification.commission_id == commission.id))}
+        for key in ("assign", "draft_plan"):
+            declared = {t.value for t in LIFECYCLES["commission"].step(key).notifies}
+            assert declared and declared <= sent, key
+        db.session.rollback()
 
 
 # ---- correcting a date is a step -------------------------------------------------------

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from app.choices import DelegationScope
+from app.domain import intake
 from app.extensions import db
 from app.models import AuditLog, Commission
-from app.states import CommissionState
+from app.states import CommissionState, PreReviewOutcome
 from tests import factories as f
 
 SCRIPT = "<script>alert(1)</script>"
@@ -30,32 +32,36 @@ def test_script_in_a_unit_name_is_escaped(app, client):
 
 
 def test_extra_fields_in_a_post_change_nothing(app, client):
-    """R-14.1: state, application number and coordinator posted with a form are ignored."""
+    """R-14.1, R-16.1: state, application number and coordinator posted with a form are
+    ignored; a commission is not added on its screen at all (its pre-review's step opens it)."""
     with app.app_context():
         project = f.project()
         coordinator = f.staff()
+        review = f.pre_review(project)
+        intake.decide_pre_review(review, PreReviewOutcome.eligible)
+        commission = intake.open_commission(db.session, review, scope=DelegationScope.partial,
+                                            items=[f.approval_item()])
         db.session.commit()
-        project_id, coordinator_id = project.id, coordinator.id
+        project_id, coordinator_id, pk = project.id, coordinator.id, commission.id
     response = client.post("/commissionview/add", data={
         "project": project_id, "scope": "full", "state": "completed",
         "application_no": "FORGED-1", "coordinator": coordinator_id, "completed_on": "2026-01-01",
     })
+    assert response.status_code in (403, 404, 405)
+    with app.app_context():
+        assert db.session.scalars(sa.select(Commission)).one().id == pk
+    response = client.post(f"/commissionview/edit/{pk}", data={
+        "project": project_id, "scope": "full", "state": "terminated", "coordinator": coordinator_id,
+        "application_no": "FORGED-1", "remarks": "改备注",
+    })
     assert response.status_code == 302
     with app.app_context():
-        commission = db.session.scalars(sa.select(Commission)).one()
-        assert commission.state == CommissionState.pre_review
-        assert commission.application_no is None
-        assert commission.coordinator_id is None and commission.completed_on is None
-        pk = commission.id
-    client.post(f"/commissionview/edit/{pk}", data={
-        "project": project_id, "scope": "full", "state": "terminated", "coordinator": coordinator_id,
-    })
-    with app.app_context():
         commission = db.session.get(Commission, pk)
-        assert commission.state == CommissionState.pre_review
-        assert commission.coordinator_id is None
+        assert (commission.state, commission.coordinator_id, commission.application_no) == (
+            CommissionState.pre_review, None, None)
+        assert commission.remarks == "改备注"
         audited = db.session.scalars(sa.select(AuditLog).where(
             AuditLog.object_type == "Commission")).all()
-        assert audited, "the add and the edit are in the audit trail"
+        assert audited, "the edit is in the audit trail"
         assert not any("terminated" in str(row.detail) or "FORGED" in str(row.detail)
                        for row in audited)

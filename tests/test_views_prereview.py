@@ -23,7 +23,7 @@ def errors_of(response) -> str:
 def pre_review_form(receiver, project: Project | None = None, **overrides) -> dict:
     data = {
         "received_on": "2026-04-07", "receiver": str(receiver.id), "enquirer_name": "梁经办",
-        "enquirer_phone": "13600001234", "enquiry": "新建厂房能否委托协办？", "outcome": "eligible",
+        "enquirer_phone": "13600001234", "enquiry": "新建厂房能否委托协办？",
     }
     if project is not None:
         data["project"] = str(project.id)
@@ -31,21 +31,34 @@ def pre_review_form(receiver, project: Project | None = None, **overrides) -> di
     return data
 
 
+def _enquiry(client, receiver, project: Project | None = None) -> PreReview:
+    response = client.post("/prereviewview/add", data=pre_review_form(receiver, project))
+    assert response.status_code == 302, form_errors(response.get_data(as_text=True))
+    return db.session.scalars(sa.select(PreReview)).one()
+
+
+def _decide(client, review: PreReview, **data):
+    return client.post(f"/workflow/pre_review/{review.id}/decide", data=data)
+
+
 def test_pre_review_round_trip(client, ctx):
-    """R-1.2: date, first-asked responsible person, project, enquiry and outcome are kept."""
+    """R-1.2, R-16.1: date, first-asked responsible person, project and enquiry are kept;
+    the outcome is the decide step's (its form, not the enquiry's), with reason and channel."""
     receiver = make_staff("首问员")
     project = make_project(make_unit())
     html = client.get("/prereviewview/add").get_data(as_text=True)
-    for label in ("新增咨询预审", "咨询日期", "首问负责人", "项目", "咨询人", "咨询内容",
-                  "预审结果", "不符合条件原因", "指引的其他办理途径", "符合条件", "不符合条件"):
+    for label in ("新增咨询预审", "咨询日期", "首问负责人", "项目", "咨询人", "咨询内容"):
         assert label in html, label
+    for field in ("outcome", "ineligible_reason", "other_channel"):
+        assert f'name="{field}"' not in html, field
 
-    response = client.post("/prereviewview/add", data=pre_review_form(receiver, project))
+    response = client.post("/prereviewview/add",
+                           data=pre_review_form(receiver, project, outcome="eligible"))
     assert response.status_code == 302, form_errors(response.get_data(as_text=True))
     review = db.session.scalars(sa.select(PreReview)).one()
     assert (review.received_on, review.receiver_id, review.project_id, review.enquirer_name,
-            review.outcome, review.ineligible_reason) == (
-        dt.date(2026, 4, 7), receiver.id, project.id, "梁经办", PreReviewOutcome.eligible, None)
+            review.outcome) == (
+        dt.date(2026, 4, 7), receiver.id, project.id, "梁经办", PreReviewOutcome.pending)
 
     html = client.get("/prereviewview/list/").get_data(as_text=True)
     assert "咨询预审" in html and "首问负责人" in html and "首问员" in html
@@ -53,11 +66,12 @@ def test_pre_review_round_trip(client, ctx):
     html = client.get(f"/prereviewview/show/{review.id}").get_data(as_text=True)
     assert "咨询内容" in html and "新建厂房能否委托协办？" in html
     assert "阳江市江城建设投资有限公司" in html  # the project's unit
+    assert f"/workflow/pre_review/{review.id}/decide" in html
 
-    response = client.post(f"/prereviewview/edit/{review.id}", data=pre_review_form(
-        receiver, project, outcome="ineligible", ineligible_reason="项目不在江城区",
-        other_channel="指引至阳东区政务服务中心办理"))
-    assert response.status_code == 302, form_errors(response.get_data(as_text=True))
+    response = _decide(client, review, outcome="ineligible", reason="项目不在江城区",
+                       other_channel="指引至阳东区政务服务中心办理")
+    assert response.status_code == 302
+    db.session.expire_all()
     review = db.session.scalars(sa.select(PreReview)).one()
     assert (review.outcome, review.ineligible_reason, review.other_channel) == (
         PreReviewOutcome.ineligible, "项目不在江城区", "指引至阳东区政务服务中心办理")
@@ -66,34 +80,39 @@ def test_pre_review_round_trip(client, ctx):
 def test_pre_review_without_project_is_kept(client, ctx):
     """R-1.2: every enquiry is recorded, even before a project exists in the system."""
     receiver = make_staff("首问员", StaffRole.coordinator)
-    response = client.post("/prereviewview/add", data=pre_review_form(receiver, outcome="pending"))
-    assert response.status_code == 302, form_errors(response.get_data(as_text=True))
-    assert db.session.scalars(sa.select(PreReview)).one().project_id is None
+    assert _enquiry(client, receiver).project_id is None
 
 
 def test_ineligible_needs_reason_and_other_channel(client, ctx):
-    """R-1.2: an ineligible outcome keeps the reason and the other channel pointed to."""
-    receiver = make_staff()
-    message = errors_of(client.post("/prereviewview/add", data=pre_review_form(
-        receiver, outcome="ineligible")))
-    assert "不符合条件的，须填写不符合条件的原因" in message
-    assert "不符合条件的，须填写指引的其他办理途径" in message
-    message = errors_of(client.post("/prereviewview/add", data=pre_review_form(
-        receiver, outcome="ineligible", ineligible_reason="属于重大水利项目", other_channel=" ")))
-    assert "须填写指引的其他办理途径" in message and "须填写不符合条件的原因" not in message
-    assert count(PreReview) == 0
+    """R-1.2: an ineligible outcome keeps the reason and the other channel pointed to (the
+    domain's rule, said on the decide step's form)."""
+    review = _enquiry(client, make_staff())
+    response = _decide(client, review, outcome="ineligible")
+    assert response.status_code == 200
+    assert "请填写项目不符合条件的原因" in response.get_data(as_text=True)
+    response = _decide(client, review, outcome="ineligible", reason="属于重大水利项目",
+                       other_channel=" ")
+    assert "请填写指引建设单位的其他办理途径" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(PreReview, review.id).outcome == PreReviewOutcome.pending
 
 
 def test_excluded_project_cannot_be_eligible(client, ctx):
     """R-1.1, R-1.2: special and major transport/water/energy projects are ineligible."""
     receiver = make_staff()
     unit = make_unit()
-    for flags in ({"is_special_project": True}, {"is_major_infrastructure": True}):
+    for flags, reason in (({"is_special_project": True}, "特殊工程不纳入协办范围"),
+                          ({"is_major_infrastructure": True}, "重大工程不纳入协办范围")):
         project = make_project(unit, f"排除项目-{next(iter(flags))}", **flags)
-        message = errors_of(client.post("/prereviewview/add",
-                                        data=pre_review_form(receiver, project)))
-        assert "不属于协办服务范围（第二条）" in message
-    assert count(PreReview) == 0
+        review = PreReview(received_on=dt.date(2026, 4, 7), receiver=receiver, project=project,
+                           enquirer_name="梁经办", enquirer_phone="13600001234",
+                           enquiry="能否委托协办？")
+        db.session.add(review)
+        db.session.commit()
+        response = _decide(client, review, outcome="eligible")
+        assert response.status_code == 200 and reason in response.get_data(as_text=True)
+        db.session.expire_all()
+        assert db.session.get(PreReview, review.id).outcome == PreReviewOutcome.pending
 
 
 def test_pre_review_bad_phone_and_missing_receiver_save_nothing(client, ctx):

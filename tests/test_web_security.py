@@ -70,7 +70,7 @@ def _nonce(response) -> str:
     return re.search(r"script-src 'self' 'nonce-([^']+)'", csp).group(1)
 
 
-@pytest.mark.parametrize("url", ["/login/", "/commissionview/list/", "/commissionview/add",
+@pytest.mark.parametrize("url", ["/login/", "/commissionview/list/", "/commissionitemview/add",
                                  "/users/list/", "/no-such-page", "/static/js/lookup.js"])
 def test_security_headers_on_every_response(client, url):
     """R-14.1: CSP (scripts only from us or with this request's nonce; frame-ancestors
@@ -85,7 +85,7 @@ def test_security_headers_on_every_response(client, url):
     assert headers["Referrer-Policy"] == "same-origin"
 
 
-@pytest.mark.parametrize("url", ["/login/", "/commissionview/list/", "/commissionview/add"])
+@pytest.mark.parametrize("url", ["/login/", "/commissionview/list/", "/commissionitemview/add"])
 def test_every_script_carries_the_request_nonce(app, client, url):
     """R-14.1: each <script> FAB and we render carries the nonce the CSP header names, fresh
     per request; no inline event handlers; nothing loads from another host."""

@@ -48,9 +48,10 @@ class PreReviewView(AppModelView):
     # Deciding eligibility and opening the commission are steps on the record's page.
     show_template = "show_with_steps.html"
     extra_args = {"workflow_target": "pre_review"}
+    # The outcome, its reason and the other channel are the decide step's (R-16.1), with
+    # the domain's rules (app/domain/intake.py): not fields of the enquiry's form.
     add_columns = edit_columns = [
         "received_on", "receiver", "project", "enquirer_name", "enquirer_phone", "enquiry",
-        "outcome", "ineligible_reason", "other_channel",
     ]
     show_fieldsets = [
         (_("Enquiry"), {"fields": [
@@ -66,24 +67,6 @@ class PreReviewView(AppModelView):
     base_order = ("received_on", "desc")
     lookup_columns = {"project": "project"}
     field_checks = {"enquirer_phone": check_phone}
-
-    def check_form(self, form: Any) -> dict[str, object]:
-        """Ineligible needs a reason and another channel; excluded projects are ineligible."""
-        errors: dict[str, object] = {}
-        outcome = form.outcome.data
-        if outcome == PreReviewOutcome.ineligible:
-            if not (form.ineligible_reason.data or "").strip():
-                errors["ineligible_reason"] = _(
-                    "An ineligible enquiry needs the reason it is ineligible.")
-            if not (form.other_channel.data or "").strip():
-                errors["other_channel"] = _(
-                    "An ineligible enquiry needs the other channel the unit was pointed to.")
-        project = form.project.data
-        if outcome == PreReviewOutcome.eligible and project is not None and project.is_excluded:
-            errors["outcome"] = _(
-                "Special projects and major transport, water or energy projects are "
-                "outside the assistance service (Art.2): the outcome is ineligible.")
-        return errors
 
 
 def register(appbuilder) -> None:
