@@ -5,13 +5,10 @@ keeps the reason and the other channel the unit was pointed to (指引其他办�
 """
 from __future__ import annotations
 
-from typing import Any
-
 from flask_babel import lazy_gettext as _
 
 from app.domain.validators import check_phone
 from app.models import PreReview
-from app.states import PreReviewOutcome
 from app.views.base import AppInterface, AppModelView
 from app.views.menu import CASEWORK, add
 
