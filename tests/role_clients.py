@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import uuid
 
+from flask import current_app
+
 from app.extensions import db
 from app.models import StaffMember
+from tests.accounts import ADMIN_USER
 
 
 def role_client(app, role_names: list[str], staff_id: int | None = None):
@@ -26,3 +29,13 @@ def role_client(app, role_names: list[str], staff_id: int | None = None):
         session["_user_id"] = str(user_id)
         session["_fresh"] = True
     return client
+
+
+def link_account(staff: StaffMember, username: str | None = None) -> StaffMember:
+    """Link the account ``username`` (default: the test admin) to roster entry ``staff``, in
+    the caller's app context, and commit. What that account then records is recorded as done
+    by ``staff`` (R-16.2)."""
+    user = current_app.appbuilder.sm.find_user(username=username or ADMIN_USER)
+    staff.user_id = user.id
+    db.session.commit()
+    return staff

@@ -14,11 +14,20 @@ from app.models import Commission, Rectification, Revisit
 from app.states import CommissionState
 from tests import factories as f
 from tests.conftest import form_errors
+from tests.role_clients import link_account
 from tests.clock import RUN_DAY
 
 D = dt.date.fromisoformat
 CAL = WorkCalendar()
 _numbers = iter(range(1, 10_000))
+
+
+@pytest.fixture(autouse=True)
+def _signed_in_staff(app):
+    """The admin client is linked to a roster entry: who made the call is the signed-in
+    user (R-16.2)."""
+    with app.app_context():
+        link_account(f.staff(name="回访员"))
 
 
 def completed(on: dt.date, state: CommissionState = CommissionState.completed) -> Commission:

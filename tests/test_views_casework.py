@@ -27,16 +27,23 @@ from app.models import (
     WorkLogEntry,
 )
 from app.states import EscalationStatus
+from tests.role_clients import link_account
 
 LOG = "/worklogentryview"
 
 
-def _case(app, no: str = "JC2026-0301", dept_name: str = "市自然资源局江城分局"):
-    """A commission with an item, its coordinator and the item's specialist; their ids."""
+def _case(app, no: str = "JC2026-0301", dept_name: str = "市自然资源局江城分局",
+          signed_in: str | None = "coordinator"):
+    """A commission with an item, its coordinator and the item's specialist; their ids.
+
+    The admin client is linked to the ``signed_in`` one of them: what it records is recorded
+    as done by that person (R-16.2)."""
     with app.app_context():
         dept = make_department(dept_name)
         coordinator = make_staff(StaffRole.coordinator, name="林协办")
         specialist = make_staff(StaffRole.specialist, dept, "黄专办")
+        if signed_in is not None:
+            link_account({"coordinator": coordinator, "specialist": specialist}[signed_in])
         commission = make_commission(no, coordinator=coordinator)
         item = make_item(commission, make_approval_item(dept, f"建设用地规划许可证（{no}）"))
         db.session.commit()
@@ -139,7 +146,7 @@ def test_work_log_correction_is_a_new_entry(app, client):
 def test_work_log_correction_of_another_commission_is_refused(app, client):
     """R-6.4: a correction corrects an entry of the same commission; nothing is saved."""
     ids = _case(app)
-    other = _case(app, "JC2026-0302", "区气象局")
+    other = _case(app, "JC2026-0302", "区气象局", signed_in=None)
     with app.app_context():
         foreign = WorkLogEntry(commission_id=other["commission"], logged_on=D("2026-03-03"),
                                author_id=other["coordinator"], entry_type=WorkLogType.other,
@@ -266,7 +273,7 @@ def _escalation_form(ids, **changes):
 def test_escalation_round_trip_until_resolved(app, client):
     """R-6.7: a specialist escalates a problem to the department head; it stays open until it
     is resolved with a resolution and a date."""
-    ids = _case(app)
+    ids = _case(app, signed_in="specialist")
     response = post(client, "/escalationview/add", _escalation_form(ids))
     assert response.status_code == 302, form_errors(response.get_data(as_text=True))
     with app.app_context():

@@ -11,6 +11,7 @@ from app.models import PreReview, Project
 from app.states import PreReviewOutcome
 from tests.conftest import form_errors
 from tests.test_views_client import make_project, make_unit
+from tests.role_clients import link_account
 from tests.test_views_organisation import assert_list_queries_constant, count, make_staff
 
 
@@ -32,6 +33,9 @@ def pre_review_form(receiver, project: Project | None = None, **overrides) -> di
 
 
 def _enquiry(client, receiver, project: Project | None = None) -> PreReview:
+    """An enquiry recorded through the screen by ``receiver`` (the admin client is linked to
+    that roster entry: the first-asked person is whoever records it, R-16.2)."""
+    link_account(receiver)
     response = client.post("/prereviewview/add", data=pre_review_form(receiver, project))
     assert response.status_code == 302, form_errors(response.get_data(as_text=True))
     return db.session.scalars(sa.select(PreReview)).one()
@@ -43,8 +47,9 @@ def _decide(client, review: PreReview, **data):
 
 def test_pre_review_round_trip(client, ctx):
     """R-1.2, R-16.1: date, first-asked responsible person, project and enquiry are kept;
-    the outcome is the decide step's (its form, not the enquiry's), with reason and channel."""
-    receiver = make_staff("首问员")
+    the outcome is the decide step's (its form, not the enquiry's), with reason and channel;
+    the first-asked person is whoever records the enquiry (R-16.2)."""
+    receiver = link_account(make_staff("首问员"))
     project = make_project(make_unit())
     html = client.get("/prereviewview/add").get_data(as_text=True)
     for label in ("新增咨询预审", "咨询日期", "首问负责人", "项目", "咨询人", "咨询内容"):
@@ -115,15 +120,14 @@ def test_excluded_project_cannot_be_eligible(client, ctx):
         assert db.session.get(PreReview, review.id).outcome == PreReviewOutcome.pending
 
 
-def test_pre_review_bad_phone_and_missing_receiver_save_nothing(client, ctx):
-    """R-1.2: the enquirer's phone is validated; the first-asked person is required."""
+def test_pre_review_bad_phone_and_unlinked_account_save_nothing(client, ctx):
+    """R-1.2, R-16.2: the enquirer's phone is validated; an account with no roster entry
+    cannot be the first-asked person, and is told why."""
     receiver = make_staff()
     message = errors_of(client.post("/prereviewview/add", data=pre_review_form(
         receiver, enquirer_phone="0662")))
     assert "请输入11位手机号码" in message
-    data = pre_review_form(receiver)
-    data["receiver"] = ""
-    assert "该字段是必填字段" in errors_of(client.post("/prereviewview/add", data=data))
+    assert "您的账号未关联人员名册" in message
     assert count(PreReview) == 0
 
 

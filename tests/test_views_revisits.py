@@ -16,6 +16,7 @@ from app.choices import (
 )
 from app.extensions import db
 from app.models import Commission, Project, Rectification, Revisit, StaffMember, Unit
+from tests.role_clients import link_account
 
 
 def _commission(n: int) -> Commission:
@@ -57,14 +58,16 @@ def _revisit_form(commission_id: int, visitor_id: int, **changes) -> dict:
 
 def test_revisit_round_trip(client, ctx):
     """R-13.2: a revisit records date, method, person reached, the five-level rating,
-    opinions and follow-up; list, show and edit in Chinese."""
-    commission, visitor = _commission(1), _visitor()
+    opinions and follow-up; list, show and edit in Chinese. Who made the call is the
+    signed-in user (R-16.2)."""
+    commission, visitor = _commission(1), link_account(_visitor())
     db.session.commit()
     response = client.post("/revisitview/add", data=_revisit_form(commission.id, visitor.id))
     assert response.status_code == 302, form_errors(response.get_data(as_text=True))
     revisit = db.session.scalars(sa.select(Revisit)).one()
-    assert (revisit.commission_id, revisit.method, revisit.rating, revisit.person_reached) == (
-        commission.id, ContactMethod.phone, Rating.satisfied, "陈经理")
+    assert (revisit.commission_id, revisit.method, revisit.rating, revisit.person_reached,
+            revisit.visitor_id) == (
+        commission.id, ContactMethod.phone, Rating.satisfied, "陈经理", visitor.id)
 
     html = client.get("/revisitview/list/").get_data(as_text=True)
     for text in ("回访", "回访日期", "回访方式", "受访人", "满意度评价", "满意", "电话",

@@ -32,7 +32,10 @@ from sqlalchemy.orm import lazyload, selectinload
 from wtforms import BooleanField, SelectField, validators
 
 from app import access
+from app.choices import StaffRole
 from app.labels import LabelledEnum
+from app.models import StaffMember
+from app.views import authorship
 from app.views.lookup import LookupField, LookupMultipleField
 from app.views.paging import PagingInterface
 from app.views.scoping import masked_phone, out_of_reach, row_scope_filter
@@ -176,6 +179,9 @@ class AppModelView(ModelView):
     #: relation column → lookup kind (app/views/lookup.py), for relations to large tables;
     #: many-to-one relations get a single search field, many-to-many ones a multiple one
     lookup_columns: ClassVar[dict[str, str]] = {}
+    #: "who did it" columns filled from the session, never from the form (R-16.2):
+    #: column → the staff role that fills it (None: any); app/views/authorship.py
+    signed_columns: ClassVar[dict[str, StaffRole | None]] = {}
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -265,8 +271,8 @@ class AppModelView(ModelView):
     def _init_forms(self) -> None:
         self._scope_relation_fields()
         super()._init_forms()
-        self.add_form = self._wrap_form(self.add_form, self.add_columns)
-        self.edit_form = self._wrap_form(self.edit_form, self.edit_columns)
+        self.add_form = self._wrap_form(self.add_form, self.add_columns, editing=False)
+        self.edit_form = self._wrap_form(self.edit_form, self.edit_columns, editing=True)
         # The filter form only renders a value picker (the filters read the request's
         # arguments): give enum filters the translated labels, the codes as values.
         for col in self.search_columns:
@@ -275,11 +281,16 @@ class AppModelView(ModelView):
                 setattr(self.search_form, col, _enum_field(
                     enum_cls, self.label_columns.get(col, col), required=True))
 
-    def _wrap_form(self, form_cls: type, columns: list[str]) -> type:
+    def _wrap_form(self, form_cls: type, columns: list[str], editing: bool) -> type:
         view = self
         for col in columns:
             enum_cls = _enum_of(self.datamodel, col)
-            if col in self.lookup_columns:
+            if col in self.signed_columns:
+                setattr(form_cls, col, authorship.signed_field(
+                    getattr(form_cls, col), self.signed_columns[col], editing, self._edited))
+            elif self._is_person(col):
+                authorship.blank_person_select(getattr(form_cls, col, None))
+            elif col in self.lookup_columns:
                 setattr(form_cls, col, self._lookup_field(col))
             elif enum_cls is not None:
                 required = not self.datamodel.is_nullable(col)
@@ -298,6 +309,18 @@ class AppModelView(ModelView):
 
         CheckedForm.__name__ = form_cls.__name__
         return CheckedForm
+
+    def _is_person(self, col: str) -> bool:
+        """A many-to-one relation to a roster entry or a login account."""
+        if col in self.lookup_columns or not self.datamodel.is_relation_many_to_one(col):
+            return False
+        model = self.datamodel.get_related_model(col)
+        return model is StaffMember or getattr(model, "__tablename__", None) == "ab_user"
+
+    def _edited(self) -> Any:
+        """The record the edit form is posted for, through the row filter (or None)."""
+        pk = (request.view_args or {}).get("pk")
+        return None if pk is None else self.datamodel.get(pk, self._base_filters)
 
     def _lookup_field(self, col: str) -> LookupField:
         """A search-as-you-type field for a relation to a large table."""

@@ -63,6 +63,8 @@ class WorkLogEntryView(AppModelView):
         "commission", "logged_on", "author", "entry_type", "content", "commission_item",
         "corrects",
     ]
+    # The author is whoever is signed in, shown, not chosen.
+    signed_columns = {"author": None}
     search_columns = ["logged_on", "author", "entry_type", "content"]
     order_columns = ["logged_on", "recorded_at", "entry_type"]
     base_order = ("id", "desc")
@@ -112,6 +114,9 @@ class ConsultationView(AppModelView):
     add_form_query_rel_fields = edit_form_query_rel_fields = {
         "coordinator": _COORDINATORS, "specialist": _SPECIALISTS,
     }
+    # The signed-in user is their own side: a coordinator asks and picks the
+    # specialist, a specialist records and picks the coordinator.
+    signed_columns = {"coordinator": StaffRole.coordinator, "specialist": StaffRole.specialist}
     search_columns = ["asked_on", "answered_on", "coordinator", "specialist", "question"]
     order_columns = ["asked_on", "answered_on"]
     base_order = ("asked_on", "desc")
@@ -157,6 +162,7 @@ class EscalationView(AppModelView):
         "commission", "commission_item", "raised_by", "target", "raised_on", "problem",
         "status", "resolution", "resolved_on",
     ]
+    signed_columns = {"raised_by": None}
     search_columns = ["raised_on", "raised_by", "target", "status", "resolved_on", "problem"]
     order_columns = ["raised_on", "status", "resolved_on"]
     base_order = ("raised_on", "desc")
@@ -243,6 +249,7 @@ class MaterialNoticeView(AppModelView):
     list_columns = ["commission", "issued_on", "issued_by", "note"]
     show_columns = ["commission", "issued_on", "issued_by", "note", "created_at", "updated_at"]
     add_columns = edit_columns = ["commission", "issued_on", "issued_by", "note"]
+    signed_columns = {"issued_by": None}
     search_columns = ["issued_on", "issued_by"]
     order_columns = ["issued_on"]
     base_order = ("issued_on", "desc")

@@ -59,6 +59,8 @@ class PreReviewView(AppModelView):
         (_("Record"), {"fields": ["created_at", "updated_at"], "expanded": False}),
     ]
     # No `project` here: a relation filter would render every project into a <select>.
+    # The first-asked person is whoever records the enquiry.
+    signed_columns = {"receiver": None}
     search_columns = ["received_on", "receiver", "enquirer_name", "outcome"]
     order_columns = ["received_on", "outcome", "enquirer_name"]
     base_order = ("received_on", "desc")

@@ -129,6 +129,7 @@ class RevisitView(AppModelView):
         "opinions", "follow_up",
     ]
     lookup_columns = {"commission": "commission"}
+    signed_columns = {"visitor": None}  # who made the call
     search_columns = ["visited_on", "method", "rating", "visitor", "person_reached"]
     order_columns = ["visited_on", "rating"]
     base_order = ("visited_on", "desc")

@@ -24,6 +24,7 @@ from app.clock import office_today
 from app.extensions import db
 from app.models import StaffMember
 from app.states import PreReviewOutcome
+from app.views.authorship import NOBODY
 
 
 def _date(label, required: bool = True) -> DateField:
@@ -44,13 +45,14 @@ def _enum(label, enum_cls, required: bool = True) -> SelectField:
 
 
 def coordinator_choices() -> list[tuple[str, str]]:
-    """Coordinators on duty, for the assignment selects (a small table)."""
+    """Coordinators on duty, for the assignment selects (a small table), after an empty
+    first choice: the select opens on nobody, not on the first name (R-16.2)."""
     rows = db.session.scalars(
         sa.select(StaffMember).where(StaffMember.role == StaffRole.coordinator,
                                      StaffMember.status == StaffStatus.active)
         .order_by(StaffMember.name)
     )
-    return [(str(s.id), f"{s.name}（{s.phone}）") for s in rows]
+    return [("", NOBODY)] + [(str(s.id), f"{s.name}（{s.phone}）") for s in rows]
 
 
 class StepForm(FlaskForm):
