@@ -31,17 +31,22 @@ def create_app(config: object | None = None, overrides: Mapping[str, Any] | None
 def register_extensions(app: Flask) -> None:
     """Database, migrations, CSRF (before AppBuilder, so actions are covered), then FAB."""
     from app import models  # noqa: F401  (registers every table on the metadata)
+    from app.models.mixins import render_migration_type
     from app.security import AppSecurityManager
+    from app.timefmt import show_time
     from app.views import IndexView, register_views
 
     db.init_app(app)
     # render_as_batch: SQLite cannot ALTER most things; batch mode copies the table.
-    migrate.init_app(app, db, directory=_migrations_dir(), render_as_batch=True, compare_type=True)
+    migrate.init_app(app, db, directory=_migrations_dir(), render_as_batch=True, compare_type=True,
+                     render_item=render_migration_type)
     csrf.init_app(app)
     appbuilder = AppBuilder(indexview=IndexView, security_manager_class=AppSecurityManager)
     with app.app_context():
         appbuilder.init_app(app, db.session)
         register_views(appbuilder)
+    # One way a moment reads, on pages and PDFs alike (R-16.4).
+    app.jinja_env.filters["show_time"] = show_time
 
 
 def register_commands(app: Flask) -> None:

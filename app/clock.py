@@ -25,6 +25,12 @@ def _aware(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.timezone.utc)
 
 
+def as_utc(moment: dt.datetime) -> dt.datetime:
+    """``moment`` as an aware UTC datetime (a naive one is taken to be UTC already: what
+    SQLite hands back, and what the product stores)."""
+    return _aware(moment).astimezone(dt.timezone.utc)
+
+
 def utc_now() -> dt.datetime:
     """The current moment, aware, in UTC: the frozen one in tests."""
     if _frozen is not None:

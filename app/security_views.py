@@ -34,6 +34,7 @@ from wtforms import PasswordField, ValidationError
 from wtforms.validators import DataRequired, EqualTo
 
 from app.domain.passwords import RULES_TEXT, password_problems
+from app.timefmt import show_server_time
 from app.web_security import safe_next_url
 
 
@@ -132,6 +133,9 @@ class UserDBModelView(FabUserDBModelView):
         "password": _password_field(lambda form: form.username.data),
         "conf_password": _confirm_field(),
     }
+    # Beijing time to the minute, like every screen.
+    formatters_columns = {col: show_server_time
+                          for col in ("last_login", "created_on", "changed_on")}
 
     def post_add(self, item) -> None:
         self.appbuilder.sm.account_created(item)

@@ -185,7 +185,7 @@ def test_assessment_rows_for_the_ledger(ctx):
     assert (first["subject"], first["name"], first["on_time_rate"], first["flagged"]) == (
         "审批部门", "区住房和城乡建设局", Dec("50.00"), True)
     assert first["flag_reasons"] == "按时办结率 50.00% 低于 80%；平均满意度 2.67 低于 3.0"
-    assert first["saved"] is False and first["score"] is None
+    assert first["frozen_at"] is None and first["score"] is None
 
 
 @pytest.mark.parametrize("text, value", [("", None), ("  ", None), ("0", Dec("0.00")),

@@ -114,10 +114,15 @@ def test_a_reader_of_the_trail_can_search_but_not_change(app):
             AuditLog.username == name, AuditLog.action != AuditAction.login)) == 0
 
 
-def test_times_show_in_beijing_time_with_offset(client, app):
-    """R-14.4: time with timezone: the list prints Beijing time and its +0800 offset."""
+def test_times_show_in_beijing_time(client, app):
+    """R-14.4, R-16.4: the trail stores UTC and the list prints Beijing time to the minute,
+    as every screen does."""
+    from app import clock
+
+    clock.freeze("2026-12-02T16:30:00+00:00")
     _some_rows(app)
-    assert "+0800" in client.get("/auditlogview/list/").get_data(as_text=True)
+    html = client.get("/auditlogview/list/").get_data(as_text=True)
+    assert "2026-12-03 00:30" in html and "2026-12-02 16:30" not in html
 
 
 def test_admin_name_is_recorded_on_screen_changes(client, app):

@@ -255,7 +255,7 @@ def test_figures_are_kept_for_a_while_per_caseload(app, client, dataset, monkeyp
 
     first = client.get("/").get_data(as_text=True)
     assert _open_tile(first) == 5
-    assert re.search(r'id="dashboard-computed">统计时间：\d{2}:\d{2}:\d{2}<', first)
+    assert re.search(r'id="dashboard-computed">统计时间：\d{4}-\d{2}-\d{2} \d{2}:\d{2}<', first)
     with app.app_context():
         _many(3)  # two more open commissions
     calls = []

@@ -14,6 +14,7 @@ from flask_babel import force_locale
 
 from app.choices import Channel as ChannelKind
 from app.choices import TerminationReason
+from app.clock import as_utc
 from app.domain.errors import DomainError
 from app.extensions import db
 from app.models.notification import Notification
@@ -22,7 +23,6 @@ from app.notify.channels import (HttpGatewayChannel, LogChannel, SendError, Smtp
                                  channels_from_config)
 from app.notify.commands import dispatch_command
 from app.notify.dispatch import backoff, dispatch_pending, retry
-from app.notify.outbox import as_utc
 from app.notify.templates import SIGNATURE, fee_fields, fields
 from app.states import NotificationStatus
 

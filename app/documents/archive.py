@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from app import audit
 from app.audit import AuditAction
+from app.clock import utc_now
 from app.config import INSTANCE_DIR
 from app.documents import content, render
 from app.documents.fonts import find_font
@@ -101,13 +102,17 @@ def issue(session: Session, kind: DocumentKind, commission: Commission, record: 
     """
     font = find_font()
     spec = content.SPECS[kind]
-    html = render.render_html(spec.template, content.context(kind, commission, record), font)
-    source = sha256(html.encode("utf-8"))
+    data = content.context(kind, commission, record)
+    # The record's own content decides whether this is a new version; the paper also says
+    # when it was issued (Beijing time), which is not part of that comparison.
+    source = sha256(render.render_html(spec.template, data, font).encode("utf-8"))
     record_id = record.id if record is not None else None
     existing = versions(session, kind, commission.id, record_id)
     if existing and existing[0].source_sha256 == source and intact(existing[0]):
         return existing[0], False
-    pdf = render.html_to_pdf(html, font)
+    issued_at = utc_now()
+    pdf = render.html_to_pdf(
+        render.render_html(spec.template, {**data, "issued_at": issued_at}, font), font)
     digest = sha256(pdf)
     version = existing[0].version + 1 if existing else 1
     for _attempt in range(3):
@@ -116,7 +121,7 @@ def issue(session: Session, kind: DocumentKind, commission: Commission, record: 
             kind=kind, commission_id=commission.id, record_id=record_id,
             title=content.title(kind, record), version=version, sha256=digest,
             source_sha256=source, file_path=f"{commission.id}/{name}", size=len(pdf),
-            font=font.name, issued_by_id=getattr(actor, "id", None))
+            font=font.name, issued_by_id=getattr(actor, "id", None), issued_at=issued_at)
         try:
             with session.begin_nested():  # someone issued the same version just now: next
                 session.add(document)

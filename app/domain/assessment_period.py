@@ -53,7 +53,8 @@ ROW_COLUMNS = [
     ("remarks", _("Remarks")),
     ("flagged", _("Flagged for the district report")),
     ("flag_reasons", _("Reasons for the flag")),
-    ("saved", _("Saved")),
+    # When the figures were frozen (R-16.4: Beijing time in the ledger); empty: not saved.
+    ("frozen_at", _("Figures frozen at")),
 ]
 
 
@@ -151,7 +152,8 @@ class PeriodRow:
             "item_on_time_rate": live.item_on_time_rate if live else None,
             "contact_on_time_rate": live.contact_on_time_rate if live else None,
             "score": self.score, "remarks": self.remarks, "flagged": self.flagged,
-            "flag_reasons": "；".join(self.reasons), "saved": self.saved is not None,
+            "flag_reasons": "；".join(self.reasons),
+            "frozen_at": self.saved.created_at if self.saved is not None else None,
         }
 
 

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from app.domain.passwords import as_utc, password_due_at
+from app.clock import as_utc
+from app.domain.passwords import password_due_at
 from app.models.account import AccountSecurity
 
 @dataclass(frozen=True)

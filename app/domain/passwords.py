@@ -10,6 +10,7 @@ import datetime as dt
 
 from flask_babel import lazy_gettext as _
 
+from app.clock import as_utc
 from app.domain.errors import DomainError
 
 MIN_LENGTH = 8
@@ -75,9 +76,3 @@ def password_due_at(changed_at: dt.datetime | None, must_change: bool,
         return None
     return as_utc(changed_at) + dt.timedelta(days=max_age_days)
 
-
-def as_utc(moment: dt.datetime) -> dt.datetime:
-    """``moment`` as an aware UTC datetime (SQLite hands timestamps back without a zone)."""
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=dt.timezone.utc)
-    return moment.astimezone(dt.timezone.utc)

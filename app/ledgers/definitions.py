@@ -153,6 +153,7 @@ ASSESSMENTS = Ledger(
         Column(_("Score"), path("score"), 8),
         Column(_("Remarks"), path("remarks"), 30),
         Column(_("Flagged for the district report"), path("flagged"), 10),
+        Column(_("Figures frozen at"), path("created_at"), 16),
     ),
 )
 

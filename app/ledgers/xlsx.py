@@ -19,9 +19,9 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from app.clock import OFFICE_TZ
 from app.labels import LabelledEnum, _
 from app.ledgers.spec import NATIVE, Ledger
+from app.timefmt import EXCEL_TIME_FORMAT, excel_time
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _HEADER_FONT = Font(bold=True)
@@ -46,8 +46,8 @@ def cell_value(value: Any, yes: str = "", no: str = "") -> Any:
     if isinstance(value, LabelledEnum):
         return neutralise(str(value))
     if isinstance(value, dt.datetime):
-        # Excel has no time zones: the office's wall-clock time, without the zone.
-        return value.astimezone(OFFICE_TZ).replace(tzinfo=None) if value.tzinfo else value
+        # Excel has no time zones: Beijing wall-clock time to the minute.
+        return excel_time(value)
     if isinstance(value, NATIVE):
         return value
     return neutralise(str(value))
@@ -83,6 +83,12 @@ def write(ledger: Ledger, rows: Iterable[Any], target: Any, mask: Masker) -> int
                 continue
             if column.phone and value:
                 value = mask(str(value))
+            if isinstance(value, dt.datetime):
+                # A real date-time (sortable, filterable) that reads like the screens.
+                cell = WriteOnlyCell(sheet, value=excel_time(value))
+                cell.number_format = EXCEL_TIME_FORMAT
+                values.append(cell)
+                continue
             values.append(cell_value(value, yes, no))
         sheet.append(values)
         count += 1

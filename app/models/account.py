@@ -11,6 +11,8 @@ import sqlalchemy as sa
 from flask_appbuilder import Model
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.models.mixins import UTCDateTime
+
 
 class AccountSecurity(Model):
     """Password age, forced change and the failed-login lock of one ``ab_user``."""
@@ -29,13 +31,13 @@ class AccountSecurity(Model):
     )
     # When the current password was set; the expiry counts from here.
     password_changed_at: Mapped[Optional[dt.datetime]] = mapped_column(
-        sa.DateTime(timezone=True)
+        UTCDateTime()
     )
     # Set by someone else (an administrator, a generated password): change at next login.
     must_change: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # Consecutive failed logins since the last success or unlock.
     failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
-    locked_until: Mapped[Optional[dt.datetime]] = mapped_column(sa.DateTime(timezone=True))
+    locked_until: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime())
 
     def __repr__(self) -> str:
         return f"AccountSecurity(user_id={self.user_id})"

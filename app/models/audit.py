@@ -14,7 +14,7 @@ from flask_appbuilder import Model
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.labels import LabelledEnum, _
-from app.models.mixins import utcnow
+from app.models.mixins import UTCDateTime, utcnow
 
 
 class AuditAction(LabelledEnum):
@@ -63,7 +63,7 @@ class AuditLog(Model):
         sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True
     )
     at: Mapped[dt.datetime] = mapped_column(
-        sa.DateTime(timezone=True), default=utcnow, index=True
+        UTCDateTime(), default=utcnow, index=True
     )
     # No foreign key: a row outlives the account, and ON DELETE would have to update it.
     user_id: Mapped[Optional[int]] = mapped_column(index=True)

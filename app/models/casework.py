@@ -12,7 +12,7 @@ from app.choices import EscalationTarget, MaterialProblem, WorkLogType
 from app.labels import enum_column_type
 from app.models.commission import Commission
 from app.models.items import CommissionItem
-from app.models.mixins import Timestamped, utcnow
+from app.models.mixins import Timestamped, UTCDateTime, utcnow
 from app.models.organisation import StaffMember
 from app.models.reference import ItemMaterial
 from app.states import EscalationStatus
@@ -28,7 +28,7 @@ class WorkLogEntry(Model):
         sa.ForeignKey("commission.id", ondelete="CASCADE"), index=True
     )
     logged_on: Mapped[dt.date] = mapped_column(sa.Date, index=True)
-    recorded_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     author_id: Mapped[int] = mapped_column(sa.ForeignKey("staff_member.id"), index=True)
     entry_type: Mapped[WorkLogType] = mapped_column(
         enum_column_type(WorkLogType, "work_log_type"), index=True

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.choices import ContactMethod, DelegationScope
 from app.labels import enum_column_type
 from app.models.client import Project
-from app.models.mixins import Timestamped, utcnow
+from app.models.mixins import Timestamped, UTCDateTime, utcnow
 from app.models.organisation import StaffMember
 from app.models.prereview import PreReview
 from app.states import COMMISSION_OPEN, CommissionState
@@ -135,7 +135,7 @@ class CommissionStateChange(Model):
         enum_column_type(CommissionState, "commission_state_to")
     )
     changed_at: Mapped[dt.datetime] = mapped_column(
-        sa.DateTime(timezone=True), default=utcnow, index=True
+        UTCDateTime(), default=utcnow, index=True
     )
     changed_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("ab_user.id"))
     note: Mapped[Optional[str]] = mapped_column(sa.Text)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.labels import LabelledEnum, _, enum_column_type
 from app.models.commission import Commission
-from app.models.mixins import utcnow
+from app.models.mixins import UTCDateTime, utcnow
 
 
 class DocumentKind(LabelledEnum):
@@ -70,7 +70,7 @@ class IssuedDocument(Model):
     font: Mapped[str] = mapped_column(sa.String(100))
     issued_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("ab_user.id"))
     issued_at: Mapped[dt.datetime] = mapped_column(
-        sa.DateTime(timezone=True), default=utcnow, index=True
+        UTCDateTime(), default=utcnow, index=True
     )
 
     commission: Mapped[Commission] = relationship()

@@ -16,7 +16,7 @@ from app.choices import Confidentiality
 from app.labels import enum_column_type
 from app.models.commission import Commission
 from app.models.items import CommissionItem
-from app.models.mixins import utcnow
+from app.models.mixins import UTCDateTime, utcnow
 
 
 class Material(Model):
@@ -42,7 +42,7 @@ class Material(Model):
     )
     uploaded_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("ab_user.id"))
     uploaded_at: Mapped[dt.datetime] = mapped_column(
-        sa.DateTime(timezone=True), default=utcnow, index=True
+        UTCDateTime(), default=utcnow, index=True
     )
 
     commission: Mapped[Commission] = relationship()

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.choices import Channel
 from app.labels import enum_column_type
 from app.models.commission import Commission
-from app.models.mixins import utcnow
+from app.models.mixins import UTCDateTime, utcnow
 from app.states import NotificationStatus
 
 
@@ -38,11 +38,11 @@ class Notification(Model):
     )
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[Optional[str]] = mapped_column(sa.Text)
-    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     next_attempt_at: Mapped[dt.datetime] = mapped_column(
-        sa.DateTime(timezone=True), default=utcnow
+        UTCDateTime(), default=utcnow
     )
-    sent_at: Mapped[Optional[dt.datetime]] = mapped_column(sa.DateTime(timezone=True))
+    sent_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime())
 
     commission: Mapped[Optional[Commission]] = relationship()
 

@@ -23,11 +23,10 @@ from flask_babel import lazy_gettext as _
 from sqlalchemy.orm import Session, lazyload
 
 from app.choices import Channel as ChannelKind
-from app.clock import utc_now
+from app.clock import as_utc, utc_now
 from app.domain.errors import DomainError
 from app.models.notification import Notification
 from app.notify.channels import Channel, SendError
-from app.notify.outbox import as_utc
 from app.states import NotificationStatus
 
 log = logging.getLogger(__name__)

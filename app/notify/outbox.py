@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _
 from sqlalchemy.orm import Session
 
 from app.choices import Channel
-from app.clock import utc_now
+from app.clock import as_utc, utc_now
 from app.domain.errors import DomainError
 from app.domain.validators import MOBILE_RE, check_email, check_phone
 from app.models.commission import Commission
@@ -78,9 +78,3 @@ def check_recipient(channel: Channel, recipient: str) -> str:
         raise RecipientError(_("The message has no recipient."))
     return value
 
-
-def as_utc(moment: dt.datetime) -> dt.datetime:
-    """``moment`` as an aware UTC datetime (a naive one is taken to be UTC already)."""
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=dt.timezone.utc)
-    return moment.astimezone(dt.timezone.utc)

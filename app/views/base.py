@@ -13,7 +13,11 @@ What it adds to FAB's ModelView, once for all screens:
   relation fields and lookups offer only rows the user may see, a save may not point at a
   record outside the user's reach, and actions re-load their rows through the filter;
 - masking (R-14.5): columns declared in ``app.access.PHONE_COLUMNS`` print masked on list
-  and show pages to users who do not handle the case.
+  and show pages to users who do not handle the case;
+- who did it (R-16.2): ``signed_columns`` are filled from the session, shown read-only,
+  and person selects open on nobody (app/views/authorship.py);
+- times (R-16.4): every date-time column reads in Beijing time to the minute on list and
+  show pages (``app.timefmt.show_time``), and its filter opens empty.
 """
 from __future__ import annotations
 
@@ -30,11 +34,13 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload, selectinload
 from wtforms import BooleanField, SelectField, validators
+from wtforms.fields.core import UnboundField
 
 from app import access
 from app.choices import StaffRole
 from app.labels import LabelledEnum
 from app.models import StaffMember
+from app.timefmt import show_time
 from app.views import authorship
 from app.views.lookup import LookupField, LookupMultipleField
 from app.views.paging import PagingInterface
@@ -199,10 +205,15 @@ class AppModelView(ModelView):
         # the class attribute that subclasses share).
         if self.datamodel.obj in access.ROW_SCOPES:
             self.base_filters = list(self.base_filters or []) + row_scope_filter()
+        # Every date-time column reads in Beijing time to the minute (R-16.4), unless the
+        # view formats it itself; FAB would print the stored UTC value with microseconds.
+        times = {col: show_time for col in self.datamodel.list_columns
+                 if self.datamodel.is_datetime(col)}
+        self.formatters_columns = {**times, **(self.formatters_columns or {})}
         phones = access.PHONE_COLUMNS.get(self.datamodel.obj, ())
         if phones:
             self.formatters_columns = {
-                **(self.formatters_columns or {}), **{col: masked_phone for col in phones}}
+                **self.formatters_columns, **{col: masked_phone for col in phones}}
         super()._init_properties()
         # The list loads the relations it shows for the whole page at once.
         shown = [col for col in self.list_columns
@@ -277,6 +288,11 @@ class AppModelView(ModelView):
         # arguments): give enum filters the translated labels, the codes as values.
         for col in self.search_columns:
             enum_cls = _enum_of(self.datamodel, col)
+            field = getattr(self.search_form, col, None)
+            if self.datamodel.is_datetime(col) and isinstance(field, UnboundField):
+                # FAB fills a date-time filter with the column's default, now in UTC with
+                # its offset (2026-12-02 16:30:00+00:00): it opens empty instead (R-16.4).
+                field.kwargs["default"] = None
             if enum_cls is not None:
                 setattr(self.search_form, col, _enum_field(
                     enum_cls, self.label_columns.get(col, col), required=True))
