@@ -54,3 +54,18 @@ def show_server_time(value: Any) -> str:
     if isinstance(value, dt.datetime) and value.tzinfo is None:
         value = value.astimezone()  # a naive datetime is taken in the server's local zone
     return show_time(value)
+
+
+def typed_time(value: Any) -> Any:
+    """A time typed into a filter, read as Beijing time (what the screens show) and turned
+    into the UTC moment the columns store; text that is no time is returned as it is."""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            return value
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=OFFICE_TZ)
+        return value.astimezone(dt.timezone.utc)
+    return value

@@ -16,7 +16,7 @@ from app.documents import archive
 from app.extensions import db
 from app.models import Assessment, Commission, DocumentKind, IssuedDocument, WorkLogEntry
 from app.models.mixins import UTCDateTime
-from app.timefmt import show_time
+from app.timefmt import show_time, typed_time
 from app.views.base import AppModelView
 from tests import factories as f
 from tests.documents_builders import case, pdf_text
@@ -40,6 +40,7 @@ def test_show_time_is_beijing_time_to_the_minute():
     assert show_time(MOMENT.astimezone(dt.timezone(dt.timedelta(hours=-5)))) == SHOWN
     assert show_time(dt.date(2026, 12, 2)) == "2026-12-02"
     assert show_time(None) == "" and show_time("") == ""
+    assert typed_time("2026-12-03 00:30") == MOMENT and typed_time("昨天") == "昨天"
 
 
 def test_every_date_time_column_is_stored_as_utc():
@@ -93,7 +94,8 @@ def test_every_screen_formats_its_date_time_columns(app):
 
 def test_an_issued_document_reads_beijing_time_on_its_pages_and_on_the_paper(app, client):
     """R-16.4: a document issued at 16:30 UTC shows 2026-12-03 00:30 on its list and show
-    pages and on the PDF itself, never the stored UTC value."""
+    pages and on the PDF itself, never the stored UTC value; its list filter takes Beijing
+    time."""
     with app.app_context():
         ids = case()
         clock.freeze(MOMENT)
@@ -108,6 +110,11 @@ def test_an_issued_document_reads_beijing_time_on_its_pages_and_on_the_paper(app
         html = client.get(url).get_data(as_text=True)
         assert SHOWN in html, url
         assert "2026-12-02 16:30" not in html and "16:30:00" not in html, url
+    # Its filter reads a typed time as Beijing time too: after 00:00 but not after 00:45.
+    view = "/issueddocumentview/list/?_flt_1_issued_at="
+    assert f"/documents/{doc_id}" in client.get(view + "2026-12-03 00:00").get_data(as_text=True)
+    assert f"/documents/{doc_id}" not in client.get(view + "2026-12-03 00:45").get_data(
+        as_text=True)
 
 
 def test_reissuing_an_unchanged_record_later_keeps_its_version(app):

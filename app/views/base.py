@@ -17,7 +17,8 @@ What it adds to FAB's ModelView, once for all screens:
 - who did it (R-16.2): ``signed_columns`` are filled from the session, shown read-only,
   and person selects open on nobody (app/views/authorship.py);
 - times (R-16.4): every date-time column reads in Beijing time to the minute on list and
-  show pages (``app.timefmt.show_time``), and its filter opens empty.
+  show pages (``app.timefmt.show_time``); its filter opens empty and reads a typed time as
+  Beijing time.
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from flask import abort, flash, g, has_app_context, has_request_context, redirec
 from flask_appbuilder import ModelView, expose
 from flask_appbuilder.const import FLAMSG_ERR_SEC_ACCESS_DENIED
 from flask_appbuilder.fieldwidgets import Select2Widget
+from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.filters import FilterRelationOneToManyEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _
@@ -40,7 +42,7 @@ from app import access
 from app.choices import StaffRole
 from app.labels import LabelledEnum
 from app.models import StaffMember
-from app.timefmt import show_time
+from app.timefmt import show_time, typed_time
 from app.views import authorship
 from app.views.lookup import LookupField, LookupMultipleField
 from app.views.paging import PagingInterface
@@ -77,6 +79,25 @@ def pinned_parents(filters: Any) -> list[str]:
         return []
     return [flt.column_name for flt in filters.filters
             if isinstance(flt, FilterRelationOneToManyEqual)]
+
+
+class OfficeTime(BaseFilter):
+    """Mixed into FAB's filters of a date-time column: the typed time is read as Beijing
+    time (R-16.4); the column stores UTC, people type what the screens show them."""
+
+    def apply(self, query: Any, value: Any) -> Any:
+        return super().apply(query, typed_time(value))
+
+
+_office_filters: dict[type, type] = {}
+
+
+def office_time_filter(flt: BaseFilter) -> BaseFilter:
+    """``flt`` as its Beijing-time variant (a class FAB can instantiate again by itself)."""
+    cls = type(flt)
+    if cls not in _office_filters:
+        _office_filters[cls] = type(f"OfficeTime{cls.__name__}", (OfficeTime, cls), {})
+    return _office_filters[cls](flt.column_name, flt.datamodel, flt.is_related_view)
 
 
 class AppInterface(PagingInterface):
@@ -191,6 +212,12 @@ class AppModelView(ModelView):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        # FAB keeps the filters it offers and those it applies by index in two tables.
+        filters = self._filters
+        for col in self.search_columns:
+            if self.datamodel.is_datetime(col) and col in filters._search_filters:
+                wrapped = [office_time_filter(flt) for flt in filters._search_filters[col]]
+                filters._search_filters[col] = filters._all_filters[col] = wrapped
 
     @property
     def database_error_message(self) -> Any:  # type: ignore[override]
