@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 from flask_appbuilder.security.sqla.models import PermissionView
 
-from app.choices import TerminationReason
+from app.choices import MaterialProblem, TerminationReason
 from app.domain import approvals, closing, corrections, intake
 from app.domain.errors import DomainError
 from app.domain.workdays import load_calendar
@@ -24,8 +24,10 @@ from app.models import (
     CommissionItem,
     CommissionStateChange,
     CoordinatorAssignment,
+    ItemMaterial,
     ItemSupplement,
     MaterialNotice,
+    MaterialNoticeLine,
     Notification,
     PlanStep,
     PlanVersion,
@@ -283,3 +285,30 @@ def test_a_printed_notice_is_kept_a_draft_is_deleted(app, client):
     with app.app_context():
         assert db.session.get(MaterialNotice, printed) is not None
         assert db.session.get(MaterialNotice, draft_id) is None
+
+
+def test_a_used_reference_row_is_refused_deletion_with_a_reason(app, client):
+    """R-16.3: a checklist material a notice line points to is refused deletion with a
+    Chinese reason (the database's refusal, through the transaction helper), never a
+    database error; an unused one is deleted."""
+    with app.app_context():
+        commission = builders.opened()
+        catalogue = commission.items[0].approval_item
+        used = ItemMaterial(approval_item=catalogue, name="建设项目用地预审申请表")
+        unused = ItemMaterial(approval_item=catalogue, name="授权委托书")
+        notice = MaterialNotice(commission=commission, issued_on=D("2025-10-11"),
+                                issued_by=commission.coordinator)
+        notice.lines = [MaterialNoticeLine(commission_item=commission.items[0], material=used,
+                                           material_name=used.name,
+                                           problem=MaterialProblem.missing)]
+        db.session.add_all([used, unused, notice])
+        db.session.commit()
+        used_id, unused_id = used.id, unused.id
+    response = client.post(f"/itemmaterialview/delete/{used_id}", follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "已被其他记录引用，不能删除" in html
+    response = client.post(f"/itemmaterialview/delete/{unused_id}", follow_redirects=True)
+    assert response.status_code == 200
+    with app.app_context():
+        assert db.session.get(ItemMaterial, used_id) is not None
+        assert db.session.get(ItemMaterial, unused_id) is None
