@@ -112,7 +112,9 @@ class Config:
     }
 
     FAB_BASE_TEMPLATE = "xb_layout.html"
-    # The REST API's Swagger page (app/api/, read-only) with FAB's bundled assets, no CDN.
+    # The REST API's OpenAPI document and Swagger page are registered by app/api (the
+    # document completed there, public; the Swagger page with FAB's bundled assets, no CDN).
+    FAB_ADD_OPENAPI_VIEWS = False
     FAB_API_SWAGGER_UI = True
     PAGE_SIZE = 20
 

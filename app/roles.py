@@ -70,10 +70,10 @@ SECURITY_VIEWS = (
     "UserInfoEditView", "ResetMyPasswordView", "SecurityApi", "MenuApi", "AuthDBView",
 )
 
-#: the read-only REST API (app/api) and its OpenAPI spec and Swagger page
+#: the read-only REST API (app/api) and its Swagger page (the OpenAPI document is public)
 API_VIEWS = ("CommissionApi", "CommissionItemApi", "CommissionHistoryApi")
 API_READ = "can_get|can_info"
-API_DOCS: tuple[tuple[str, str], ...] = (("OpenApi", "can_get"), ("SwaggerView", "can_show"))
+API_DOCS: tuple[tuple[str, str], ...] = (("SwaggerView", "can_show"),)
 
 LEDGER_VIEW = "LedgerView"  # Excel exports of list pages (rows as the list shows them)
 ASSESSMENT_PERIOD_VIEW = "AssessmentPeriodView"

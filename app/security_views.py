@@ -196,9 +196,12 @@ class SecurityApi(FabSecurityApi):
         try:
             payload = login_post.load(request.json)
         except SchemaError as error:
-            return self.response_400(message=error.messages)
-        if payload["provider"] != API_SECURITY_PROVIDER_DB:
+            return self.response_400(message=_schema_error_text(error.messages))
+        if payload.get("provider") != API_SECURITY_PROVIDER_DB:
             return self.response_400(message="Only the db provider is enabled")
+        if "\x00" in payload["username"] + payload["password"]:
+            # PostgreSQL refuses NUL in text: a 500 instead of an answer (R-19.1)
+            return self.response_400(message="username, password: NUL is not allowed")
         sm = self.appbuilder.sm
         user = sm.auth_user_db(payload["username"], payload["password"])
         if not user:
@@ -211,3 +214,11 @@ class SecurityApi(FabSecurityApi):
         if payload.get("refresh"):
             response[API_SECURITY_REFRESH_TOKEN_KEY] = create_refresh_token(identity=str(user.id))
         return self.response(200, **response)
+
+
+def _schema_error_text(messages) -> str:
+    """marshmallow's messages ({"field": ["why"]}) as one line: the API's errors are text."""
+    if isinstance(messages, dict):
+        return "; ".join(f"{field}: {' '.join(map(str, why)) if isinstance(why, list) else why}"
+                         for field, why in messages.items())
+    return str(messages)

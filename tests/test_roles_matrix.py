@@ -107,7 +107,7 @@ MATRIX: dict[str, object] = {
     "CommissionItemApi.info": CASE_READ,
     "CommissionHistoryApi.get": WINDOW_READ, "CommissionHistoryApi.get_list": WINDOW_READ,
     "CommissionHistoryApi.info": WINDOW_READ,
-    "OpenApi.get": CASE_READ, "SwaggerView.show": CASE_READ,
+    "OpenApi.get": OPEN, "SwaggerView.show": CASE_READ,  # the document is public
     # ---- the commission and everything under it ----------------------------------------
     # opened by the pre-review's step, never deleted
     **crud("CommissionView", read=CASE_READ, edit=CASE_WRITE,

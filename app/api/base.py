@@ -2,6 +2,8 @@
 
 External systems (the city's government-service platform) read; nothing writes through the
 API: only ``get``, ``get_list`` and ``info`` are routed (POST/PUT/DELETE answer 405).
+Rows are serialised by app/api/schema.py and ``q`` is checked by app/api/query.py, so that
+answers match the OpenAPI document (R-19.1).
 """
 from __future__ import annotations
 
@@ -11,6 +13,8 @@ from flask import current_app
 from flask_appbuilder.api import ModelRestApi
 
 from app import access
+from app.api.query import MAX_INT, q_as_rison, query_schema, refusal
+from app.api.schema import ContractSchemaConverter
 from app.views.scoping import RowScopeFilter
 
 #: the only REST methods exposed (FAB's method names)
@@ -45,6 +49,7 @@ class ReadOnlyApi(ModelRestApi):
     allow_browser_login = False
     page_size = 20
     max_page_size = 100
+    model2schemaconverter = ContractSchemaConverter
 
     def __init__(self) -> None:
         columns = set(self.list_columns or ()) | set(self.show_columns or ())
@@ -57,3 +62,30 @@ class ReadOnlyApi(ModelRestApi):
         # every column, with empty descriptions that translate to the catalogue header).
         self.add_columns = []
         self.edit_columns = []
+        #: the JSON schema of ``q`` per operation, enforced here and published in the document
+        self.query_schemas = {name: query_schema(self, name) for name in READ_METHODS}
+
+    def create_blueprint(self, appbuilder: Any, *args: Any, **kwargs: Any):
+        """FAB's blueprint, reading a JSON ``q`` as Rison (app/api/query.py)."""
+        blueprint = super().create_blueprint(appbuilder, *args, **kwargs)
+        blueprint.before_request(q_as_rison)
+        return blueprint
+
+    def get_list_headless(self, **kwargs: Any):
+        """FAB's list, once ``q`` has passed this resource's schema."""
+        return self._refused("get_list", kwargs) or super().get_list_headless(**kwargs)
+
+    def get_headless(self, pk: Any, **kwargs: Any):
+        """FAB's one row, once ``q`` has passed this resource's schema."""
+        if not 0 < pk <= MAX_INT:  # no such row; SQLite cannot even bind a larger integer
+            return self.response_404()
+        return self._refused("get", kwargs) or super().get_headless(pk, **kwargs)
+
+    def info_headless(self, **kwargs: Any):
+        """FAB's metadata, once ``q`` has passed this resource's schema."""
+        return self._refused("info", kwargs) or super().info_headless(**kwargs)
+
+    def _refused(self, operation: str, kwargs: dict[str, Any]):
+        """A 400 answer when ``q`` breaks the schema, else None."""
+        message = refusal(self, operation, kwargs.setdefault("rison", {}))
+        return None if message is None else self.response_400(message=message)
