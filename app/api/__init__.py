@@ -8,6 +8,7 @@ replaces FAB's on the same URL.
 """
 from __future__ import annotations
 
+from flask import current_app
 from flask_appbuilder.api.manager import SwaggerView
 
 from app.api.commission import CommissionApi
@@ -25,7 +26,7 @@ def register(appbuilder) -> None:
         appbuilder.add_api(api)
     appbuilder.add_api(OpenApi)
     appbuilder.add_view_no_menu(SwaggerView)
-    init_api_errors(appbuilder.app)
+    init_api_errors(current_app._get_current_object())  # called inside the app context
 
 
 __all__ = ["APIS", "register"]

@@ -14,6 +14,7 @@ other version answers a JSON 404.
 """
 from __future__ import annotations
 
+import json
 from http import HTTPStatus
 from typing import Any
 
@@ -79,8 +80,12 @@ def complete(document: dict[str, Any], apis: list[BaseApi], version: str) -> dic
     for api in apis:
         if isinstance(api, ReadOnlyApi):
             _resource(paths, schemas, api, f"/api/{version}/{api.resource_name}")
+            _unused_write_schemas(schemas, type(api).__name__)
+    for schema in schemas.values():
+        _null_or_row(schema)
     _security_api(paths, version)
     paths["/api/{version}/_openapi"] = {"get": _document_operation()}
+    _unreferenced_query_schemas(document)
     return document
 
 
@@ -137,6 +142,30 @@ def _resource(paths: dict, schemas: dict, api: ReadOnlyApi, base: str) -> None:
                 if parameter["name"] == "pk":
                     parameter["schema"] = {"type": "integer", "minimum": 1,
                                            "maximum": MAX_INT}
+
+
+def _unused_write_schemas(schemas: dict[str, Any], name: str) -> None:
+    """FAB describes POST/PUT bodies even when those methods are not routed: drop them."""
+    for key in [key for key in schemas if key.startswith((f"{name}.post", f"{name}.put"))]:
+        del schemas[key]
+
+
+def _unreferenced_query_schemas(document: dict[str, Any]) -> None:
+    """FAB's loose ``q`` schemas, once every ``q`` names its resource's own."""
+    text = json.dumps(document["paths"])
+    for name in ("get_list_schema", "get_item_schema", "get_info_schema"):
+        if f"#/components/schemas/{name}" not in text:
+            document["components"]["schemas"].pop(name, None)
+
+
+def _null_or_row(schema: dict[str, Any]) -> None:
+    """A nullable relation is ``null`` or its row. apispec writes "any object or its row"
+    (``anyOf: [{type: object, nullable: true}, {$ref}]``), which accepts any object."""
+    for prop in schema.get("properties", {}).values():
+        choices = prop.get("anyOf", [])
+        for choice in choices:
+            if choice == {"nullable": True, "type": "object"}:
+                choice["enum"] = [None]
 
 
 def _answer(name: str, operation: str) -> dict[str, Any]:
@@ -204,7 +233,7 @@ def _security_api(paths: dict[str, Any], version: str) -> None:
                 "properties": {"access_token": token, "refresh_token": token},
                 "required": ["access_token"], "additionalProperties": False}}}},
             **_responses(400),
-            "401": dict(_ref("401", "responses")),
+            **_responses(401),
             "403": {"description": "The password must be changed on the web page first",
                     "content": {"application/json": {"schema": _ref("Error")}}},
             **_responses(429, 500),

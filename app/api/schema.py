@@ -41,6 +41,18 @@ def as_utc(value: dt.datetime) -> dt.datetime:
 class ContractSchemaConverter(Model2SchemaConverter):
     """FAB's converter with integer foreign keys, nullability and UTC date-times."""
 
+    def _meta_schema_factory(self, columns, model, class_mixin, parent_schema_name=None):
+        """FAB's schema class, keeping foreign keys: marshmallow-sqlalchemy drops a foreign
+        key column unless ``include_fk`` (then ``coordinator_id`` became an untyped field)."""
+        schema = super()._meta_schema_factory(columns, model, class_mixin,
+                                              parent_schema_name=parent_schema_name)
+
+        class Meta(schema.Meta):
+            include_fk = True
+
+        # the name stays "MetaSchema": FAB names the document's schemas from it
+        return type(schema.__name__, (schema,), {"Meta": Meta})
+
     def _column2field(self, datamodel, column, nested=True, parent_schema_name=None):
         field = super()._column2field(datamodel, column, nested=nested,
                                       parent_schema_name=parent_schema_name)
