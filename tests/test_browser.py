@@ -31,12 +31,15 @@ def test_commission_list_in_chinese(page, tmp_path):
 
 
 def test_commission_add_form_in_chinese(page, tmp_path):
-    """The add form opens from the list and its labels and Save button are Chinese."""
+    """R-16.1: a case starts from an enquiry, not a commission form: the commission list has
+    no add link; the enquiry's add form opens from its list, its labels and Save are Chinese."""
     page.goto("/commissionview/list/")
-    page.click("a[href*='/commissionview/add']")
+    assert page.locator("a[href*='/commissionview/add']").count() == 0
+    page.goto("/prereviewview/list/")
+    page.click("a[href*='/prereviewview/add']")
     page.wait_for_load_state()
-    assert "/commissionview/add" in page.url
-    shot = tmp_path / "commission_add.png"
+    assert "/prereviewview/add" in page.url
+    shot = tmp_path / "prereview_add.png"
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 5_000
     text = page.inner_text("body")
