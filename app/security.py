@@ -5,13 +5,17 @@
   ``reset_password`` and, through them, FAB's CLI, our ``ensure-admin`` and the screens;
 - failed-login lockout (lock and unlock audited), password expiry and forced change
   (等保 level 3);
-- the login screens and the API login of app/security_views.py, the API login rate limited.
+- the login screens and the API login of app/security_views.py, the API login rate limited;
+- revocation (R-14.6): each account has a session version that every web session and API
+  token carries; logout, a password change or reset, a lock and a deactivation raise it,
+  and a session or token of an older version is refused on its next request.
 """
 from __future__ import annotations
 
 import datetime as dt
 
 import click
+import sqlalchemy as sa
 from flask import current_app, has_request_context, request
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.sqla.models import (
@@ -27,11 +31,15 @@ from app import audit, clock, security_views, web_security
 from app.domain import logins
 from app.domain.passwords import PasswordRejected as DomainPasswordRejected
 from app.domain.passwords import check_password
+from app.models.account import AccountSecurity
 from app.models.audit import AuditAction
 
 
 # The audited object type of accounts (FAB's User model, as the audit trail names it).
 USER = "User"
+SESSION_VERSION_CLAIM = security_views.SESSION_VERSION_CLAIM
+# Where load_user leaves the version it read with the user (one statement, not two).
+_VERSION_ATTR = "_xb_session_version"
 
 
 class PasswordRejected(DomainPasswordRejected, click.ClickException):
@@ -90,6 +98,72 @@ class AppSecurityManager(SecurityManager):
                 if isinstance(view, self.security_api):
                     self.limiter.limit(self.auth_rate_limit, methods=["POST"])(view.blueprint)
 
+    # --- sessions and tokens (R-14.6) ---------------------------------------------------
+
+    def load_user(self, pk):
+        """The signed-in user of a session (or a JWT), read with the account's session
+        version in the same statement; None for an unknown or inactive account."""
+        try:
+            user_id = int(pk)
+        except (TypeError, ValueError):
+            return None
+        row = self.session.execute(
+            sa.select(self.user_model, AccountSecurity.session_version)
+            .outerjoin(AccountSecurity, AccountSecurity.user_id == self.user_model.id)
+            .where(self.user_model.id == user_id)
+        ).first()
+        if row is None or not row[0].is_active:
+            return None
+        user, version = row
+        setattr(user, _VERSION_ATTR, version or 0)
+        return user
+
+    def session_version(self, user) -> int:
+        """The current session version of ``user``'s account (0 before any bump)."""
+        version = getattr(user, _VERSION_ATTR, None)
+        if version is None:
+            version = self.session.scalar(
+                sa.select(AccountSecurity.session_version)
+                .where(AccountSecurity.user_id == user.id)) or 0
+        return version
+
+    def end_sessions(self, user, *, keep_current: bool = False) -> int:
+        """End every web session and API token of ``user`` (the caller commits).
+
+        ``keep_current``: the signed-in request is ``user``'s own (a password change) and
+        carries on under the new version; every other session of the account ends."""
+        version = logins.end_sessions(self.session, user.id, self.now())
+        setattr(user, _VERSION_ATTR, version)
+        if keep_current and has_request_context() and _signed_in_user_id() == user.id:
+            web_security.set_session_version(version)
+        return version
+
+    def create_jwt_manager(self, app):
+        """FAB's JWT manager, refusing tokens issued under an older session version."""
+        jwt_manager = super().create_jwt_manager(app)
+        jwt_manager.token_in_blocklist_loader(self._token_revoked)
+        return jwt_manager
+
+    def _token_revoked(self, _jwt_header, jwt_data) -> bool:
+        try:
+            user_id = int(jwt_data["sub"])
+        except (KeyError, TypeError, ValueError):
+            return True
+        current = self.session.scalar(
+            sa.select(AccountSecurity.session_version)
+            .where(AccountSecurity.user_id == user_id)) or 0
+        return jwt_data.get(SESSION_VERSION_CLAIM) != current
+
+    def token_claims(self, user) -> dict:
+        """The claims every API token of ``user`` carries (its session version)."""
+        return {SESSION_VERSION_CLAIM: self.session_version(user)}
+
+    def account_deactivated(self, user) -> None:
+        """An administrator switched the account off: its sessions end now and stay ended
+        if it is switched on again."""
+        self.end_sessions(user)
+        self.session.commit()
+
     # --- clock and policy ------------------------------------------------------------------
 
     def now(self) -> dt.datetime:
@@ -141,6 +215,8 @@ class AppSecurityManager(SecurityManager):
         super().reset_password(user.id, password)
         # The audit trail records this as the update of ab_user's (redacted) password.
         account = self._record_password(user, chosen=chosen)
+        # Every other session of the account ends; the owner's own change carries on.
+        self.end_sessions(user, keep_current=True)
         self.session.commit()
         if chosen and has_request_context() and _signed_in_user_id() == user.id:
             web_security.set_password_due(
@@ -186,7 +262,8 @@ class AppSecurityManager(SecurityManager):
         self.session.commit()
         if has_request_context():
             web_security.start_session(now.timestamp(),
-                                       _timestamp(logins.change_due_at(account, self.login_policy)))
+                                       _timestamp(logins.change_due_at(account, self.login_policy)),
+                                       account.session_version)
 
     def on_user_login_failed(self, user) -> None:
         """A wrong password: count it, lock at the limit (the lock is audited)."""
@@ -197,9 +274,14 @@ class AppSecurityManager(SecurityManager):
             audit.record(AuditAction.lock, object_type=USER, object_id=user.id, user=user,
                          detail={"failures": account.failed_logins,
                                  "until": account.locked_until.isoformat()})
+            # Whoever is guessing may already hold a session or a refresh token: end them.
+            self.end_sessions(user)
         self.session.commit()
 
     def on_user_logout(self, user) -> None:
+        """Logout ends every session and API token of the account (R-14.6)."""
+        self.end_sessions(user)
+        self.session.commit()
         web_security.end_session()
 
     def unlock_account(self, user) -> None:

@@ -26,8 +26,14 @@ from flask_appbuilder.security.views import ResetPasswordView as FabResetPasswor
 from flask_appbuilder.security.views import UserDBModelView as FabUserDBModelView
 from flask_appbuilder.views import expose
 from flask_babel import lazy_gettext as _
-from flask_jwt_extended import create_access_token, create_refresh_token
-from flask_login import login_user
+from flask_jwt_extended import (
+    create_access_token,
+    create_refresh_token,
+    get_jwt,
+    get_jwt_identity,
+    jwt_required,
+)
+from flask_login import login_user, logout_user
 from marshmallow import ValidationError as SchemaError
 from werkzeug.security import check_password_hash
 from wtforms import PasswordField, ValidationError
@@ -36,6 +42,9 @@ from wtforms.validators import DataRequired, EqualTo
 from app.domain.passwords import RULES_TEXT, password_problems
 from app.timefmt import show_server_time
 from app.web_security import safe_next_url
+
+#: the JWT claim holding the account's session version (R-14.6; app/security.py checks it)
+SESSION_VERSION_CLAIM = "sv"
 
 
 class PasswordRules:
@@ -140,6 +149,12 @@ class UserDBModelView(FabUserDBModelView):
     def post_add(self, item) -> None:
         self.appbuilder.sm.account_created(item)
 
+    def post_update(self, item) -> None:
+        # Deactivation ends the account's sessions for good (R-14.6): switching it on again
+        # does not bring them back.
+        if not item.active:
+            self.appbuilder.sm.account_deactivated(item)
+
     @action("unlock", _("Unlock account"), _("Unlock the selected accounts?"), "fa-unlock",
             multiple=True)
     def unlock(self, items):
@@ -184,6 +199,22 @@ class AuthDBView(FabAuthDBView):
         return self.render_template(self.login_template, title=self.title, form=form,
                                     appbuilder=self.appbuilder)
 
+    @expose("/logout/", methods=["GET", "POST"])
+    @no_cache
+    def logout(self):
+        """Logout is a POST with the CSRF token (R-14.6): another site cannot sign a user
+        out. It ends every session and API token of the account. A GET (an old bookmark)
+        shows the button instead of acting."""
+        if request.method != "POST":
+            if g.user is None or not g.user.is_authenticated:
+                return redirect(self.appbuilder.get_url_for_login)
+            return self.render_template("logout.html", appbuilder=self.appbuilder)
+        user = self._get_authenticated_user()
+        logout_user()
+        if user is not None:
+            self.appbuilder.sm.on_user_logout(user)
+        return redirect(self.appbuilder.get_url_for_login)
+
 
 class SecurityApi(FabSecurityApi):
     """FAB's API login (JWT): locked accounts and passwords due for a change are refused."""
@@ -209,11 +240,24 @@ class SecurityApi(FabSecurityApi):
         if sm.password_change_due(user):
             return self.response(403, message=str(_("Change your password on the web page "
                                                     "before using the API.")))
-        response = {API_SECURITY_ACCESS_TOKEN_KEY: create_access_token(identity=str(user.id),
-                                                                       fresh=True)}
+        claims = sm.token_claims(user)  # the session version: logout etc. revoke the tokens
+        response = {API_SECURITY_ACCESS_TOKEN_KEY: create_access_token(
+            identity=str(user.id), fresh=True, additional_claims=claims)}
         if payload.get("refresh"):
-            response[API_SECURITY_REFRESH_TOKEN_KEY] = create_refresh_token(identity=str(user.id))
+            response[API_SECURITY_REFRESH_TOKEN_KEY] = create_refresh_token(
+                identity=str(user.id), additional_claims=claims)
         return self.response(200, **response)
+
+    @expose("/refresh", methods=["POST"])
+    @jwt_required(refresh=True)
+    @safe
+    def refresh(self):
+        """A new access token for a refresh token whose session version still holds (the
+        security manager refuses a revoked one before this runs)."""
+        claims = {SESSION_VERSION_CLAIM: get_jwt().get(SESSION_VERSION_CLAIM)}
+        token = create_access_token(identity=get_jwt_identity(), fresh=False,
+                                    additional_claims=claims)
+        return self.response(200, **{API_SECURITY_ACCESS_TOKEN_KEY: token})
 
 
 def _schema_error_text(messages) -> str:

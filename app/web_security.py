@@ -1,6 +1,9 @@
 """Session and HTTP protections (R-14.1; 等保 level 3: 访问控制, 安全审计, 通信传输).
 
 ``init_web_security(app)`` attaches, for every request:
+- revocation (R-14.6): a session whose account's session version has moved on (logout
+  elsewhere, a password change or reset, a lock, a deactivation) is ended and sent to the
+  login page;
 - the idle timeout: a signed-in session unused for SESSION_IDLE_MINUTES is ended;
 - the password-change gate: while a password is due (first login of an account whose
   password someone else set, or older than PASSWORD_MAX_AGE_DAYS) every page leads to the
@@ -38,6 +41,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 # Session keys (the session is a signed cookie: the client cannot change them).
 SEEN_KEY = "_xb_seen"          # epoch seconds of the last request of the signed-in user
 PASSWORD_DUE_KEY = "_xb_pw_due"  # epoch seconds from which the password must be changed
+VERSION_KEY = "_xb_sv"         # the account's session version at login (R-14.6)
 
 _STATIC_ENDPOINTS = {"static", "appbuilder.static"}
 
@@ -83,11 +87,18 @@ def safe_next_url(url: str | None) -> str:
     return url
 
 
-def start_session(now_ts: float, due_ts: float | None) -> None:
-    """At login: the idle clock starts and the password's due time is remembered."""
+def start_session(now_ts: float, due_ts: float | None, version: int) -> None:
+    """At login: the idle clock starts, the password's due time and the account's session
+    version are remembered."""
     session[SEEN_KEY] = now_ts
     set_password_due(due_ts)
+    set_session_version(version)
     session.permanent = True
+
+
+def set_session_version(version: int) -> None:
+    """The version this session lives under (login; the owner's own password change)."""
+    session[VERSION_KEY] = version
 
 
 def set_password_due(due_ts: float | None) -> None:
@@ -99,9 +110,9 @@ def set_password_due(due_ts: float | None) -> None:
 
 
 def end_session() -> None:
-    """Forget our keys (logout, timeout)."""
-    session.pop(SEEN_KEY, None)
-    session.pop(PASSWORD_DUE_KEY, None)
+    """Forget our keys (logout, timeout, revocation)."""
+    for key in (SEEN_KEY, PASSWORD_DUE_KEY, VERSION_KEY):
+        session.pop(key, None)
 
 
 def _password_change_endpoints() -> set[str]:
@@ -113,20 +124,18 @@ def _password_change_endpoints() -> set[str]:
 
 
 def _guard_session():
-    """Idle timeout, then the password-change gate, for signed-in users."""
+    """Revocation, the idle timeout, then the password-change gate, for signed-in users."""
     if request.endpoint in _STATIC_ENDPOINTS or not current_user.is_authenticated:
         return None
     sm = current_app.appbuilder.sm
+    # A session from before versions existed has none: it ends like a revoked one.
+    if session.get(VERSION_KEY) != sm.session_version(current_user):
+        return _end_and_sign_in(_("Your session has ended. Please sign in again."))
     now_ts = sm.now().timestamp()
     idle_seconds = current_app.config["SESSION_IDLE_MINUTES"] * 60
     seen = session.get(SEEN_KEY)
     if seen is not None and now_ts - seen > idle_seconds:
-        logout_user()
-        end_session()
-        flash(str(_("Your session has timed out. Please sign in again.")), "warning")
-        target = request.full_path if request.method == "GET" else None
-        return redirect(sm.appbuilder.get_url_for_login_with(target) if target
-                        else sm.appbuilder.get_url_for_login)
+        return _end_and_sign_in(_("Your session has timed out. Please sign in again."))
     if seen is None:
         # A session signed in before this gate existed: look the account up once.
         set_password_due(sm.password_due_timestamp(current_user))
@@ -137,6 +146,19 @@ def _guard_session():
         flash(str(_("Your password must be changed before you continue.")), "warning")
         return redirect(url_for(f"{sm.resetmypasswordview.__name__}.this_form_get"))
     return None
+
+
+def _end_and_sign_in(message):
+    """End this session and lead to the login page (an API call just loses its user)."""
+    logout_user()
+    end_session()
+    if request.path.startswith("/api/"):
+        return None
+    flash(str(message), "warning")
+    sm = current_app.appbuilder.sm
+    target = request.full_path if request.method == "GET" else None
+    return redirect(sm.appbuilder.get_url_for_login_with(target) if target
+                    else sm.appbuilder.get_url_for_login)
 
 
 def _content_security_policy() -> str:

@@ -6,6 +6,7 @@ import uuid
 from flask import current_app
 
 from app.extensions import db
+from app.web_security import VERSION_KEY
 from app.models import StaffMember
 from tests.accounts import ADMIN_USER
 
@@ -28,6 +29,7 @@ def role_client(app, role_names: list[str], staff_id: int | None = None):
     with client.session_transaction() as session:
         session["_user_id"] = str(user_id)
         session["_fresh"] = True
+        session[VERSION_KEY] = 0  # the new account's session version
     return client
 
 

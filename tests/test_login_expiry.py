@@ -14,6 +14,7 @@ from conftest import CLOCK_START as T0
 
 from app.extensions import db
 from app.models import AccountSecurity, AuditLog
+from tests.accounts import signed_in
 
 PASSWORD = "First#Pass2026"
 NEW = "Second#Pass2026"
@@ -45,10 +46,7 @@ def new_user(app):
 
 
 def _signed_in(app, name, password=PASSWORD):
-    client = app.test_client()
-    response = client.post("/login/", data={"username": name, "password": password})
-    assert response.status_code == 302 and "/login/" not in response.location
-    return client
+    return signed_in(app, name, password)
 
 
 def _account(app, name) -> AccountSecurity:

@@ -14,6 +14,7 @@ from conftest import CLOCK_START as T0
 from app.extensions import db
 from app.models import AccountSecurity, AuditLog
 from app.models.audit import AuditAction
+from tests.accounts import add_account, drop_account
 
 PASSWORD = "Lock#Test2026"
 GENERIC = "用户名或密码错误"
@@ -22,19 +23,9 @@ GENERIC = "用户名或密码错误"
 @pytest.fixture
 def account(app):
     """A fresh account with a chosen password; deleted afterwards."""
-    name = f"lock_{uuid.uuid4().hex[:8]}"
-    with app.app_context():
-        sm = app.appbuilder.sm
-        user = sm.add_user(name, "测试", "锁定", f"{name}@example.invalid",
-                           sm.find_role(sm.auth_role_admin), password=PASSWORD,
-                           password_chosen=True)
-        user_id = user.id
+    name, user_id = add_account(app, "lock", PASSWORD)
     yield name, user_id
-    with app.app_context():
-        user = app.appbuilder.sm.get_user_by_id(user_id)
-        if user is not None:
-            db.session.delete(user)
-            db.session.commit()
+    drop_account(app, user_id)
 
 
 def _login(app, name, password):

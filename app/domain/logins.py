@@ -100,3 +100,18 @@ def password_set(session: Session, user_id: int, now: dt.datetime, *,
 def change_due_at(account: AccountSecurity, policy: Policy) -> dt.datetime | None:
     """When this account's password must be changed (UTC); ``None``: never."""
     return password_due_at(account.password_changed_at, account.must_change, policy.max_age_days)
+
+
+def end_sessions(session: Session, user_id: int, now: dt.datetime) -> int:
+    """Raise the account's session version (R-14.6); return the new one.
+
+    Every web session and API token of the account carries the version it was issued under
+    and is refused once it differs: logout, a password change or reset, a lock and a
+    deactivation all end every session of the account this way.
+    """
+    account = account_for(session, user_id, now)
+    # Incremented in SQL: two bumps at once both count.
+    account.session_version = AccountSecurity.session_version + 1
+    session.flush()
+    session.refresh(account, ["session_version"])
+    return account.session_version

@@ -15,7 +15,8 @@ from app.models.mixins import UTCDateTime
 
 
 class AccountSecurity(Model):
-    """Password age, forced change and the failed-login lock of one ``ab_user``."""
+    """Password age, forced change, the failed-login lock and the session version of one
+    ``ab_user``."""
 
     __tablename__ = "account_security"
     # Not recorded as row changes: every login would write one. Its events are audited
@@ -24,6 +25,7 @@ class AccountSecurity(Model):
     __audit__ = False
     __table_args__ = (
         sa.CheckConstraint("failed_logins >= 0", name="ck_account_security_failed_logins"),
+        sa.CheckConstraint("session_version >= 0", name="ck_account_security_session_version"),
     )
 
     user_id: Mapped[int] = mapped_column(
@@ -38,6 +40,9 @@ class AccountSecurity(Model):
     # Consecutive failed logins since the last success or unlock.
     failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
     locked_until: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime())
+    # R-14.6: every session and API token carries the version it was issued under; logout,
+    # a password change or reset, a lock and a deactivation raise it, which ends them all.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     def __repr__(self) -> str:
         return f"AccountSecurity(user_id={self.user_id})"

@@ -85,10 +85,16 @@ def measure(client: Any, page: Page, counter: StatementCounter) -> Figure:
 
 
 def signed_in_client(app: Any, user_id: int) -> Any:
+    from app.web_security import VERSION_KEY
+
+    with app.app_context():
+        sm = app.appbuilder.sm
+        version = sm.session_version(sm.get_user_by_id(user_id))  # sessions carry it
     client = app.test_client()
     with client.session_transaction() as session:
         session["_user_id"] = str(user_id)
         session["_fresh"] = True
+        session[VERSION_KEY] = version
     return client
 
 
