@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from app import clock as app_clock
 from app import create_app
-from app.audit.retention import deletes_allowed
+from tests.audit_cleanup import deletes_allowed
 from app.config import TestConfig
 from app.extensions import db
 

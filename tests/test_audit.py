@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.audit import record
-from app.audit.retention import PurgeRefused, deletes_allowed, purge
+from app.audit.retention import PurgeRefused, purge, sqlite_deletes_allowed
 from app.choices import DelegationScope, StaffRole
 from app.domain import approvals, intake
 from app.domain.workdays import WorkCalendar
@@ -297,13 +297,16 @@ def test_postgresql_refuses_truncate(ctx):
 
 
 def test_lifting_the_delete_refusal_is_scoped_to_one_transaction(app):
-    """R-14.4: the purge's bypass ends with its block: deletes are refused again after it,
-    and updates are refused even inside it."""
+    """R-14.4: SQLite's purge bypass ends with its block: deletes are refused again after
+    it, and updates are refused even inside it (PostgreSQL has no bypass but the purge
+    function: tests/test_audit_append_only.py)."""
     with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite's purge lifts its DELETE trigger; PostgreSQL's has no bypass")
         row_id = _one_row()
         with db.engine.connect() as conn:
             with conn.begin():
-                with deletes_allowed(conn):
+                with sqlite_deletes_allowed(conn):
                     with pytest.raises(sa.exc.DBAPIError):
                         with conn.begin_nested():
                             conn.execute(sa.text(

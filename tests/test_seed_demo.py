@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 from flask_appbuilder import ModelView
 
-from app.audit.retention import deletes_allowed
+from tests.audit_cleanup import deletes_allowed
 from app.choices import DelegationScope, RosterChangeKind, StaffRole
 from app.domain.policy import CONTACT_WORKING_DAYS
 from app.domain.validators import check_credit_code, check_email, check_phone, check_project_code

@@ -1,18 +1,22 @@
 """Retention of the audit trail: rows are kept at least 180 days; older ones may be purged.
 
-The database refuses every DELETE on audit_log (triggers, see the migration). The purge
-lifts that for its own transaction only, deliberately and visibly:
-- PostgreSQL: the trigger lets a DELETE through while the transaction-local setting
-  ``xieban.audit_purge`` is ``on`` (``set_config(..., true)``: gone at commit or rollback);
+The database refuses every UPDATE and DELETE on audit_log, and REPLACE on SQLite (triggers,
+see the migrations). The purge is the one way rows leave it, and it is recorded in the trail
+itself (cut-off date, retention, row count) in the same transaction (R-14.7):
+- PostgreSQL: the database function ``audit_log_purge`` does it all: it refuses a cut-off
+  younger than 180 days by the database's own clock, writes the purge's audit row, then
+  deletes. The trigger lets a DELETE through only inside that function called by the client
+  itself, and only for rows older than 180 days: no flag a session could set lifts it.
 - SQLite: the DELETE trigger is dropped and re-created, from its own stored SQL, inside the
-  purge's transaction (SQLite's DDL is transactional: a failure restores it).
-The purge itself is recorded in the trail, with its cut-off date and row count.
+  purge's transaction (SQLite's DDL is transactional: a failure restores it). A SQLite file
+  is the app's alone; whoever can write it can change it anyway.
 """
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from typing import Iterator
+import json
+from typing import Any, Iterator
 
 import click
 import sqlalchemy as sa
@@ -21,14 +25,14 @@ from flask.cli import with_appcontext
 from flask_babel import lazy_gettext as _
 from sqlalchemy.orm import Session
 
-from app.audit.trail import record
+from app.audit.trail import record, row
+from app.audit.values import jsonable
 from app.clock import OFFICE_TZ, office_today
 from app.domain.errors import DomainError
 from app.models.audit import AuditAction, AuditLog
 
 #: the floor of the retention period (R-14.4: at least 180 days); config may raise it only
 MIN_RETENTION_DAYS = 180
-PG_SETTING = "xieban.audit_purge"
 SQLITE_DELETE_TRIGGER = "audit_log_no_delete"
 
 
@@ -64,34 +68,43 @@ def purge(session: Session, before: dt.date, *, today: dt.date, days: int) -> in
     # As UTC: SQLite compares the stored UTC text and would ignore another offset.
     cutoff = dt.datetime.combine(before, dt.time.min, tzinfo=OFFICE_TZ)
     cutoff = cutoff.astimezone(dt.timezone.utc)
+    detail = {"before": before, "retention_days": days}
+    if session.get_bind().dialect.name == "postgresql":
+        return _purge_postgresql(session, cutoff, days, detail)
     doomed = sa.select(sa.func.count()).select_from(AuditLog).where(AuditLog.at < cutoff)
     count = session.scalar(doomed) or 0
-    # Written first: on SQLite this DML also opens the transaction the DDL below needs.
-    record(AuditAction.purge, object_type=AuditLog,
-           detail={"before": before, "retention_days": days, "rows": count}, session=session)
+    # Written first: this DML also opens the transaction the DDL below needs.
+    record(AuditAction.purge, object_type=AuditLog, detail={**detail, "rows": count},
+           session=session)
     session.flush()
     connection = session.connection()
-    with deletes_allowed(connection):
+    with sqlite_deletes_allowed(connection):
         connection.execute(sa.delete(AuditLog).where(AuditLog.at < cutoff))
     return count
 
 
-@contextlib.contextmanager
-def deletes_allowed(connection: sa.Connection) -> Iterator[None]:
-    """Within ``connection``'s open transaction, let DELETEs on audit_log through.
+def _purge_postgresql(session: Session, cutoff: dt.datetime, days: int,
+                      detail: dict[str, Any]) -> int:
+    """The database's purge function: floor, own audit row and DELETE in one call."""
+    entry = row(AuditAction.purge, object_type=AuditLog, detail=detail)
+    entry = {key: entry[key] for key in ("at", "user_id", "username", "ip", "detail")}
+    try:
+        with session.begin_nested():
+            return session.scalar(
+                sa.text("SELECT audit_log_purge(:cutoff, :days, CAST(:entry AS json))"),
+                {"cutoff": cutoff, "days": days, "entry": json.dumps(jsonable(entry))})
+    except sa.exc.DBAPIError as exc:
+        if "purge refused" not in str(exc.orig):
+            raise
+        raise PurgeRefused(_("Audit records are kept at least %(days)d days.",
+                             days=MIN_RETENTION_DAYS)) from None
 
-    For the purge, and for test suites that empty every table between tests. UPDATEs stay
-    refused. Leaving the block (or the transaction ending) restores the refusal.
-    """
-    if connection.dialect.name == "postgresql":
-        connection.execute(sa.text("SELECT set_config(:name, 'on', true)"),
-                           {"name": PG_SETTING})
-        try:
-            yield
-        finally:
-            connection.execute(sa.text("SELECT set_config(:name, 'off', true)"),
-                               {"name": PG_SETTING})
-        return
+
+@contextlib.contextmanager
+def sqlite_deletes_allowed(connection: sa.Connection) -> Iterator[None]:
+    """Within ``connection``'s open SQLite transaction, let DELETEs on audit_log through
+    (the purge). UPDATEs stay refused. Leaving the block (or the transaction ending)
+    restores the refusal."""
     _sqlite_begin(connection)
     ddl = connection.scalar(
         sa.text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = :name"),
