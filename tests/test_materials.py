@@ -287,8 +287,8 @@ def test_confidential_material_is_closed_to_those_who_do_not_handle_the_case(app
         ]
 
 
-def test_another_coordinator_finds_no_material_of_a_case_not_theirs(app, confidential):
-    """R-14.2, R-14.3: a coordinator of other cases does not reach the row at all (404)."""
+def other_coordinator(app):
+    """A client signed in as a coordinator of other cases; (client, user name)."""
     with app.app_context():
         other = make_user(app, roles.COORDINATOR)
         f.staff(StaffRole.coordinator, user_id=other.id)
@@ -296,6 +296,12 @@ def test_another_coordinator_finds_no_material_of_a_case_not_theirs(app, confide
         other_name = other.username
     client = app.test_client()
     login(client, other_name, PASSWORD)
+    return client, other_name
+
+
+def test_another_coordinator_finds_no_material_of_a_case_not_theirs(app, confidential):
+    """R-14.2, R-14.3: a coordinator of other cases does not reach the row at all (404)."""
+    client, _ = other_coordinator(app)
     material_id = confidential["id"]
     assert client.get(f"/materialview/show/{material_id}").status_code == 404
     assert client.get(f"/materialview/file/{material_id}").status_code == 404

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any, BinaryIO
 
+from sqlalchemy.orm import Session
+
 from app import access, storage
 from app.audit import AuditAction, AuditResult, record
 from app.models import Material
@@ -59,3 +61,31 @@ def open_material(user: Any, material: Material, action: AuditAction) -> bool:
                        "confidentiality": material.confidentiality,
                        "name": material.original_name, "sha256": material.sha256})
     return allowed
+
+
+#: why an attempt at a material never reached it
+OUTSIDE_ROW_SCOPE = "row_scope"   # answered 404: the row is not the user's to see
+NO_PERMISSION = "permission"      # answered 403: the user's roles do not open materials
+
+
+def record_refused(session: Session, user: Any, pk: Any, action: AuditAction,
+                   reason: str) -> None:
+    """Record a refused attempt at a confidential material the user never reached (R-14.3).
+
+    ``pk`` is the id the request asked for; nothing is recorded for an unknown id or an
+    ordinary material. The detail names the commission and the confidentiality, not the
+    material's title or file name. The caller commits.
+    """
+    try:
+        material_id = int(pk)
+    except (TypeError, ValueError):
+        return
+    if not 0 < material_id < 2 ** 63:
+        return
+    material = session.get(Material, material_id)
+    if material is None or not material.is_confidential:
+        return
+    record(action, object_type=Material, object_id=material.id, user=user,
+           result=AuditResult.denied,
+           detail={"commission_id": material.commission_id,
+                   "confidentiality": material.confidentiality, "refused": reason})

@@ -39,6 +39,13 @@ def export(ledger: Ledger, query: Any, user: Any, target: Any, *,
     The rows are streamed (``yield_per``): the caller commits the audit row.
     """
     rows = query.options(*ledger.options).yield_per(BATCH)
+    return export_rows(ledger, rows, user, target, filters=filters)
+
+
+def export_rows(ledger: Ledger, rows: Any, user: Any, target: Any, *,
+                filters: dict[str, Any] | None = None) -> int:
+    """Write ``rows`` (already within the user's row scope) to ``target`` and add the
+    export's audit row to the session; return the number of rows. The caller commits."""
     # Every row passed the user's row filter: whether phones show in full depends on the
     # user only (access.display_phone without a commission), so it is decided once.
     full = access.handles_records(user)
@@ -57,4 +64,5 @@ def export_failed(ledger: Ledger, user: Any, *, filters: dict[str, Any] | None =
                  detail={"ledger": ledger.key, "filters": filters or {}}, user=user)
 
 
-__all__ = ["BATCH", "Column", "LEDGERS", "Ledger", "export", "export_failed", "filename"]
+__all__ = ["BATCH", "Column", "LEDGERS", "Ledger", "export", "export_failed", "export_rows",
+           "filename"]

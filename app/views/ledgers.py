@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import tempfile
-from typing import Any
+from typing import Any, Callable
 
 from flask import abort, flash, g, redirect, request, send_file, url_for
 from flask_appbuilder import BaseView, expose, has_access
@@ -72,24 +72,35 @@ class LedgerView(BaseView):
             abort(404)
         if not self.appbuilder.sm.has_access("can_list", view.class_permission_name):
             abort(403)
-        # An anonymous temporary file (no name on POSIX): nothing is left behind, whether
-        # or not the server closes the response.
-        target = tempfile.TemporaryFile(prefix="ledger-", suffix=".xlsx")
         filters = _filter_args()
-        # The export and its audit row; any failure is told, logged and audited, never a 500.
-        outcome = run_in_transaction(ledgers.export, ledger, list_query(view), g.user, target,
-                                     filters=filters, on_error={Exception: EXPORT_FAILED})
-        if outcome.refused:
-            log.error("export of ledger %s failed", key, exc_info=outcome.error)
-            target.close()
-            run_in_transaction(ledgers.export_failed, ledger, g.user, filters=filters)
-            flash(outcome.message, "danger")
-            # back to the list as it was (same filters)
-            return redirect(url_for(f"{type(view).__name__}.list",
-                                    **request.args.to_dict(flat=False)))
-        target.seek(0)
-        return send_file(target, mimetype=XLSX, as_attachment=True,
-                         download_name=ledgers.filename(ledger, office_today()), max_age=0)
+        # back to the list as it was (same filters)
+        back = url_for(f"{type(view).__name__}.list", **request.args.to_dict(flat=False))
+        return send_export(
+            ledger, lambda target: ledgers.export(ledger, list_query(view), g.user, target,
+                                                  filters=filters),
+            filters=filters, download_name=ledgers.filename(ledger, office_today()), back=back)
+
+
+def send_export(ledger: Any, write: Callable[[Any], Any], *, filters: dict[str, Any],
+                download_name: str, back: str) -> Any:
+    """Send the workbook ``write(target)`` writes (adding its audit row), or lead back.
+
+    The file is an anonymous temporary file (no name on POSIX): nothing is left in the temp
+    folder, whether or not the server closes the response. Never a 500: a failure is
+    logged, audited as a failed export, and the user is led to ``back`` with a message.
+    """
+    target = tempfile.TemporaryFile(prefix="ledger-", suffix=".xlsx")
+    # The export and its audit row; any failure is told, logged and audited, never a 500.
+    outcome = run_in_transaction(write, target, on_error={Exception: EXPORT_FAILED})
+    if outcome.refused:
+        log.error("export of ledger %s failed", ledger.key, exc_info=outcome.error)
+        target.close()
+        run_in_transaction(ledgers.export_failed, ledger, g.user, filters=filters)
+        flash(outcome.message, "danger")
+        return redirect(back)
+    target.seek(0)
+    return send_file(target, mimetype=XLSX, as_attachment=True, download_name=download_name,
+                     max_age=0)
 
 
 def register(appbuilder) -> None:

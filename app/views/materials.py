@@ -8,6 +8,7 @@ one, allowed or refused, is recorded in the audit trail.
 """
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from flask import abort, g, request, send_file, url_for
@@ -16,6 +17,7 @@ from flask_appbuilder.security.decorators import permission_name
 from flask_babel import LazyString, gettext, lazy_gettext as _
 from flask_wtf.file import FileField
 from markupsafe import Markup
+from werkzeug.exceptions import Forbidden
 
 from app import storage
 from app.domain import materials
@@ -26,6 +28,22 @@ from app.views.rules import NOT_THIS_COMMISSION, same_commission
 from app.views.transaction import run_in_transaction
 
 FILE_FIELD = "file"
+
+
+def audit_forbidden(action: AuditAction):
+    """Around FAB's ``has_access``: a 403 (the user's roles do not open materials) on a
+    confidential material is recorded as a refused attempt before it is answered."""
+    def decorate(view_method):
+        @functools.wraps(view_method)
+        def wrapper(self, pk, *args, **kwargs):
+            try:
+                return view_method(self, pk, *args, **kwargs)
+            except Forbidden:
+                run_in_transaction(materials.record_refused, self.datamodel.session, g.user,
+                                   pk, action, materials.NO_PERMISSION)
+                raise
+        return wrapper
+    return decorate
 
 
 def _limit_text() -> str:
@@ -168,6 +186,9 @@ class MaterialView(AppModelView):
         confidential ones are audited either way."""
         material = self.datamodel.get(pk, self._base_filters)
         if material is None:
+            # Outside the user's row scope (or no such row): a confidential one is recorded.
+            run_in_transaction(materials.record_refused, self.datamodel.session, g.user, pk,
+                               action, materials.OUTSIDE_ROW_SCOPE)
             abort(404)
         outcome = run_in_transaction(materials.open_material, g.user, material, action)
         if outcome.refused or not outcome.value:
@@ -179,7 +200,15 @@ class MaterialView(AppModelView):
         self._allowed(pk, AuditAction.confidential_view)
         return super()._show(pk)
 
+    @expose("/show/<pk>", methods=["GET"])
+    @audit_forbidden(AuditAction.confidential_view)
+    @has_access
+    def show(self, pk: Any) -> Any:
+        """FAB's show page; a refusal by permission is audited too."""
+        return super().show(pk)
+
     @expose("/file/<int:pk>")
+    @audit_forbidden(AuditAction.confidential_download)
     @has_access
     @permission_name("show")
     def file(self, pk: int) -> Any:
