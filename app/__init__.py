@@ -6,6 +6,7 @@ from typing import Any, Mapping
 from flask import Flask
 from flask_appbuilder import AppBuilder
 
+from app import instance
 from app.audit import init_audit
 from app.config import INSTANCE_DIR, Config
 from app.extensions import csrf, db, migrate
@@ -19,6 +20,7 @@ def create_app(config: object | None = None, overrides: Mapping[str, Any] | None
     app.config.from_object(config if config is not None else Config())
     if overrides:
         app.config.update(overrides)
+    instance.prepare(app.config)  # database file and folders created private (0600/0700)
     init_logging(app)
 
     register_extensions(app)

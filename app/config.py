@@ -11,6 +11,8 @@ from pathlib import Path
 
 from flask_appbuilder.security.manager import AUTH_DB
 
+from app.instance import write_private
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = Path(os.environ.get("INSTANCE_DIR", BASE_DIR / "instance"))
 
@@ -35,11 +37,9 @@ def _secret_key() -> str:
     key = os.environ.get("SECRET_KEY")
     if key:
         return key
-    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
     path = INSTANCE_DIR / "secret_key"
-    if not path.exists():
-        path.write_text(os.urandom(32).hex())
-        path.chmod(0o600)
+    # Created 0600 in a 0700 folder (app/instance.py); a second worker finds it written.
+    write_private(path, os.urandom(32).hex())
     return path.read_text().strip()
 
 
@@ -148,6 +148,9 @@ class Config:
     DOCUMENTS_DIR = os.environ.get("DOCUMENTS_DIR", str(INSTANCE_DIR / "documents"))
     MATERIALS_DIR = os.environ.get("MATERIALS_DIR", str(INSTANCE_DIR / "materials"))
     MATERIAL_MAX_BYTES = int(os.environ.get("MATERIAL_MAX_BYTES", str(20 * 1024 * 1024)))
+    # Requests larger than the largest upload plus its form are refused (413) before they
+    # are read: werkzeug checks Content-Length, and stops a stream at the limit.
+    MAX_CONTENT_LENGTH = MATERIAL_MAX_BYTES + 1024 * 1024
     # A TrueType/TTC font with Chinese glyphs for the PDFs; unset: the usual system places.
     PDF_FONT_PATH = os.environ.get("PDF_FONT_PATH")
     # The audit trail is kept at least this long (R-14.4; 等保 asks for 180 days).

@@ -27,6 +27,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _
 
 from app.domain.errors import DomainError
+from app.instance import private_dir
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 CHUNK = 64 * 1024
@@ -121,8 +122,7 @@ def materials_dir() -> Path:
     """MATERIALS_DIR (default <INSTANCE_DIR>/materials), created on first use."""
     configured = current_app.config.get("MATERIALS_DIR")
     path = Path(configured) if configured else Path(current_app.instance_path) / "materials"
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return path
+    return private_dir(path)  # 0700, and so is every folder created on the way
 
 
 def safe_name(filename: str | None) -> str:

@@ -11,7 +11,8 @@
 - security headers on every response: a Content-Security-Policy whose script nonce is the
   one FAB's templates print (``baselib.get_nonce()`` calls our ``csp_nonce()``), nosniff,
   frame-ancestors 'none' / X-Frame-Options DENY, Referrer-Policy, no-store on signed-in pages;
-- a Chinese page for 429 (login rate limit, set up by FAB's limiter from app.config);
+- a Chinese page for 429 (login rate limit, set up by FAB's limiter from app.config) and for
+  413 (a request above MAX_CONTENT_LENGTH, refused before its body is read);
 - ProxyFix for TRUSTED_PROXIES reverse proxies, so that the client IP (rate limit, audit)
   and the HTTPS scheme are the real ones.
 
@@ -55,6 +56,7 @@ def init_web_security(app: Flask) -> None:
     app.before_request(_guard_session)
     app.after_request(_security_headers)
     app.register_error_handler(429, _too_many_requests)
+    app.register_error_handler(413, _too_large)
 
 
 def csp_nonce() -> str:
@@ -188,10 +190,22 @@ def _security_headers(response):
     headers.setdefault("Referrer-Policy", "same-origin")
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-    if request.endpoint not in _STATIC_ENDPOINTS and current_user.is_authenticated:
-        # Case data must not stay in shared browsers' or proxies' caches.
+    if request.endpoint not in _STATIC_ENDPOINTS and (
+            current_user.is_authenticated or response.mimetype == "application/json"):
+        # Case data must not stay in shared browsers' or proxies' caches; API answers (a JWT
+        # caller is no flask-login user) and tokens neither.
         headers.setdefault("Cache-Control", "no-store")
     return response
+
+
+def _too_large(error):
+    """413: the request is larger than MAX_CONTENT_LENGTH; refused before it was read."""
+    limit_mb = current_app.config["MATERIAL_MAX_BYTES"] / 1024 / 1024
+    message = _("The upload is too large: files of at most %(mb)s MB are accepted.",
+                mb=f"{limit_mb:g}")
+    if request.path.startswith("/api/"):
+        return {"message": str(message)}, 413
+    return render_template("too_large.html", message=message), 413
 
 
 def _too_many_requests(error):

@@ -585,6 +585,8 @@ NEG = Decimal("-0.01")
 
 CHECK_CASES = [
     _case(account_security, "ck_account_security_failed_logins", "R-14.1", failed_logins=-1),
+    _case(account_security, "ck_account_security_session_version", "R-14.6",
+          session_version=-1),
     _case(material, "ck_material_size", "R-14.3", size=0),
     _case(issued_document, "ck_issued_document_size", "R-15.3", size=-1),
     _case(issued_document, "ck_issued_document_version", "R-15.3", version=0),

@@ -91,7 +91,8 @@ def test_the_menu_offers_logout_as_a_post_form(app, account):
     name, _ = account
     html = _signed_in(app, name).get(LIST).get_data(as_text=True)
     assert 'href="/logout/"' not in html
-    assert re.search(r'<form method="post" action="/logout/" class="xb-logout"', html)
+    assert re.search(r'<button type="submit" form="xb-logout"', html)
+    assert re.search(r'<form id="xb-logout" method="post" action="/logout/"', html)
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +118,7 @@ def test_logout_needs_the_csrf_token(csrf_app):
     assert client.post("/logout/").status_code == 400
     page = client.get(LIST)
     assert page.status_code == 200
-    form = re.search(r'class="xb-logout".*?name="csrf_token" value="([^"]+)"',
+    form = re.search(r'id="xb-logout".*?name="csrf_token" value="([^"]+)"',
                      page.get_data(as_text=True), re.S)
     assert client.post("/logout/", data={"csrf_token": form.group(1)}).status_code == 302
     assert _lands_on_login(client)

@@ -28,6 +28,7 @@ from app import audit
 from app.audit import AuditAction
 from app.clock import utc_now
 from app.config import INSTANCE_DIR
+from app.instance import private_dir
 from app.documents import content, render
 from app.documents.fonts import find_font
 from app.domain.errors import DomainError
@@ -70,7 +71,7 @@ def versions(session: Session, kind: DocumentKind, commission_id: int,
 
 def _write(path: Path, data: bytes) -> None:
     """Write atomically: a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)  # 0700, like the files mkstemp makes 0600
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".issuing-")
     try:
         with os.fdopen(fd, "wb") as fh:

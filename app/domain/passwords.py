@@ -49,6 +49,10 @@ def password_problems(password: str | None, username: str | None = None,
     if character_classes(password) < MIN_CLASSES:
         problems.append(_("The password must use three of: upper-case letters, lower-case "
                           "letters, digits, symbols."))
+    if any(ord(c) < 32 or ord(c) == 127 for c in password):
+        # A NUL byte cuts the password short in C libraries and is refused by PostgreSQL
+        # no control character can be typed at a login form anyway.
+        problems.append(_("The password must not contain control characters."))
     name = (username or "").strip().lower()
     if len(name) >= MIN_USERNAME_IN_PASSWORD and name in password.lower():
         problems.append(_("The password must not contain the user name."))

@@ -2,9 +2,9 @@
 
 ``flask seed --demo`` calls ``announce_demo_accounts``: it creates the accounts that are
 missing (an existing account keeps its password) and prints the logins. The password is
-DEMO_PASSWORD from the environment when set (it must meet the password rules and then
-counts as chosen), otherwise a strong one generated for this run (to be changed at the first
-login where the login rules ask for it).
+DEMO_PASSWORD from the environment when set (it must meet the password rules), otherwise a
+strong one generated for this run. Either way it is shared by every demo login and known to
+whoever ran the command, so each account must change it at its first login (R-14.1).
 """
 from __future__ import annotations
 
@@ -93,8 +93,8 @@ def seed_demo_accounts(session: Session, sm, password: str, *, chosen: bool,
                        ) -> list[tuple[DemoAccount, bool, str | None]]:
     """Create the missing ``accounts`` with ``password``; [(account, created, staff name)].
 
-    ``chosen``: the operator chose the password (DEMO_PASSWORD), so the login rules need not
-    force a change at the first login.
+    ``chosen``: the password counts as the owners' own (tests, benchmarks), so the login
+    rules need not force a change at the first login; ``flask seed --demo`` never says so.
     """
     takes_chosen = "password_chosen" in inspect.signature(sm.add_user).parameters
     pick = {StaffRole.coordinator: _busiest_coordinator,
@@ -131,8 +131,8 @@ def announce_demo_accounts(session: Session) -> None:
     if not _acceptable(password, [a.username for a in DEMO_ACCOUNTS]):
         raise click.ClickException(
             "DEMO_PASSWORD 不符合密码规则（至少 8 位，含大写、小写、数字、符号中的三类，不含用户名）")
-    rows = seed_demo_accounts(session, current_app.appbuilder.sm, password,
-                              chosen=bool(os.environ.get("DEMO_PASSWORD")))
+    # Never "chosen": one password for every demo login, printed or set by the operator.
+    rows = seed_demo_accounts(session, current_app.appbuilder.sm, password, chosen=False)
     click.echo("=" * 60)
     click.echo("演示账号 demo logins:")
     for account, created, staff in rows:
@@ -141,6 +141,5 @@ def announce_demo_accounts(session: Session) -> None:
         click.echo(f"  {account.role:<8} {account.username:<18}{linked}{state}")
     if any(created for _, created, _ in rows):
         click.echo(f"演示密码 demo password: {password}")
-        if not os.environ.get("DEMO_PASSWORD"):
-            click.echo("首次登录须修改此密码 / change it at the first login")
+        click.echo("首次登录须修改此密码 / change it at the first login")
     click.echo("=" * 60)
