@@ -74,3 +74,32 @@ def test_screens_run_their_scripts_under_csp(app, page):
     _assert_clean(page, errors)
     assert page.locator("form select[name=outcome]").count() == 1
     assert page.locator(".select2-container").count() >= 1
+
+
+def test_the_menus_logout_posts_and_ends_the_session(app, browser, live_server):
+    """R-14.6: in a browser, the user menu's 注销 (a button tied to a hidden POST form with the
+    CSRF token) signs out: the login page follows, and the list is closed afterwards."""
+    from tests.accounts import add_account, drop_account
+
+    password = "Browser#Logout2026"
+    name, user_id = add_account(app, "blo", password)
+    context = browser.new_context(base_url=live_server, locale="zh-CN")
+    try:
+        tab = context.new_page()
+        errors = _watch(tab)
+        tab.goto("/login/")
+        tab.fill("input[name=username]", name)
+        tab.fill("input[name=password]", password)
+        tab.click("input[type=submit], button[type=submit]")
+        tab.wait_for_load_state()
+        tab.goto("/commissionview/list/")
+        _assert_clean(tab, errors)
+        tab.click(".navbar-right a.dropdown-toggle >> nth=-1")  # the user's menu
+        with tab.expect_navigation():
+            tab.click("button[form=xb-logout]")
+        assert "/login" in tab.url
+        tab.goto("/commissionview/list/")
+        assert "/login" in tab.url
+    finally:
+        context.close()
+        drop_account(app, user_id)
