@@ -253,7 +253,29 @@ class SecurityApi(FabSecurityApi):
     @safe
     def refresh(self):
         """A new access token for a refresh token whose session version still holds (the
-        security manager refuses a revoked one before this runs)."""
+        security manager refuses a revoked one before this runs; R-14.6).
+        ---
+        post:
+          description: >-
+            Use the refresh token to get a new JWT access token
+          responses:
+            200:
+              description: Refresh Successful
+              content:
+                application/json:
+                  schema:
+                    type: object
+                    properties:
+                      access_token:
+                        description: A new refreshed access token
+                        type: string
+            401:
+              $ref: '#/components/responses/401'
+            500:
+              $ref: '#/components/responses/500'
+          security:
+            - jwt_refresh: []
+        """
         claims = {SESSION_VERSION_CLAIM: get_jwt().get(SESSION_VERSION_CLAIM)}
         token = create_access_token(identity=get_jwt_identity(), fresh=False,
                                     additional_claims=claims)
