@@ -167,7 +167,7 @@ def on_time_trend(session: Session, today: dt.date, scope: Any = None,
         .where(CommissionItem.state.in_(defs.DECIDED_ITEM_STATES),
                CommissionItem.decided_on >= first, CommissionItem.decided_on < end)
         .group_by(year, month))
-    if scope is not None:
+    if scope is not None:  # unscoped, the items' index alone answers (no row is read)
         query = query.join(Commission, CommissionItem.commission_id == Commission.id)
     rows = session.execute(_scoped(query, scope)).all()
     counts = {(_int(y), _int(m)): (_int(n), _int(ok)) for y, m, n, ok in rows}
