@@ -7,14 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-import sqlalchemy as sa
-
 from app.choices import ContactMethod, DelegationScope, KeyProjectLevel
 from app.domain import definitions
-from app.domain.numbering import reserve_up_to
 from app.domain.deadlines import contact_due_on
+from app.domain.numbering import next_application_no
 from app.models import (
-    ApplicationCounter,
     Commission,
     CommissionStateChange,
     CoordinatorAssignment,
@@ -189,22 +186,14 @@ def _history(ctx: DemoContext, built: Built) -> None:
 
 
 def _number(ctx: DemoContext) -> None:
-    """申请编号 in order of acceptance, sequential per year, after any existing ones (R-4.2)."""
+    """申请编号 in order of acceptance, drawn as intake.accept draws them (R-4.2)."""
     accepted = sorted(
         (b for b in ctx.built if b.commission.applied_on),
         key=lambda b: (b.commission.applied_on, b.case.first_day, b.case.project.name),
     )
-    last: dict[int, int] = {}
     for built in accepted:
-        year = built.commission.applied_on.year
-        if year not in last:
-            last[year] = ctx.session.scalar(
-                sa.select(ApplicationCounter.last_value).where(ApplicationCounter.year == year)
-            ) or 0
-        last[year] += 1
-        built.commission.application_no = ctx.number_format.format(year=year, seq=last[year])
-    for year, value in last.items():
-        reserve_up_to(ctx.session, year, value)
+        built.commission.application_no = next_application_no(
+            ctx.session, built.commission.applied_on.year, ctx.number_format)
 
 
 # Enquiries turned away at the pre-review, with the reason and the other channel (R-1.2).
