@@ -1,4 +1,4 @@
-"""What "open", "overdue", "late contact" and "on time" mean: one definition for every reader (R-13.7).
+"""What "open", "overdue", "late contact" and "on time" mean, for every reader (R-13.7).
 
 The 督办 screen (app/domain/overdue.py), the dashboard (dashboard.py), the deadline sweep
 (sweep.py), the assessment (assessment.py), the ledgers (app/ledgers/), the API (through
@@ -14,11 +14,11 @@ The reading of the measures (Art.7, Art.9, Art.11 of the 实施办法):
 * **open item**: an item not yet decided (neither 准予 nor 不予许可, ``ITEM_OPEN``); a refused
   attempt that was re-applied is closed, its new attempt is the open one.
 * **running item**: an open item whose clock runs: accepted by the department and not
-  suspended for 补正 (``ITEM_RUNNING`` in app/states.py; the clock stands still until the supplement
-  arrives, and the promised date moves by the working days it stood still,
+  suspended for 补正 (``ITEM_RUNNING`` in app/states.py; the clock stands still until the
+  supplement arrives, and the promised date moves by the working days it stood still,
   app/domain/deadlines.py). Items not yet accepted have no promised date.
-* **overdue item** (on day D, as it stands at the day's end): a running item of an open commission whose promised date
-  ``due_on`` is before D. Items of a closed commission are not overdue any more: a
+* **overdue item** (on day D, as it stands at the day's end): a running item of an open
+  commission whose promised date ``due_on`` is before D. Items of a closed commission are not overdue any more: a
   terminated commission's undecided items are no longer followed up (Art.9), so they are
   neither on the 督办 screen nor on the dashboard nor marked by the sweep.
 * **late contact** (on day D): a commission waiting for its first contact with the unit
