@@ -18,9 +18,10 @@ The reading of the measures (Art.7, Art.9, Art.11 of the 实施办法):
   supplement arrives, and the promised date moves by the working days it stood still,
   app/domain/deadlines.py). Items not yet accepted have no promised date.
 * **overdue item** (on day D, as it stands at the day's end): a running item of an open
-  commission whose promised date ``due_on`` is before D. Items of a closed commission are not overdue any more: a
-  terminated commission's undecided items are no longer followed up (Art.9), so they are
-  neither on the 督办 screen nor on the dashboard nor marked by the sweep.
+  commission whose promised date ``due_on`` is before D. Items of a closed commission are
+  not overdue any more: a terminated commission's undecided items are no longer followed
+  up (Art.9), so they are neither on the 督办 screen nor on the dashboard nor marked by the
+  sweep.
 * **late contact** (on day D): a commission waiting for its first contact with the unit
   (state ``assigned``: the coordinator is assigned and has not recorded the contact) whose
   1-working-day contact deadline ``contact_due_on`` is before D (Art.7). Once the contact is

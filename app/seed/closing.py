@@ -109,7 +109,8 @@ def _termination(ctx: DemoContext, built: Built) -> None:
     issued = entered[CS.terminating]
     termination = Termination(
         commission=built.commission, reason=plan.reason, reason_text=plan.text, issued_on=issued,
-        unit_notified_on=issued, confirm_due_on=confirmation_due_on(issued, ctx.confirm_days, ctx.cal),
+        unit_notified_on=issued,
+        confirm_due_on=confirmation_due_on(issued, ctx.confirm_days, ctx.cal),
     )
     ctx.session.add(termination)
     if CS.announced in entered:

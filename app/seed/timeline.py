@@ -2,8 +2,9 @@
 
 Offsets are working days counted from the day the unit confirmed the plan (the work start).
 The *plan* is the product's own (app.domain.planning.plan_offsets, the rule ``schedule``
-applies); the *execution* walks the stages in the same order but with what real cases show: a day or two of preparation before submitting, early and
-late decisions, supplements (补正, the clock stops), and refusals re-applied as new attempts.
+applies); the *execution* walks the stages in the same order but with what real cases
+show: a day or two of preparation before submitting, early and late decisions, supplements
+(补正, the clock stops), and refusals re-applied as new attempts.
 Nothing here touches the database, so the consistency of the demo can be reasoned about
 (and tested) on plain numbers.
 """
