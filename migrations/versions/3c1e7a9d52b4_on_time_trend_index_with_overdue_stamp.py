@@ -5,7 +5,7 @@ never found overdue, so the dashboard's on-time trend reads ``overdue_on`` too: 
 items decided in a period gains it, and the trend is answered from the index alone again.
 
 Revision ID: 3c1e7a9d52b4
-Revises: a14e6c0b5e01
+Revises: b7c2d41f9a30
 Create Date: 2026-12-02 17:30:00.000000
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '3c1e7a9d52b4'
-down_revision = 'a14e6c0b5e01'
+down_revision = 'b7c2d41f9a30'
 branch_labels = None
 depends_on = None
 
