@@ -12,6 +12,8 @@ and the CLI ask the same questions:
 - ``commission_scope(user)``: a SQL clause over Commission the user may see (None: all);
 - ``row_scope(user, model)``: the same for any model in ``ROW_SCOPES`` (None: all rows);
 - ``visible(user, model, pk)``: the row if the user may see it, else None (answer 404);
+- ``split_visible(user, rows)``: the rows of a to-many relation the user may see, and how
+  many others (a meeting's commissions: the others are counted, never named, R-14.8);
 - ``may_step(user, target, key)``: the user's roles may run that lifecycle step;
 - ``display_phone(user, phone, commission=None)``: a mobile number, masked (138****1234)
   for users who do not handle the case; ``PHONE_COLUMNS`` names the personal phone columns.
@@ -26,9 +28,10 @@ from typing import Any, Callable
 
 import sqlalchemy as sa
 from flask import has_request_context, request
+from flask_babel import lazy_gettext as _
 from sqlalchemy.sql.elements import ColumnElement
 
-from app import roles
+from app import inputs, roles
 from app.domain.validators import mask_phone
 from app.extensions import db
 from app.models import (
@@ -307,9 +310,10 @@ def row_scope(user: Any, model: type) -> ColumnElement | None:
 def visible(user: Any, model: type, pk: Any, session: Any = None) -> Any:
     """The ``model`` row ``pk`` if ``user`` may see it, else None (callers answer 404)."""
     session = session or db.session
-    try:
-        pk = int(pk)  # every model's key is an integer id; URLs and forms bring strings
-    except (TypeError, ValueError):
+    # Every model's key is an integer id; URLs and forms bring strings, some too large
+    # for any table (R-14.9).
+    pk = inputs.valid_id(pk)
+    if pk is None:
         return None
     clause = row_scope(user, model)
     # A half-built object on the form must not be flushed by this look-up.
@@ -319,6 +323,33 @@ def visible(user: Any, model: type, pk: Any, session: Any = None) -> Any:
             return None
         # From the session when it is loaded already (a case page asks once per panel).
         return session.get(model, pk)
+
+
+def split_visible(user: Any, rows: Any, session: Any = None) -> tuple[list[Any], int]:
+    """``rows`` (records of one model, e.g. a meeting's commissions) that ``user`` may see,
+    in their order, and how many others there are (R-14.8: counted, never named)."""
+    rows = list(rows or ())
+    model = type(rows[0]) if rows else None
+    clause = row_scope(user, model) if model is not None else None
+    if clause is None:
+        return rows, 0
+    session = session or db.session
+    with session.no_autoflush:
+        seen = set(session.scalars(sa.select(model.id).where(
+            model.id.in_([row.id for row in rows]), clause)))
+    shown = [row for row in rows if row.id in seen]
+    return shown, len(rows) - len(shown)
+
+
+def named_in_scope(user: Any, rows: Any, name: Callable[[Any], str] = str) -> str:
+    """``rows`` as text for ``user``: those in scope by ``name``, the others as a count
+    ("JCXB-2026-0001（另有 2 件不在本人办理范围内）"), as a meeting shows its commissions."""
+    shown, hidden = split_visible(user, rows)
+    text = "、".join(name(row) for row in shown)
+    if hidden:
+        more = str(_("%(count)d more not in your caseload", count=hidden))
+        text = f"{text}（{more}）" if text else more
+    return text
 
 
 # ---- cases -------------------------------------------------------------------------

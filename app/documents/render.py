@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _
 
 from app.documents.fonts import PdfFont
 from app.domain.errors import DomainError
+from app.inputs import clean_text
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,9 @@ def _policy(font: PdfFont) -> Any:
 
 def html_to_pdf(html: str, font: PdfFont) -> bytes:
     """Render ``html`` to PDF bytes; RenderError (a DomainError) when xhtml2pdf fails."""
+    # Stored text may hold characters XML cannot (from before the input guard, or from
+    # imports): xhtml2pdf's parser would fail on them (R-14.9).
+    html = clean_text(html)
     try:
         from xhtml2pdf import pisa
 

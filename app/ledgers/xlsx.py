@@ -6,7 +6,7 @@ any size holds one batch of rows in memory (the caller iterates its query with y
 Every text cell is made safe for spreadsheet programs: a value starting with ``=``, ``+``,
 ``-``, ``@``, a tab or a carriage return would be read as a formula (CSV/formula injection,
 e.g. a unit named ``=HYPERLINK(...)``); such values get a leading apostrophe and stay text.
-Characters XML cannot hold are dropped.
+Characters XML cannot hold (NUL, controls, U+FFFF: app/inputs.py) are dropped (R-14.9).
 """
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ from typing import Any, Callable, Iterable
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from app.inputs import clean_text
 from app.labels import LabelledEnum, _
 from app.ledgers.spec import NATIVE, Ledger
 from app.timefmt import EXCEL_TIME_FORMAT, excel_time
@@ -32,7 +32,8 @@ Masker = Callable[[str], str]
 
 def neutralise(text: str) -> str:
     """Text a spreadsheet will not evaluate: formula triggers get a leading apostrophe."""
-    text = ILLEGAL_CHARACTERS_RE.sub("", text)
+    # openpyxl's own pattern misses U+FFFE/U+FFFF and surrogates, which break the save.
+    text = clean_text(text)
     return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
 
 

@@ -38,12 +38,13 @@ from sqlalchemy.orm import lazyload, selectinload
 from wtforms import BooleanField, SelectField, validators
 from wtforms.fields.core import UnboundField
 
-from app import access
+from app import access, inputs
 from app.choices import StaffRole
 from app.labels import LabelledEnum
 from app.models import StaffMember
 from app.timefmt import show_time, typed_time
 from app.views import authorship
+from app.views.input_guard import SafeFilters, field_problems
 from app.views.lookup import LookupField, LookupMultipleField
 from app.views.paging import PagingInterface
 from app.views.scoping import masked_phone, out_of_reach, row_scope_filter
@@ -135,20 +136,29 @@ class AppInterface(PagingInterface):
         value = SQLAInterface._get_attr_value(item, col)
         if value is None:
             return ""
+        if isinstance(value, list) and value and type(value[0]) in access.ROW_SCOPES:
+            return scoped_members(value)
         if isinstance(value, bool):
             return str(_("Yes") if value else _("No"))
         return value
 
+    def get_filters(self, search_columns: Any = None, search_filters: Any = None) -> Any:
+        """FAB's filters, refusing malformed values from the URL (R-14.9)."""
+        return SafeFilters(self.filter_converter_class, self, search_columns=search_columns or [],
+                           search_filters=search_filters)
+
     def get_related_obj(self, col_name: str, value: Any) -> Any:
         """A related view's parent from the URL filter, only if the user may see it."""
         model = self.get_related_model(col_name)
+        # A many-to-many filter carries its value as a one-element list (as FAB's
+        # query.get accepts it).
+        if isinstance(value, (list, tuple)):
+            if len(value) != 1:
+                return None
+            value = value[0]
+        if inputs.valid_id(value) is None:
+            return None  # no table holds such an id (R-14.9)
         if model in access.ROW_SCOPES:
-            # A many-to-many filter carries its value as a one-element list (as FAB's
-            # query.get accepts it).
-            if isinstance(value, (list, tuple)):
-                if len(value) != 1:
-                    return None
-                value = value[0]
             return access.visible(current_user, model, value, self.session)
         return super().get_related_obj(col_name, value)
 
@@ -172,6 +182,13 @@ class AppInterface(PagingInterface):
         outcome = run_in_transaction(work, session=self.session,
                                      on_error={IntegrityError: STILL_REFERENCED})
         _refuse(outcome)
+
+
+def scoped_members(rows: list[Any]) -> Any:
+    """A to-many relation's records as the reader may see them (R-14.8): those outside the
+    reader's scope (a meeting's other commissions) are counted, not named."""
+    _shown, hidden = access.split_visible(current_user, rows)
+    return rows if not hidden else access.named_in_scope(current_user, rows)
 
 
 def _enum_of(datamodel: SQLAInterface, col: str) -> type[LabelledEnum] | None:
@@ -254,7 +271,11 @@ class AppModelView(ModelView):
                               ("search_form_query_rel_fields", self.search_columns)):
             rel_fields = dict(getattr(self, attr) or {})
             for col in columns:
-                if col in self.lookup_columns or not self.datamodel.is_relation(col):
+                if not self.datamodel.is_relation(col):
+                    continue
+                # Lookup fields scope themselves on forms; the search form renders FAB's
+                # select of every row, so it is scoped here too (R-14.8).
+                if col in self.lookup_columns and attr != "search_form_query_rel_fields":
                     continue
                 if self.datamodel.get_related_model(col) in access.ROW_SCOPES:
                     rel_fields[col] = list(rel_fields.get(col, [])) + row_scope_filter()
@@ -381,7 +402,7 @@ class AppModelView(ModelView):
             kind=kind, description=description)
 
     def _run_checks(self, form: Any) -> bool:
-        ok = True
+        ok = field_problems(form)  # NaN, dates out of range (R-14.9)
         for col, check in self.field_checks.items():
             field = getattr(form, col, None)
             if field is None or field.data in (None, "") or field.errors:

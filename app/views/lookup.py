@@ -23,7 +23,7 @@ from wtforms.widgets import html_params
 from flask_babel import lazy_gettext as _
 from flask_login import current_user
 
-from app import access
+from app import access, inputs
 from app.extensions import db
 from app.models import (
     ApprovalItem,
@@ -144,10 +144,7 @@ class LookupView(BaseView):
     def lookup(self, kind: str):
         if kind not in LOOKUPS:
             abort(404)
-        try:
-            page = max(1, int(request.args.get("page", 1)))
-        except ValueError:
-            page = 1
+        page = max(1, inputs.page_number(request.args.get("page", "1")))
         results, more = search(kind, request.args.get("q", "").strip()[:100], page)
         return jsonify({"results": results, "more": more})
 
@@ -195,12 +192,7 @@ class LookupField(Field):
     def process_formdata(self, valuelist: list[str]) -> None:
         self.data = None
         if valuelist and valuelist[0]:
-            try:
-                pk = int(valuelist[0])
-            except ValueError:
-                self.data = None
-                return
-            self.data = access.visible(current_user, LOOKUPS[self.kind].model, pk)
+            self.data = access.visible(current_user, LOOKUPS[self.kind].model, valuelist[0])
             if self.data is None:
                 self.process_errors.append(str(_("The chosen record does not exist.")))
 
@@ -232,9 +224,8 @@ class LookupMultipleField(LookupField):
         for raw in valuelist:
             if not raw:
                 continue
-            try:
-                pk = int(raw)
-            except ValueError:
+            pk = inputs.valid_id(raw)
+            if pk is None:
                 self.process_errors.append(str(_("The chosen record does not exist.")))
                 return
             if pk not in ids:

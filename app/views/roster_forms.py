@@ -5,12 +5,12 @@ from typing import Any
 
 from flask_appbuilder.fieldwidgets import BS3TextFieldWidget, DatePickerWidget, Select2Widget
 from flask_babel import lazy_gettext as _
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
 from app import access
 from app.clock import office_today
+from app.views.input_guard import GuardedForm
 from app.views.workflow_forms import coordinator_choices
 
 
@@ -23,7 +23,7 @@ def user_display_name(user: Any) -> str:
     return name or getattr(user, "username", "") or ""
 
 
-class ApproveForm(FlaskForm):
+class ApproveForm(GuardedForm):
     """批准人员报备: who approved it and when."""
 
     approved_by = StringField(_("Approved by"), validators=[InputRequired(), Length(max=50)],
@@ -32,7 +32,7 @@ class ApproveForm(FlaskForm):
                             widget=DatePickerWidget(), default=office_today)
 
 
-class HandoverForm(FlaskForm):
+class HandoverForm(GuardedForm):
     """改派在办委托: every open commission of a leaver to one coordinator at once."""
 
     coordinator = SelectField(_("Hand over to"), validators=[InputRequired()],

@@ -20,9 +20,12 @@ def same_commission(owner: str, part: str, message: object) -> Rule:
     """A ``check_form`` rule: the record in field ``part`` belongs to the commission of ``owner``.
 
     ``owner`` holds a commission or a record with a ``commission_id`` (a notice, a plan).
+    A form without either field (an edit form that leaves them out) has nothing to check.
     """
 
     def check(form: Any) -> dict[str, object]:
+        if owner not in form or part not in form:
+            return {}
         first = getattr(form, owner).data
         second = getattr(form, part).data
         if first is not None and second is not None:

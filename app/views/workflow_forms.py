@@ -15,7 +15,6 @@ from flask_appbuilder.fieldwidgets import (
     Select2Widget,
 )
 from flask_babel import lazy_gettext as _
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -25,6 +24,7 @@ from app.extensions import db
 from app.models import StaffMember
 from app.states import PreReviewOutcome
 from app.views.authorship import NOBODY
+from app.views.input_guard import GuardedForm
 
 
 def _date(label, required: bool = True) -> DateField:
@@ -55,8 +55,9 @@ def coordinator_choices() -> list[tuple[str, str]]:
     return [("", NOBODY)] + [(str(s.id), f"{s.name}（{s.phone}）") for s in rows]
 
 
-class StepForm(FlaskForm):
-    """A lifecycle step's form: its values go to the step's action as keywords."""
+class StepForm(GuardedForm):
+    """A lifecycle step's form: its values go to the step's action as keywords; values the
+    application refuses (a NaN, a date out of range) are errors on their fields (R-14.9)."""
 
     def bind(self, record: Any) -> "StepForm":
         """Adapt the form to the record the step is run on (most forms need nothing)."""

@@ -1,0 +1,192 @@
+"""The request guard and form checks that apply app/inputs.py everywhere (R-14.9).
+
+- ``init_input_guard(app)``: before any view runs, every query argument, form value, upload
+  name and JSON string of the request is refused (400, a Chinese message) when it holds a
+  character that cannot be stored (NUL, control characters, U+FFFF: PostgreSQL refuses NUL
+  in text, the .xlsx and PDF writers refuse the rest); record ids in the URL that no table
+  can hold answer 404; FAB's ``page_*``/``psize_*`` list arguments must be small integers.
+  Nothing has been read or written when it refuses.
+- ``field_problems(form)``: typed form values the application refuses (NaN numbers, dates
+  outside ``DATE_MIN``…``DATE_MAX``) as errors on their fields; every screen form
+  (app/views/base.py) and every step and roster form (``GuardedForm``) runs it.
+- ``SafeFilters``: FAB's list filters (screens and the REST API's ``q=``) that refuse an
+  unknown filter index, an id out of range or an unknown state code instead of passing
+  them to the database.
+"""
+from __future__ import annotations
+
+import enum
+import logging
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from flask import Flask, abort, jsonify, render_template, request
+from flask_appbuilder.models.filters import BaseFilter, Filters
+from flask_appbuilder.models.sqla.filters import FilterRelation
+from flask_wtf import FlaskForm
+
+from app import inputs
+from app.extensions import db
+
+log = logging.getLogger(__name__)
+
+#: FAB's own patterns for list arguments (flask_appbuilder/urltools.py): any argument whose
+#: name contains them is read as an int
+_PAGE = re.compile("page_")
+_PAGE_SIZE = re.compile("psize_")
+#: URL parts that name a record
+_ID_ARGS = re.compile(r"^(pk|id|.*_id)$")
+#: answers in JSON for these (the lookup fields and the REST API read JSON)
+_JSON_PREFIXES = ("/api/", "/lookup/")
+
+
+def init_input_guard(app: Flask) -> None:
+    """Refuse malformed requests before any view, and answer BadInput in Chinese."""
+    app.before_request(guard_request)
+    app.register_error_handler(inputs.BadInput, _refused)
+    _switch_off_file_downloads(app)
+
+
+def _no_such_file(**_kwargs: Any):
+    abort(404)
+
+
+def _switch_off_file_downloads(app: Flask) -> None:
+    """FAB's ``/<view>/download/<filename>`` (on its user and role screens too) serves files
+    from UPLOAD_FOLDER, which this app has not got: a KeyError, a 500. No screen has file
+    columns (materials and documents have routes of their own), so every one answers 404
+    (AppModelView.download does the same for our screens)."""
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.endswith(".download") and rule.arguments == {"filename"}:
+            app.view_functions[rule.endpoint] = _no_such_file
+
+
+def _strings(value: Any) -> Iterable[str]:
+    """Every string inside a JSON document (keys included)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield str(key)
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def _check_text(values: Iterable[str]) -> None:
+    for value in values:
+        if value and inputs.has_illegal(value):
+            raise inputs.BadInput(inputs.BAD_TEXT)
+
+
+def guard_request() -> None:
+    """The before-request hook: text, URL ids and list arguments (raises BadInput, or 404)."""
+    _check_text([request.path])
+    for name, value in (request.view_args or {}).items():
+        if _ID_ARGS.match(name) and inputs.valid_id(value) is None:
+            abort(404)  # no record has that id
+    args = request.args
+    _check_text(args.keys())
+    _check_text(args.values())
+    for name in args:
+        if _PAGE.search(name) or _PAGE_SIZE.search(name):
+            for value in args.getlist(name):
+                inputs.page_number(value, size=bool(_PAGE_SIZE.search(name)))
+    if request.method in ("POST", "PUT", "PATCH"):
+        if request.is_json:
+            _check_text(_strings(request.get_json(silent=True)))
+        else:
+            _check_text(request.form.keys())
+            _check_text(request.form.values())
+            _check_text(upload.filename or "" for upload in request.files.values())
+
+
+def _refused(error: inputs.BadInput):
+    """400 with the reason, in JSON for the API and lookups, else a small page."""
+    db.session.rollback()
+    message = str(error.message)
+    log.info("input refused on %s %s: %s", request.method, request.path, message)
+    if request.path.startswith(_JSON_PREFIXES) or request.is_json:
+        return jsonify({"message": message}), 400
+    return render_template("bad_input.html", message=message), 400
+
+
+# ---- forms ---------------------------------------------------------------------------------
+def field_problems(form: Any) -> bool:
+    """Put an error on every field whose typed value the application refuses; True if none."""
+    ok = True
+    for field in form:
+        if field.errors:
+            continue
+        data = field.data
+        for value in data if isinstance(data, (list, tuple)) else [data]:
+            message = inputs.value_problem(value)
+            if message:
+                field.errors = list(field.errors) + [str(message)]
+                ok = False
+                break
+    return ok
+
+
+class GuardedForm(FlaskForm):
+    """Base of the forms outside the screens (lifecycle steps, roster filings): values the
+    application refuses are errors on their fields, nothing runs."""
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators=extra_validators)
+        return field_problems(self) and valid
+
+
+# ---- list filters --------------------------------------------------------------------------
+class SafeFilters(Filters):
+    """FAB's Filters, refusing (BadInput) what would reach the database malformed."""
+
+    def add_filter_index(self, column_name: str, filter_instance_index: int, value: Any):
+        # FAB indexes the column's filters by the number in ``_flt_<n>_``: no IndexError.
+        if column_name in self._all_filters and \
+                filter_instance_index >= len(self._all_filters[column_name]):
+            raise inputs.BadInput(inputs.BAD_FILTER)
+        super().add_filter_index(column_name, filter_instance_index, value)
+
+    def _add_filter(self, filter_instance: BaseFilter, values: Any) -> None:
+        for value in values if isinstance(values, list) else [values]:
+            check_filter_value(filter_instance, value)
+        super()._add_filter(filter_instance, values)
+
+
+def check_filter_value(flt: BaseFilter, value: Any) -> None:
+    """BadInput when ``value`` cannot be compared with the filter's column in SQL."""
+    if value is None or isinstance(value, (bool, enum.Enum)) or \
+            not isinstance(value, (str, int, float)):
+        return  # base filters and related views pass objects and enum members
+    datamodel, column = flt.datamodel, flt.column_name
+    if isinstance(value, str) and inputs.has_illegal(value):
+        raise inputs.BadInput(inputs.BAD_TEXT)
+    if isinstance(flt, FilterRelation):
+        if inputs.valid_id(value) is None:
+            raise inputs.BadInput(inputs.BAD_FILTER)
+        return
+    if column not in datamodel.list_columns or datamodel.is_relation(column):
+        return
+    text = str(value).strip()
+    if datamodel.is_enum(column):
+        enum_cls = datamodel.list_columns[column].type.enum_class
+        if enum_cls is not None and text not in \
+                {m.value for m in enum_cls} | {m.name for m in enum_cls}:
+            raise inputs.BadInput(inputs.BAD_FILTER)
+    elif datamodel.is_integer(column):
+        try:
+            number = int(text)
+        except ValueError:
+            return  # FAB compares with NULL: nothing matches
+        if abs(number) > inputs.ID_MAX:
+            raise inputs.BadInput(inputs.BAD_FILTER)
+    elif datamodel.is_float(column) or datamodel.is_numeric(column):
+        try:
+            number = float(text)
+        except ValueError:
+            return
+        if not inputs.is_finite(number):
+            raise inputs.BadInput(inputs.BAD_FILTER)
