@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import has_request_context
 from flask_babel import lazy_gettext as _
+from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
+from app import access
 from app.domain.definitions import decided_on_time
 from app.ledgers.spec import Column, Ledger, joined, path
 from app.models import (
@@ -28,6 +31,21 @@ def _rectification(revisit: Revisit) -> Any:
     if rect is None:
         return None
     return _("Closed") if rect.closed else _("Open")
+
+
+def _in_scope(dotted: str, attr: str) -> Any:
+    """A to-many column naming only the exporting user's records (R-14.8): the meeting's
+    other commissions and projects are counted, as on the meeting's page."""
+    get_all = joined(dotted, attr)
+    get_many = path(dotted)
+
+    def get(row: Any) -> str:
+        if not has_request_context():
+            return get_all(row)  # the CLI and the benchmark export as the system
+        return access.named_in_scope(current_user, get_many(row) or (),
+                                     lambda member: str(getattr(member, attr)))
+
+    return get
 
 
 def _open_actions(meeting: CoordinationMeeting) -> int:
@@ -99,8 +117,8 @@ MEETINGS = Ledger(
         Column(_("Convener"), path("convener.name")),
         Column(_("Departments attending"), joined("departments", "name"), 30),
         Column(_("Staff attending"), joined("attendees", "name"), 30),
-        Column(_("Commissions discussed"), joined("commissions", "application_no"), 24),
-        Column(_("Projects discussed"), joined("projects", "name"), 30),
+        Column(_("Commissions discussed"), _in_scope("commissions", "application_no"), 24),
+        Column(_("Projects discussed"), _in_scope("projects", "name"), 30),
         Column(_("Issues"), path("issues"), 40),
         Column(_("Decisions"), path("decisions"), 40),
         Column(_("Open action items"), _open_actions, 10),

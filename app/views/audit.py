@@ -1,7 +1,8 @@
 """审计日志: the audit trail's search screen, read-only for everyone (R-14.4).
 
 No add, edit, delete or action routes exist on this view (their URLs answer 404), so no
-permission can open them by mistake; the database refuses changes as well.
+permission can open them by mistake; the database refuses changes as well. Recorded values
+show as the record's own screen shows them to the reader (app/audit/display.py, R-14.7).
 """
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ import datetime as dt
 import json
 from typing import Any
 
-from flask import current_app
+from flask import current_app, g
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.filters import set_value_to_type
 from flask_babel import lazy_gettext as _
 from markupsafe import Markup, escape
 
+from app.audit.display import shown_detail
 from app.clock import OFFICE_TZ
 from app.models import AuditLog
 from app.views.base import AppInterface, AppModelView
@@ -79,10 +81,20 @@ class TimeBefore(BaseFilter):
         return query if moment is None else query.filter(AuditLog.at < moment)
 
 
+class AuditInterface(AppInterface):
+    """Recorded values shown through the screens' masking and confidentiality (R-14.7)."""
+
+    @staticmethod
+    def _get_attr_value(item: Any, col: str) -> Any:
+        if isinstance(item, AuditLog) and col == "detail":
+            return shown_detail(g.user, item.object_type, item.object_id, item.detail)
+        return AppInterface._get_attr_value(item, col)
+
+
 class AuditLogView(AppModelView):
     """Search the audit trail by time, user, action, object and result."""
 
-    datamodel = AppInterface(AuditLog)
+    datamodel = AuditInterface(AuditLog)
     base_permissions = ["can_list", "can_show"]
     # Without the routes there is nothing to grant by mistake: the URLs answer 404.
     exclude_route_methods = {"add", "edit", "delete", "download", "action", "action_post"}

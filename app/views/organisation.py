@@ -14,6 +14,7 @@ from flask_appbuilder.security.decorators import permission_name
 from flask_babel import lazy_gettext as _
 from markupsafe import Markup
 
+from app import access
 from app.choices import RosterChangeKind, StaffRole
 from app.domain import roster
 from app.clock import office_today
@@ -306,7 +307,10 @@ class StaffMemberView(AppModelView):
     def render_template(self, template: str, **kwargs: Any) -> Any:
         """The show page offers the reassignment while the person holds open commissions."""
         if template == self.show_template and "pk" in kwargs:
-            kwargs["open_commissions"] = roster.open_commissions(db.session, int(kwargs["pk"]))
+            # Only the reader's own cases are named (R-14.8): a coordinator looking up a
+            # colleague does not learn that colleague's application numbers.
+            kwargs["open_commissions"], _hidden = access.split_visible(
+                g.user, roster.open_commissions(db.session, int(kwargs["pk"])))
         return super().render_template(template, **kwargs)
 
     @expose("/handover/<int:pk>", methods=["GET", "POST"])
