@@ -221,3 +221,18 @@ def test_guard_leaves_the_admin_login_alone(app):
     assert response.status_code == 302
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(StaffMember)) == 0
+
+
+def test_api_query_with_an_unknown_state_code_is_400(app, client):
+    """R-14.9 (found by tests/test_fuzz.py): the API's q= filter on state with a code that
+    is no state ('' or '[]') reached the database and answered 500; now 400."""
+    token = client.post("/api/v1/security/login", json={
+        "username": ADMIN_USER, "password": ADMIN_PASSWORD, "provider": "db"}).get_json()
+    headers = {"Authorization": f"Bearer {token['access_token']}"}
+    for value in ("", "[]", "bogus"):
+        answer = client.get("/api/v1/commission/?q=(filters:!((col:state,opr:eq,value:'"
+                            f"{value}')))", headers=headers)
+        assert answer.status_code == 400, value
+    answer = client.get("/api/v1/commission/?q=(filters:!((col:state,opr:eq,value:accepted)))",
+                        headers=headers)
+    assert answer.status_code == 200

@@ -15,6 +15,7 @@ from flask_appbuilder.api import ModelRestApi
 from app import access
 from app.api.query import MAX_INT, q_as_rison, query_schema, refusal
 from app.api.schema import ContractSchemaConverter
+from app.views.input_guard import SafeFilters
 from app.views.scoping import RowScopeFilter
 
 #: the only REST methods exposed (FAB's method names)
@@ -64,6 +65,11 @@ class ReadOnlyApi(ModelRestApi):
         self.edit_columns = []
         #: the JSON schema of ``q`` per operation, enforced here and published in the document
         self.query_schemas = {name: query_schema(self, name) for name in READ_METHODS}
+        # q= filters refuse malformed values (an unknown state code, an id beyond 64 bits,
+        # NUL) with a 400, as the screens' filters do (R-14.9).
+        self._filters = SafeFilters(self.datamodel.filter_converter_class, self.datamodel,
+                                    search_columns=self.search_columns,
+                                    search_filters=self.search_filters)
 
     def create_blueprint(self, appbuilder: Any, *args: Any, **kwargs: Any):
         """FAB's blueprint, reading a JSON ``q`` as Rison (app/api/query.py)."""
