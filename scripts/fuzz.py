@@ -148,7 +148,7 @@ class Client:
              headers: dict[str, str] | None = None, raw: bytes | None = None) -> tuple[int, str]:
         """GET (``data`` None) or POST ``path``; the status and the body's text."""
         body = raw if raw is not None else (
-            urllib.parse.urlencode(data).encode("utf-8", "surrogatepass")
+            urllib.parse.urlencode(data, encoding="utf-8", errors="surrogatepass").encode()
             if data is not None else None)
         request = urllib.request.Request(self.base + path, data=body, headers=headers or {})
         self.count += 1
