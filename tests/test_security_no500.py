@@ -11,11 +11,12 @@ import io
 import openpyxl
 import pytest
 import sqlalchemy as sa
+from werkzeug.datastructures import MultiDict
 
 from app.choices import StaffRole
 from app.extensions import db
 from app.models import Commission, FeeNotice, Material, PlanVersion, StaffMember
-from app.states import CommissionState
+from app.states import CommissionState, PreReviewOutcome
 from tests import factories as f
 from tests.accounts import ADMIN_PASSWORD, ADMIN_USER
 from tests.test_views_commission_rows import count, make_commission, make_item
@@ -236,3 +237,47 @@ def test_api_query_with_an_unknown_state_code_is_400(app, client):
     answer = client.get("/api/v1/commission/?q=(filters:!((col:state,opr:eq,value:accepted)))",
                         headers=headers)
     assert answer.status_code == 200
+
+
+def test_nul_in_a_repeated_argument_is_refused(app, client):
+    """R-14.9: the guard reads every value of a repeated argument or field, not the first."""
+    assert client.get("/lookup/project?q=a&q=b%00").status_code == 400
+    response = client.post("/commissionview/add",
+                           data=MultiDict([("scope", "full"), ("scope", "a\x00")]))
+    assert response.status_code == 400
+
+
+def test_api_query_that_is_not_rison_is_400(client):
+    """R-14.9 (found by scripts/fuzz.py): q= values the Rison parser chokes on with a
+    ValueError ("9999-12-20", "(page:1e)") answered 500; now 400 with a message."""
+    token = client.post("/api/v1/security/login", json={
+        "username": ADMIN_USER, "password": ADMIN_PASSWORD, "provider": "db"}).get_json()
+    headers = {"Authorization": f"Bearer {token['access_token']}"}
+    for q in ("9999-12-20", "(page:1e,page_size:1e)", "(order_column:2026-13-01)"):
+        answer = client.get(f"/api/v1/commission/?q={q}", headers=headers)
+        assert answer.status_code == 400, q
+        assert CHINESE_BAD_FILTER in answer.get_json()["message"]
+
+
+def test_a_percent_sign_echoed_in_a_form_error_is_printed(app, client):
+    """R-14.9 (found by scripts/fuzz.py): an invalid choice echoed in the error message
+    ("'%s%n' is not a valid choice") broke FAB's form template (500); it is shown."""
+    with app.app_context():
+        review = f.pre_review(outcome=PreReviewOutcome.eligible)
+        db.session.commit()
+        pk = review.id
+    response = client.post(f"/workflow/pre_review/{pk}/open_commission",
+                           data={"scope": "full", "items": "%s%n"})
+    assert response.status_code == 200
+    assert "%s%n" in response.get_data(as_text=True)
+    with app.app_context():
+        assert count(Commission) == 0
+
+
+@pytest.mark.parametrize("value", ["abc", "NaN", "1e999"])
+def test_a_number_filter_with_no_number_is_400(app, client, value):
+    """R-14.9 (found by scripts/fuzz.py on PostgreSQL): a fee amount filter with text that is
+    no number reached the numeric column (500 on PostgreSQL); now 400 with a message."""
+    response = client.get(f"/feenoticeview/list/?_flt_1_amount={value}")
+    assert response.status_code == 400
+    assert CHINESE_BAD_FILTER in response.get_data(as_text=True)

@@ -44,7 +44,7 @@ from app.labels import LabelledEnum
 from app.models import StaffMember
 from app.timefmt import show_time, typed_time
 from app.views import authorship
-from app.views.input_guard import SafeFilters, field_problems
+from app.views.input_guard import SafeFilters, field_problems, printable_errors
 from app.views.lookup import LookupField, LookupMultipleField
 from app.views.paging import PagingInterface
 from app.views.scoping import masked_phone, out_of_reach, row_scope_filter
@@ -369,7 +369,9 @@ class AppModelView(ModelView):
         class CheckedForm(form_cls):  # type: ignore[misc, valid-type]
             def validate(self, extra_validators: Any = None) -> bool:
                 valid = super().validate(extra_validators=extra_validators)
-                return view._run_checks(self) and valid
+                valid = view._run_checks(self) and valid
+                printable_errors(self)
+                return valid
 
         CheckedForm.__name__ = form_cls.__name__
         return CheckedForm

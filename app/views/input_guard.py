@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+import prison
 from flask import Flask, abort, jsonify, render_template, request
 from flask_appbuilder.models.filters import BaseFilter, Filters
 from flask_appbuilder.models.sqla.filters import FilterRelation
@@ -88,19 +89,31 @@ def guard_request() -> None:
         if _ID_ARGS.match(name) and inputs.valid_id(value) is None:
             abort(404)  # no record has that id
     args = request.args
+    # Every value of every key: a MultiDict's values() gives only the first of each.
     _check_text(args.keys())
-    _check_text(args.values())
+    _check_text(value for _name, value in args.items(multi=True))
     for name in args:
         if _PAGE.search(name) or _PAGE_SIZE.search(name):
             for value in args.getlist(name):
                 inputs.page_number(value, size=bool(_PAGE_SIZE.search(name)))
+    if request.path.startswith("/api/") and "q" in args:
+        _check_rison(args.get("q", ""))
     if request.method in ("POST", "PUT", "PATCH"):
         if request.is_json:
             _check_text(_strings(request.get_json(silent=True)))
         else:
             _check_text(request.form.keys())
-            _check_text(request.form.values())
+            _check_text(value for _name, value in request.form.items(multi=True))
             _check_text(upload.filename or "" for upload in request.files.values())
+
+
+def _check_rison(text: str) -> None:
+    """The API's ``q=`` must parse as Rison: FAB answers its parser's own error with a 400,
+    but not the ValueError a malformed number raises ("2026-13-01", "1e")."""
+    try:
+        prison.loads(text)
+    except Exception as exc:  # the parser raises anything on bad input
+        raise inputs.BadInput(inputs.BAD_FILTER) from exc
 
 
 def _refused(error: inputs.BadInput):
@@ -130,13 +143,24 @@ def field_problems(form: Any) -> bool:
     return ok
 
 
+def printable_errors(form: Any) -> None:
+    """Keep messages that echo the typed value ("'%s%n' is not a valid choice") from
+    breaking the page: FAB's form macro passes each error through gettext, which formats
+    it with ``%``, so a literal ``%`` is doubled (and prints once)."""
+    for field in form:
+        if field.errors:
+            field.errors = [str(error).replace("%", "%%") for error in field.errors]
+
+
 class GuardedForm(FlaskForm):
     """Base of the forms outside the screens (lifecycle steps, roster filings): values the
     application refuses are errors on their fields, nothing runs."""
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators=extra_validators)
-        return field_problems(self) and valid
+        valid = field_problems(self) and valid
+        printable_errors(self)
+        return valid
 
 
 # ---- list filters --------------------------------------------------------------------------
@@ -184,9 +208,11 @@ def check_filter_value(flt: BaseFilter, value: Any) -> None:
         if abs(number) > inputs.ID_MAX:
             raise inputs.BadInput(inputs.BAD_FILTER)
     elif datamodel.is_float(column) or datamodel.is_numeric(column):
+        # FAB passes a Numeric filter's text to the database as it is: PostgreSQL
+        # refuses "abc" for a numeric column (a 500), SQLite compares it as text.
         try:
             number = float(text)
         except ValueError:
-            return
+            raise inputs.BadInput(inputs.BAD_FILTER) from None
         if not inputs.is_finite(number):
             raise inputs.BadInput(inputs.BAD_FILTER)
