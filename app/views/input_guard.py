@@ -108,12 +108,21 @@ def guard_request() -> None:
 
 
 def _check_rison(text: str) -> None:
-    """The API's ``q=`` must parse as Rison: FAB answers its parser's own error with a 400,
-    but not the ValueError a malformed number raises ("2026-13-01", "1e")."""
+    """The API's ``q=`` must parse as Rison (FAB answers its parser's own error with a 400,
+    but not the ValueError a malformed number raises: "2026-13-01", "1e"), and its page
+    and page size must be integers FAB can page with."""
     try:
-        prison.loads(text)
+        query = prison.loads(text)
     except Exception as exc:  # the parser raises anything on bad input
         raise inputs.BadInput(inputs.BAD_FILTER) from exc
+    # FAB caps page_size but not page: a negative page is a negative OFFSET (PostgreSQL
+    # refuses it), a text one a TypeError.
+    if isinstance(query, dict):
+        for key, low in (("page", 0), ("page_size", -1)):
+            value = query.get(key, 0)
+            if not isinstance(value, int) or isinstance(value, bool) or \
+                    not low <= value <= inputs.PAGE_MAX:
+                raise inputs.BadInput(inputs.BAD_PAGE)
 
 
 def _refused(error: inputs.BadInput):
