@@ -15,7 +15,14 @@ from werkzeug.datastructures import MultiDict
 
 from app.choices import StaffRole
 from app.extensions import db
-from app.models import Commission, FeeNotice, Material, PlanVersion, StaffMember
+from app.models import (
+    Commission,
+    FeeNotice,
+    Material,
+    PlanVersion,
+    Project,
+    StaffMember,
+)
 from app.states import CommissionState, PreReviewOutcome
 from tests import factories as f
 from tests.accounts import ADMIN_PASSWORD, ADMIN_USER
@@ -53,14 +60,15 @@ def test_editing_a_material_saves(app, client, tmp_path, monkeypatch):
 
 
 def test_a_relation_id_beyond_64_bits_is_no_record(app, client):
-    """R-14.9: project=99999999999999999999 on the commission add form is "does not
-    exist" on the form, not an overflow in the database; nothing is saved."""
-    response = client.post("/commissionview/add",
-                           data={"project": "99999999999999999999", "scope": "full"})
+    """R-14.9: a relation id of 99999999999999999999 on an add form (the issue's
+    project=… on the commission form, here the unit of a project) is "does not exist" on
+    the form, not an overflow in the database; nothing is saved."""
+    response = client.post("/projectview/add",
+                           data={"unit": "99999999999999999999", "name": "江城新项目"})
     assert response.status_code == 200
     assert "所选记录不存在" in response.get_data(as_text=True)
     with app.app_context():
-        assert count(Commission) == 0
+        assert count(Project) == 0
 
 
 @pytest.mark.parametrize("url", [
@@ -177,17 +185,17 @@ def test_nul_in_filters_lookups_and_step_notes_is_refused(app, client):
 
 
 def test_a_posted_character_xml_cannot_hold_is_refused(app, client):
-    """R-14.9: U+FFFF typed into a remark is refused with a message; nothing is saved."""
+    """R-14.9: U+FFFF typed into a form (a unit's name) is refused with a message; nothing
+    is saved."""
     with app.app_context():
-        project = f.project()
+        unit = f.unit()
         db.session.commit()
-        project_id = project.id
-    response = client.post("/commissionview/add", data={
-        "project": project_id, "scope": "full", "remarks": "备注\uffff"})
+        unit_id = unit.id
+    response = client.post("/projectview/add", data={"unit": unit_id, "name": "项目\uffff"})
     assert response.status_code == 400
     assert CHINESE_BAD_TEXT in response.get_data(as_text=True)
     with app.app_context():
-        assert count(Commission) == 0
+        assert count(Project) == 0
 
 
 def _sheet_text(data: bytes) -> str:
@@ -242,8 +250,8 @@ def test_api_query_with_an_unknown_state_code_is_400(app, client):
 def test_nul_in_a_repeated_argument_is_refused(app, client):
     """R-14.9: the guard reads every value of a repeated argument or field, not the first."""
     assert client.get("/lookup/project?q=a&q=b%00").status_code == 400
-    response = client.post("/commissionview/add",
-                           data=MultiDict([("scope", "full"), ("scope", "a\x00")]))
+    response = client.post("/projectview/add",
+                           data=MultiDict([("name", "项目"), ("name", "a\x00")]))
     assert response.status_code == 400
 
 
