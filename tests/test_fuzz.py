@@ -24,9 +24,10 @@ from hypothesis import strategies as st
 
 from app import access, roles
 from app.extensions import db
+from app.lifecycle import LIFECYCLES
 from app.models import AuditLog
 from app.seed.accounts import _busiest_coordinator
-from app.views.workflow import TARGETS
+from app.views.workflow import FORMS
 from tests.accounts import ADMIN_PASSWORD, ADMIN_USER
 from tests.conftest import login
 from tests.role_clients import role_client
@@ -101,20 +102,25 @@ def _forms(app, client) -> list[str]:
 
 def _step_forms(app, client) -> list[str]:
     """One step form per (target, step) on a record of the client's scope where the step is
-    open, for the steps the client's roles may run."""
+    open (the lifecycle's own precondition), for the steps the client's roles may run."""
     with client.session_transaction() as session:
         user_id = int(session["_user_id"])
     urls: list[str] = []
     with app.test_request_context():
         user = app.appbuilder.sm.get_user_by_id(user_id)
-        for target, (model, steps, _back) in TARGETS.items():
-            query = sa.select(model).order_by(model.id)
-            clause = access.row_scope(user, model)
-            rows = db.session.scalars(query if clause is None else query.where(clause)).all()
-            for step in steps:
-                row = next((r for r in rows if step.available(r)), None)
-                if row is not None and access.may_step(user, target, step.key):
-                    urls.append(f"/workflow/{target}/{row.id}/{step.key}")
+        for target, life in LIFECYCLES.items():
+            wanted = {key for (kind, key) in FORMS if kind == target
+                      and access.may_step(user, target, key)}
+            query = sa.select(life.model).order_by(life.model.id).limit(120)
+            clause = access.row_scope(user, life.model)
+            found: dict[str, int] = {}
+            for row in db.session.scalars(query if clause is None else query.where(clause)):
+                for step in life.open_steps(db.session, row):
+                    if step.key in wanted:
+                        found.setdefault(step.key, row.id)
+                if len(found) == len(wanted):
+                    break
+            urls += [f"/workflow/{target}/{pk}/{key}" for key, pk in found.items()]
         db.session.remove()
     return urls
 
