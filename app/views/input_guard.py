@@ -28,7 +28,6 @@ from flask_appbuilder.models.sqla.filters import FilterRelation
 from flask_wtf import FlaskForm
 
 from app import inputs
-from app.extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -126,8 +125,9 @@ def _check_rison(text: str) -> None:
 
 
 def _refused(error: inputs.BadInput):
-    """400 with the reason, in JSON for the API and lookups, else a small page."""
-    db.session.rollback()
+    """400 with the reason, in JSON for the API and lookups, else a small page. Nothing
+    was written (the guard runs first; filters are read before any write) and the request's
+    session ends unsaved at teardown."""
     message = str(error.message)
     log.info("input refused on %s %s: %s", request.method, request.path, message)
     if request.path.startswith(_JSON_PREFIXES) or request.is_json:
