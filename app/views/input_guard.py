@@ -88,7 +88,8 @@ def guard_request() -> None:
     if not request.path.startswith("/api/"):  # the API answers its own (app/api/query.py)
         _check_text([request.path])
     for name, value in (request.view_args or {}).items():
-        if _ID_ARGS.match(name) and inputs.valid_id(value) is None:
+        if _ID_ARGS.match(name) and inputs.valid_id(value) is None and \
+                not request.path.startswith("/api/"):  # the API answers its own 404
             abort(404)  # no record has that id
     args = request.args
     # Every value of every key: a MultiDict's values() gives only the first of each. The
