@@ -42,7 +42,12 @@ def test_a_password_with_control_characters_is_refused(app, password):
         client.post("/login/", data={"username": name, "password": PASSWORD})
         page = client.post("/resetmypassword/form", data={
             "old_password": PASSWORD, "password": password, "conf_password": password})
-        assert page.status_code == 200 and "控制字符" in page.get_data(as_text=True)
+        # A NUL is refused by the request guard before the form reads it (400, R-14.9);
+        # another control character reaches the form and its password rule.
+        html = page.get_data(as_text=True)
+        assert page.status_code in (200, 400) and "控制字符" in html, html[:300]
+        with app.app_context():
+            assert app.appbuilder.sm.auth_user_db(name, PASSWORD) is not None  # unchanged
     finally:
         drop_account(app, user_id)
 
