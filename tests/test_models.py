@@ -964,19 +964,29 @@ def _as_utc(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
 
 
+def _stored_type(column: sa.Column) -> sa.types.TypeEngine:
+    """The column's type as stored: a TypeDecorator's (UTCDateTime's) underlying type."""
+    return getattr(column.type, "impl", column.type)
+
+
+def test_timestamp_columns_are_found():
+    """The timestamp tests below run on real columns, not on an empty list."""
+    assert len(TIMESTAMP_COLUMNS) >= 5
+
+
 def test_date_and_time_defaults_are_callables():
     """No default=date.today() / datetime.now() frozen at import time (style.md)."""
     frozen = [
         f"{model.__tablename__}.{col.name}"
         for model in BUILDERS for col in model.__table__.columns
-        if isinstance(col.type, (sa.Date, sa.DateTime)) and col.default is not None
+        if isinstance(_stored_type(col), (sa.Date, sa.DateTime)) and col.default is not None
         and not col.default.is_callable
     ]
     assert not frozen, frozen
 
 
 TIMESTAMP_COLUMNS = _domain_columns(
-    lambda c: isinstance(c.type, sa.DateTime) and c.default is not None
+    lambda c: isinstance(_stored_type(c), sa.DateTime) and c.default is not None
 )
 
 
