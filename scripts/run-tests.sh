@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Runs the whole suite on SQLite, then on PostgreSQL (TEST_PG_URL, default the local server),
-# then the date-sensitive tests on both with the clock in a later year (R-16.5).
+# Runs the linter (ruff check, [tool.ruff] in pyproject.toml), then the whole suite on SQLite,
+# then on PostgreSQL (TEST_PG_URL, default the local server), then the date-sensitive tests on
+# both with the clock in a later year (R-16.5).
 # Both runs always happen; the script fails if either fails. pytest's exit code 5 ("no tests
 # collected") counts as a failure: a suite that silently runs nothing must not pass.
 # In CI (CI set) PostgreSQL must be reachable: tests/conftest.py fails rather than skips.
-# Extra arguments go to pytest, e.g. `scripts/run-tests.sh tests/test_app.py -x`.
+# Extra arguments go to pytest, e.g. `scripts/run-tests.sh tests/test_app.py -x`; with them,
+# only the selected tests run (no linter, no later-year runs).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
@@ -30,6 +32,10 @@ run_suite() {
 LATER_DAY=${TEST_LATER_DAY:-2028-03-15}
 
 status=0
+if [ "$#" -eq 0 ]; then
+  echo "== ruff check =="
+  "$PY" -m ruff check || status=1
+fi
 run_suite SQLite "sqlite://" "$@" || status=1
 run_suite "PostgreSQL ($PG_SHOWN)" "$PG_URL" "$@" || status=1
 if [ "$#" -eq 0 ]; then

@@ -54,7 +54,7 @@ from app.domain.workdays import WorkCalendar
 from app.extensions import db
 from app.ledgers.definitions import ITEMS
 from app.models import Commission, CommissionItem, Delivery
-from app.states import CommissionState, PreReviewOutcome
+from app.states import PreReviewOutcome
 from tests import factories as f
 
 D = dt.date.fromisoformat

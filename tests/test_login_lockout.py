@@ -58,7 +58,7 @@ def test_five_failures_lock_even_the_right_password(app, clock, account):
     """R-14.1 (登录失败处理): after 5 wrong passwords the right one is refused for 15 minutes
     with the generic message; nothing about the account changes but the lock; all audited."""
     name, user_id = account
-    for attempt in range(4):
+    for _attempt in range(4):
         response, page, _ = _login(app, name, "Wrong#Pass1")
         assert response.status_code == 302 and "/login/" in response.location
         assert GENERIC in page

@@ -74,7 +74,7 @@ def complete(document: dict[str, Any], apis: list[BaseApi], version: str) -> dic
     }
     _security_schemes(components)
     paths = document["paths"]
-    for path, operations in paths.items():
+    for operations in paths.values():
         for operation in operations.values():
             _protected_responses(operation)
     for api in apis:

@@ -84,7 +84,7 @@ class ItemMaterialView(AppModelView):
 
     def check_form(self, form: Any) -> dict[str, object]:
         """A material is listed once per approval item (the table's composite unique key)."""
-        item = getattr(form, "approval_item").data
+        item = form.approval_item.data
         name = (form.name.data or "").strip()
         if item is None or not name:
             return {}
