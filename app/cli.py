@@ -15,6 +15,7 @@ from app.clock import office_today
 from app.domain.sweep import recompute_deadlines, sweep
 from app.domain.workdays import PACKAGE_YEARS, import_year, load_calendar
 from app.extensions import db
+from app.imports.cli import import_command
 from app.notify.commands import dispatch_command
 from app.ops.commands import COMMANDS as OPS_COMMANDS
 from app.roles import sync_roles
@@ -114,5 +115,5 @@ def import_calendar(year: int) -> None:
 def register(app: Flask) -> None:
     """Attach every command to ``app``."""
     for command in (sync_perms, ensure_admin, seed_command, sweep_command, import_calendar,
-                    dispatch_command, apply_roster_command, *OPS_COMMANDS):
+                    dispatch_command, apply_roster_command, import_command, *OPS_COMMANDS):
         app.cli.add_command(command)

@@ -6,6 +6,8 @@ translatable message otherwise, so that forms, the CLI and the seed use the same
 from __future__ import annotations
 
 import re
+from decimal import Decimal
+from typing import Any
 
 from flask_babel import lazy_gettext as _
 
@@ -71,6 +73,38 @@ def check_credit_code(value: str) -> object | None:
         return _("The unified social credit code has 18 digits or capital letters.")
     if credit_code_check_char(value[:17]) != value[17]:
         return _("The unified social credit code's check character is wrong.")
+    return None
+
+
+#: Numeric(14, 2) holds 12 integer digits; larger input would be refused by the database.
+AMOUNT_LIMIT = Decimal("1e12")
+
+
+def check_amount(value: Any) -> object | None:
+    """Investment (万元) and floor area (m²) are not negative and fit the column."""
+    if value is None:
+        return None
+    if value < 0:
+        return _("The amount cannot be negative.")
+    if value >= AMOUNT_LIMIT:
+        return _("The amount is too large.")
+    return None
+
+
+ID_CARD_RE = re.compile(r"[0-9]{17}[0-9X]")
+# GB 11643-1999: weights of the first 17 digits and the check character by remainder.
+ID_CARD_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CARD_CHECK = "10X98765432"
+
+
+def check_id_card(value: str) -> object | None:
+    """居民身份证号码: 18 characters, the last a digit or X, valid check character."""
+    value = (value or "").strip().upper()
+    if not ID_CARD_RE.fullmatch(value):
+        return _("The ID card number has 17 digits followed by a digit or X.")
+    total = sum(int(ch) * w for ch, w in zip(value, ID_CARD_WEIGHTS))
+    if ID_CARD_CHECK[total % 11] != value[17]:
+        return _("The ID card number's check character is wrong.")
     return None
 
 

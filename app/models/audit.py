@@ -33,6 +33,7 @@ class AuditAction(LabelledEnum):
     confidential_view = ("confidential_view", _("Confidential material viewed"))
     confidential_download = ("confidential_download", _("Confidential material downloaded"))
     purge = ("purge", _("Audit trail purged"))
+    data_import = ("import", _("Excel import"))
 
 
 class AuditResult(LabelledEnum):

@@ -52,6 +52,10 @@ class StaffMember(Timestamped, Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Natural keys of a roster import: the district's staff number, or the SHA-256
+    # of the ID card number (the number itself is never stored).
+    staff_no: Mapped[Optional[str]] = mapped_column(sa.String(30), unique=True)
+    id_card_hash: Mapped[Optional[str]] = mapped_column(sa.String(64), unique=True)
     name: Mapped[str] = mapped_column(sa.String(50), index=True)
     role: Mapped[StaffRole] = mapped_column(enum_column_type(StaffRole, "staff_role"), index=True)
     department_id: Mapped[Optional[int]] = mapped_column(

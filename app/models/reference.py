@@ -39,6 +39,8 @@ class ApprovalItem(Timestamped, Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The catalogue's item code (事项编码), the natural key of a catalogue import.
+    code: Mapped[Optional[str]] = mapped_column(sa.String(40), unique=True)
     name: Mapped[str] = mapped_column(sa.String(100), unique=True)
     stage: Mapped[Stage] = mapped_column(enum_column_type(Stage, "stage"), index=True)
     department_id: Mapped[int] = mapped_column(sa.ForeignKey("department.id"), index=True)

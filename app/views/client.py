@@ -6,12 +6,12 @@ Both tables grow large, so a project's unit is picked with a search-as-you-type 
 """
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _
 
 from app.domain.validators import (
+    check_amount,
     check_credit_code,
     check_email,
     check_phone,
@@ -25,21 +25,6 @@ from app.views.menu import CASEWORK, add
 
 #: Records other records point to are corrected, not deleted.
 NO_DELETE = ["can_list", "can_show", "can_add", "can_edit"]
-
-#: Numeric(14, 2) holds 12 integer digits; larger input would be refused by the database.
-AMOUNT_LIMIT = Decimal("1e12")
-
-
-def check_amount(value: Any) -> object | None:
-    """Investment (万元) and floor area (m²) are not negative and fit the column."""
-    if value is None:
-        return None
-    if value < 0:
-        return _("The amount cannot be negative.")
-    if value >= AMOUNT_LIMIT:
-        return _("The amount is too large.")
-    return None
-
 
 class ProjectView(AppModelView):
     """工程建设项目: form 1's project block, location, construction and investment kind."""
