@@ -61,6 +61,17 @@ def _compile(catalog=None) -> None:
         write_mo(fh, catalog, use_fuzzy=False)
 
 
+def compile_if_stale() -> bool:
+    """Compile when the .mo is missing or older than the .po (tests/conftest.py: a bare
+    `pytest` on a fresh checkout); True if it compiled."""
+    mo = PO.with_suffix(".mo")
+    with locked():
+        if mo.exists() and mo.stat().st_mtime >= PO.stat().st_mtime:
+            return False
+        _compile()
+        return True
+
+
 def extract() -> None:
     with locked():
         _pybabel("extract", "-F", "babel.cfg", *KEYWORDS, "--sort-output", "--no-location",

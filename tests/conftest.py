@@ -7,6 +7,7 @@ The schema is built by the real Alembic migrations, as in production.
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import os
 import re
 import sys
@@ -31,8 +32,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 pytest_plugins = ["tests.browser_fixtures"]
 
 
+def _compile_catalogue() -> None:
+    """A bare `pytest` on a fresh checkout: the compiled .mo (not in git) is built from the
+    .po when it is missing or older (scripts/i18n.py compile, under its lock)."""
+    spec = importlib.util.spec_from_file_location(
+        "xieban_i18n", Path(__file__).resolve().parent.parent / "scripts" / "i18n.py")
+    i18n = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(i18n)
+    i18n.compile_if_stale()
+
+
 def pytest_configure(config):
     config.addinivalue_line("markers", "req(id): requirement proved by the test")
+    _compile_catalogue()
     # From the start, so that session and module fixtures (the app, its accounts) see the
     # run day too; each test starts again from it (_frozen_clock).
     app_clock.freeze(RUN_DAY)
