@@ -69,7 +69,7 @@ def project(owner: Unit | None = None, **kw) -> Project:
     kw.setdefault("town", town())
     row = Project(unit=owner or unit(), name=kw.pop("name", f"江城项目{next(_seq)}"),
                   address="阳江市江城区", construction_kind=ConstructionKind.new,
-                  investment_kind=InvestmentKind.social, **kw)
+                  investment_kind=kw.pop("investment_kind", InvestmentKind.social), **kw)
     db.session.add(row)
     db.session.flush()
     return row

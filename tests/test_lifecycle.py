@@ -320,7 +320,7 @@ def test_pre_review_rules(ctx):
 
 
 def test_intermediary_services_cannot_be_delegated(ctx):
-    """R-1.4: intermediary services are refused; full delegation takes every delegable item."""
+    """R-1.4: intermediary services are refused, also from a full delegation's default."""
     normal = f.approval_item(name="建设工程规划许可证")
     service = f.approval_item(name="环境影响评价文件编制", is_intermediary=True)
     review = f.pre_review()

@@ -60,7 +60,7 @@ def test_reference_seed_towns_departments_catalogue(ctx):
     assert [d.name for d in window] == ["区政务服务数据管理局"]
 
     items = all_rows(ApprovalItem)
-    assert len(items) == len(CATALOGUE) == 36
+    assert len(items) == len(CATALOGUE) == 37
     assert all(i.limit_is_default and i.promised_days >= 0 for i in items)
     assert all(2 <= len(i.materials) <= 5 for i in items)
     by_name = {i.name: i for i in items}
@@ -74,14 +74,14 @@ def test_reference_seed_towns_departments_catalogue(ctx):
 
 def test_reference_intermediary_services_are_not_delegable(ctx):
     """R-1.4: the 4 intermediary services are in the catalogue, marked, not delegable."""
-    from app.domain.intake import delegable_items
+    from app.domain.scope import delegable_items
 
     seed_reference(db.session)
     intermediary = db.session.scalars(
         sa.select(ApprovalItem.name).where(ApprovalItem.is_intermediary.is_(True))).all()
     assert set(intermediary) == {"环境影响评价文件编制", "施工图设计文件审查（审图机构）", "工程勘察", "测绘"}
     assert not set(intermediary) & {i.name for i in delegable_items(db.session)}
-    assert len(delegable_items(db.session)) == 32
+    assert len(delegable_items(db.session)) == 33
 
 
 def test_reference_seed_is_idempotent_and_keeps_edits(ctx):

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from app.choices import DelegationScope
 from app.domain.errors import DomainError
 from app.domain.numbering import DEFAULT_FORMAT, next_application_no
+from app.domain.scope import check_scope, default_items
 from app.domain.transitions import check_move, move_commission, record_creation, require
 from app.models.client import Project
 from app.models.commission import Commission
@@ -59,15 +60,6 @@ def decide_pre_review(pre_review: PreReview, outcome: PreReviewOutcome, *,
     pre_review.outcome = outcome
 
 
-def delegable_items(session: Session) -> list[ApprovalItem]:
-    """Active catalogue items that may be delegated (intermediary services may not, R-1.4)."""
-    return list(session.scalars(
-        sa.select(ApprovalItem)
-        .where(ApprovalItem.active.is_(True), ApprovalItem.is_intermediary.is_(False))
-        .order_by(ApprovalItem.stage, ApprovalItem.sort_order, ApprovalItem.id)
-    ))
-
-
 def check_delegable(items: Sequence[ApprovalItem]) -> None:
     """Intermediary services are chosen by the unit itself and never delegated (R-1.4)."""
     intermediary = [item.name for item in items if item.is_intermediary]
@@ -100,6 +92,9 @@ def check_add_item(session: Session, commission: Commission, approval_item: Appr
     a re-application is a new attempt of the refused item, not a second item."""
     require(commission.is_open, _("The commission is closed; its items are kept as they are."))
     check_delegable([approval_item])
+    others = [item.approval_item for item in commission.items
+              if item.id != except_id and item.approval_item_id != approval_item.id]
+    check_scope(others + [approval_item], commission.project)
     query = sa.select(CommissionItem.id).where(
         CommissionItem.commission_id == commission.id,
         CommissionItem.approval_item_id == approval_item.id)
@@ -113,15 +108,19 @@ def check_add_item(session: Session, commission: Commission, approval_item: Appr
 def open_commission(session: Session, pre_review: PreReview, *, scope: DelegationScope,
                     items: Sequence[ApprovalItem] = (), intention: str | None = None,
                     actor: Any = None) -> Commission:
-    """Open a commission from an eligible pre-review, with its delegated items (R-1.4, R-4.4)."""
+    """Open a commission from an eligible pre-review, with its delegated items (R-1.4, R-4.4).
+
+    Either scope delegates the items chosen with the clerk; a full delegation chosen without
+    items takes the default of app/domain/scope.py (the applicable items of the project's
+    remaining stages), never the whole catalogue (R-1.5)."""
     check_open_commission(session, pre_review)
     project = pre_review.project
-    if scope == DelegationScope.full:
-        chosen = delegable_items(session)
-    else:
-        chosen = list(items)
-        require(bool(chosen), _("A partial delegation names at least one approval item."))
+    chosen = list(dict.fromkeys(items))
+    if scope == DelegationScope.full and not chosen:
+        chosen = default_items(session, project)
+    require(bool(chosen), _("A partial delegation names at least one approval item."))
     check_delegable(chosen)
+    check_scope(chosen, project)
     commission = Commission(project=project, pre_review=pre_review, scope=scope,
                             intention=intention, state=CommissionState.pre_review,
                             delegated_items_text="、".join(item.name for item in chosen))

@@ -14,6 +14,7 @@ from app.choices import (
     InvestmentKind,
     KeyProjectLevel,
     LandNature,
+    Stage,
     UnitNature,
 )
 from app.labels import enum_column_type
@@ -86,6 +87,11 @@ class Project(Timestamped, Model):
     )
     is_special_project: Mapped[bool] = mapped_column(default=False)
     is_major_infrastructure: Mapped[bool] = mapped_column(default=False)
+    # The approval stage the project has reached (None: not started, stage 1): a full
+    # delegation's default items are those of this stage onward.
+    current_stage: Mapped[Optional[Stage]] = mapped_column(
+        enum_column_type(Stage, "project_current_stage")
+    )
 
     unit: Mapped[Unit] = relationship(back_populates="projects", lazy="selectin")
     town: Mapped[Optional[Town]] = relationship(lazy="selectin")

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask_appbuilder import Model
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.choices import Stage
+from app.choices import InvestmentKind, Stage
 from app.labels import enum_column_type
 from app.models.mixins import Timestamped
 from app.models.organisation import Department
@@ -51,6 +51,14 @@ class ApprovalItem(Timestamped, Model):
     description: Mapped[Optional[str]] = mapped_column(sa.Text)
     active: Mapped[bool] = mapped_column(default=True, index=True)
     sort_order: Mapped[int] = mapped_column(default=0)
+    # Items sharing a group are alternatives that exclude each other (备案/核准; 环评报告书/
+    # 报告表/登记表): a commission holds at most one of them.
+    alternative_group: Mapped[Optional[str]] = mapped_column(sa.String(40))
+    # The one investment kind the item applies to (政府投资项目建议书 only to government
+    # investment, 企业投资项目备案 only to social investment); None: every project.
+    investment_kind: Mapped[Optional[InvestmentKind]] = mapped_column(
+        enum_column_type(InvestmentKind, "approval_item_investment_kind")
+    )
 
     department: Mapped[Department] = relationship(lazy="selectin")
     materials: Mapped[list["ItemMaterial"]] = relationship(

@@ -4,12 +4,16 @@ Promised limits are plausible Guangdong defaults, not verified for Jiangcheng: t
 shipped as editable catalogue rows marked ``limit_is_default`` and never used as constants
 in code. Legal limits are filled only where reference-data.md gives a statutory anchor.
 A material whose name starts with "?" is optional (required=False).
+
+Scope rules (R-1.5) are data here too: items of one ``alternative_group`` exclude each other
+(the first in catalogue order is a full delegation's default), and ``investment_kind``
+names the one kind of investment an item applies to.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.choices import Stage
+from app.choices import InvestmentKind, Stage
 
 DEFAULT_NOTE = "承诺时限为广东省常见默认值，待江城区核定后修改。"
 INTERMEDIARY_NOTE = "中介技术服务，不纳入委托协办，由建设单位自主选择技术服务机构（第二条）。"
@@ -27,6 +31,8 @@ class CatalogueEntry:
     legal_days: int | None = None
     legal_note: str | None = None
     is_intermediary: bool = False
+    alternative_group: str | None = None
+    investment_kind: InvestmentKind | None = None
 
     @property
     def description(self) -> str:
@@ -48,21 +54,28 @@ URBAN = "区城市管理和综合执法局"
 WEATHER = "区气象局"
 ARCHIVE = "区城建档案馆"
 
+GOV = InvestmentKind.government
+SOCIAL = InvestmentKind.social
+FILING = "立项方式"   # 企业投资项目 备案 or 核准 (企业投资项目核准和备案管理条例)
+EIA = "环评文件"      # 环评 报告书, 报告表 or 登记表 (环境影响评价法 Art.16)
+
 CATALOGUE: tuple[CatalogueEntry, ...] = (
     CatalogueEntry(Stage.s1, "企业投资项目备案", NDRC, 1, (
-        "企业投资项目备案申请表", "企业营业执照（统一社会信用代码证书）", "项目基本情况说明")),
+        "企业投资项目备案申请表", "企业营业执照（统一社会信用代码证书）", "项目基本情况说明"),
+        alternative_group=FILING, investment_kind=SOCIAL),
     CatalogueEntry(Stage.s1, "企业投资项目核准", NDRC, 10, (
         "项目申请报告", "用地预审与选址意见书", "?城乡规划主管部门出具的选址意见书（划拨用地项目）",
         "项目单位营业执照"),
-        legal_days=20, legal_note="20个工作日，可延长10个工作日（企业投资项目核准和备案管理条例）"),
+        legal_days=20, legal_note="20个工作日，可延长10个工作日（企业投资项目核准和备案管理条例）",
+        alternative_group=FILING, investment_kind=SOCIAL),
     CatalogueEntry(Stage.s1, "政府投资项目建议书审批", NDRC, 5, (
-        "项目建议书审批申请文件", "项目建议书", "项目资金来源说明")),
+        "项目建议书审批申请文件", "项目建议书", "项目资金来源说明"), investment_kind=GOV),
     CatalogueEntry(Stage.s1, "可行性研究报告审批", NDRC, 10, (
         "可行性研究报告审批申请文件", "可行性研究报告", "项目建议书批复文件",
-        "用地预审与选址意见书", "社会稳定风险评估报告")),
+        "用地预审与选址意见书", "社会稳定风险评估报告"), investment_kind=GOV),
     CatalogueEntry(Stage.s1, "初步设计及概算审批", NDRC, 10, (
         "初步设计及概算审批申请文件", "初步设计文件及概算书", "可行性研究报告批复文件",
-        "?专家评审意见")),
+        "?专家评审意见"), investment_kind=GOV),
     CatalogueEntry(Stage.s1, "节能审查", NDRC, 10, (
         "节能审查申请文件", "节能报告", "项目备案（核准、审批）文件")),
     CatalogueEntry(Stage.s1, "用地预审与选址意见书", LAND, 10, (
@@ -73,10 +86,14 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
         "宗地图")),
     CatalogueEntry(Stage.s1, "环境影响报告书审批", ECO, 15, (
         "环境影响报告书审批申请", "环境影响报告书（报批稿）", "公众参与说明", "技术评估意见"),
-        legal_days=60, legal_note="自收到报告书之日起60日内（环境影响评价法第二十二条）"),
+        legal_days=60, legal_note="自收到报告书之日起60日内（环境影响评价法第二十二条）",
+        alternative_group=EIA),
     CatalogueEntry(Stage.s1, "环境影响报告表审批", ECO, 7, (
         "环境影响报告表审批申请", "环境影响报告表（报批稿）", "建设单位承诺书"),
-        legal_days=30, legal_note="自收到报告表之日起30日内（环境影响评价法第二十二条）"),
+        legal_days=30, legal_note="自收到报告表之日起30日内（环境影响评价法第二十二条）",
+        alternative_group=EIA),
+    CatalogueEntry(Stage.s1, "环境影响登记表备案", ECO, 1, (
+        "建设项目环境影响登记表", "?建设单位承诺书"), alternative_group=EIA),
     CatalogueEntry(Stage.s1, "水土保持方案审批", WATER, 10, (
         "水土保持方案审批申请", "水土保持方案报告书（报告表）", "技术评审意见")),
     CatalogueEntry(Stage.s2, "建设工程设计方案审查", LAND, 10, (

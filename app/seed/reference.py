@@ -126,7 +126,8 @@ def _approval_item(entry: CatalogueEntry, department: Department, sort_order: in
         name=entry.name, stage=entry.stage, department=department,
         promised_days=entry.promised_days, legal_days=entry.legal_days, limit_is_default=True,
         is_intermediary=entry.is_intermediary, description=entry.description, active=True,
-        sort_order=sort_order,
+        sort_order=sort_order, alternative_group=entry.alternative_group,
+        investment_kind=entry.investment_kind,
     )
     for position, (name, required, copies) in enumerate(material_rows(entry), start=1):
         item.materials.append(

@@ -52,6 +52,7 @@ class ProjectView(AppModelView):
         "investment_kind": _("Investment kind"),
         "is_special_project": _("Special project"),
         "is_major_infrastructure": _("Major transport, water or energy project"),
+        "current_stage": _("Current approval stage"),
         "created_at": _("Created at"),
         "updated_at": _("Updated at"),
     }
@@ -61,6 +62,8 @@ class ProjectView(AppModelView):
         "is_special_project": _("Special projects are outside the assistance service (Art.2)."),
         "is_major_infrastructure": _("Major transport, water and energy projects are outside "
                                      "the assistance service (Art.2)."),
+        "current_stage": _("The stage the project has reached; a full delegation proposes "
+                           "the items of this stage onward. Empty: not started."),
     }
     list_columns = [
         "name", "project_code", "unit", "town", "investment_kind", "construction_kind",
@@ -70,6 +73,7 @@ class ProjectView(AppModelView):
         (_("Project"), {"fields": [
             "unit", "name", "address", "town", "project_code", "total_investment",
             "fund_source", "floor_area", "land_nature", "key_level", "brief", "progress",
+            "current_stage",
         ]}),
         (_("Scope (Art.2)"), {"fields": [
             "construction_kind", "investment_kind", "is_special_project",

@@ -119,6 +119,8 @@ class ApprovalItemView(AppModelView):
         "description": _("Description"),
         "active": _("In use"),
         "sort_order": _("Sort order"),
+        "alternative_group": _("Group of alternatives"),
+        "investment_kind": _("Only for investment kind"),
         "created_at": _("Created at"),
         "updated_at": _("Updated at"),
     }
@@ -126,20 +128,25 @@ class ApprovalItemView(AppModelView):
         "limit_is_default": _("Ticked while the promised limit is a plausible default "
                               "that the department has not confirmed."),
         "is_intermediary": _("Intermediary technical services cannot be delegated (Art.2)."),
+        "alternative_group": _("Items with the same group name exclude each other (e.g. 备案 "
+                               "and 核准): a commission delegates at most one of them."),
+        "investment_kind": _("Leave empty when the item applies to every project."),
     }
     list_columns = [
         "name", "stage", "department", "promised_days", "legal_days", "is_intermediary",
-        "active",
+        "alternative_group", "investment_kind", "active",
     ]
     add_columns = edit_columns = [
         "name", "stage", "department", "promised_days", "legal_days", "limit_is_default",
-        "is_intermediary", "description", "active", "sort_order",
+        "is_intermediary", "alternative_group", "investment_kind", "description", "active",
+        "sort_order",
     ]
     show_fieldsets = [
         (_("Approval item"), {"fields": [
             "name", "stage", "department", "is_intermediary", "description", "active",
             "sort_order",
         ]}),
+        (_("Scope rules"), {"fields": ["alternative_group", "investment_kind"]}),
         (_("Time limits"), {"fields": ["promised_days", "legal_days", "limit_is_default"]}),
         (_("Record"), {"fields": ["created_at", "updated_at"], "expanded": False}),
     ]

@@ -150,17 +150,27 @@ class PreReviewDecisionForm(StepForm):
 
 
 class OpenCommissionForm(StepForm):
+    """Either scope names its items, chosen with the clerk; the selection opens on the
+    project's default (the applicable items of its remaining stages, R-1.5)."""
+
     scope = _enum(_("Delegation scope"), DelegationScope)
-    items = SelectMultipleField(_("Delegated approval items (partial delegation)"),
+    items = SelectMultipleField(_("Delegated approval items"),
                                 widget=Select2ManyWidget(), validators=[Optional()])
     intention = _text(_("Delegation intention"), required=False, area=True)
 
     def __init__(self, *args, **kwargs):
-        from app.domain.intake import delegable_items
+        from app.domain.scope import delegable_items
 
         super().__init__(*args, **kwargs)
         self.items.choices = [(str(i.id), f"{i.stage.label} · {i.name}")
                               for i in delegable_items(db.session)]
+
+    def bind(self, record: Any) -> "OpenCommissionForm":
+        from app.domain.scope import default_items
+
+        if not self.is_submitted() and record.project is not None:
+            self.items.data = [str(i.id) for i in default_items(db.session, record.project)]
+        return self
 
 
 class CorrectDateForm(StepForm):
