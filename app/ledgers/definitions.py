@@ -1,9 +1,11 @@
 """The five ledgers (台账) of R-13.6: commissions, items, meetings, revisits, assessments.
 
-Headers reuse the screens' msgids, so a ledger and its list page say the same thing.
+Headers are the screens' labels (``label_columns``, read at export time: spec.ScreenLabel),
+so a ledger and its screens say the same thing; only a column no screen shows has a header
+of its own.
 "Decided on time" is the definition of app/domain/definitions.py (R-13.7), the one the
-assessment and the dashboard count. Personal phone numbers (``phone=True``) are the ones app.access.PHONE_COLUMNS declares:
-the unit's leader and handler, and staff members.
+assessment and the dashboard count. Personal phone numbers (``phone=True``) are the ones
+app.access.PHONE_COLUMNS declares: the unit's leader and handler, and staff members.
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from app import access
 from app.domain.definitions import decided_on_time
-from app.ledgers.spec import Column, Ledger, joined, path
+from app.ledgers.spec import Column, Ledger, joined, path, screen
 from app.models import (
     Assessment,
     Commission,
@@ -24,6 +26,17 @@ from app.models import (
     CoordinationMeeting,
     Revisit,
 )
+
+
+# The screens whose labels the headers are (app/views/<module>.py).
+COMMISSION = screen("commission", "CommissionView")
+PROJECT = screen("client", "ProjectView")
+UNIT = screen("client", "UnitView")
+ITEM = screen("items", "CommissionItemView")
+APPROVAL_ITEM = screen("reference", "ApprovalItemView")
+MEETING = screen("meetings", "CoordinationMeetingView")
+REVISIT = screen("revisits", "RevisitView")
+ASSESSMENT = screen("assessment", "AssessmentView")
 
 
 def _rectification(revisit: Revisit) -> Any:
@@ -57,25 +70,25 @@ COMMISSIONS = Ledger(
     title=_("Commission ledger"),
     model=Commission,
     columns=(
-        Column(_("Application number"), path("application_no"), 18),
-        Column(_("Project name"), path("project.name"), 30),
-        Column(_("Project code"), path("project.project_code"), 26),
-        Column(_("Construction unit"), path("project.unit.name"), 30),
-        Column(_("Project handler"), path("project.unit.handler_name")),
-        Column(_("Project handler's contact"), path("project.unit.handler_phone"), 16,
+        Column(COMMISSION("application_no"), path("application_no"), 18),
+        Column(PROJECT("name"), path("project.name"), 30),
+        Column(PROJECT("project_code"), path("project.project_code"), 26),
+        Column(COMMISSION("project.unit"), path("project.unit.name"), 30),
+        Column(UNIT("handler_name"), path("project.unit.handler_name")),
+        Column(UNIT("handler_phone"), path("project.unit.handler_phone"), 16,
                phone=True),
-        Column(_("Delegation scope"), path("scope")),
-        Column(_("State"), path("state")),
-        Column(_("Coordinator"), path("coordinator.name")),
+        Column(COMMISSION("scope"), path("scope")),
+        Column(COMMISSION("state"), path("state")),
+        Column(COMMISSION("coordinator"), path("coordinator.name")),
         Column(_("Coordinator's phone"), path("coordinator.phone"), 16, phone=True),
-        Column(_("Application confirmed on"), path("applied_on"), 12),
-        Column(_("Assigned on"), path("assigned_on"), 12),
-        Column(_("Contact due on"), path("contact_due_on"), 12),
-        Column(_("Contacted on"), path("contacted_on"), 12),
-        Column(_("Plan confirmed on"), path("plan_confirmed_on"), 12),
-        Column(_("Completed on"), path("completed_on"), 12),
-        Column(_("Terminated on"), path("terminated_on"), 12),
-        Column(_("Remarks"), path("remarks"), 30),
+        Column(COMMISSION("applied_on"), path("applied_on"), 12),
+        Column(COMMISSION("assigned_on"), path("assigned_on"), 12),
+        Column(COMMISSION("contact_due_on"), path("contact_due_on"), 12),
+        Column(COMMISSION("contacted_on"), path("contacted_on"), 12),
+        Column(COMMISSION("plan_confirmed_on"), path("plan_confirmed_on"), 12),
+        Column(COMMISSION("completed_on"), path("completed_on"), 12),
+        Column(COMMISSION("terminated_on"), path("terminated_on"), 12),
+        Column(COMMISSION("remarks"), path("remarks"), 30),
     ),
 )
 
@@ -84,24 +97,24 @@ ITEMS = Ledger(
     title=_("Commission item ledger"),
     model=CommissionItem,
     columns=(
-        Column(_("Application number"), path("commission.application_no"), 18),
-        Column(_("Project name"), path("commission.project.name"), 30),
-        Column(_("Approval item"), path("approval_item.name"), 30),
-        Column(_("Approval department"), path("approval_item.department.name"), 20),
-        Column(_("Stage"), path("approval_item.stage"), 24),
-        Column(_("Attempt"), path("attempt"), 8),
-        Column(_("Specialist"), path("specialist.name")),
+        Column(COMMISSION("application_no"), path("commission.application_no"), 18),
+        Column(PROJECT("name"), path("commission.project.name"), 30),
+        Column(ITEM("approval_item"), path("approval_item.name"), 30),
+        Column(ITEM("department"), path("approval_item.department.name"), 20),
+        Column(APPROVAL_ITEM("stage"), path("approval_item.stage"), 24),
+        Column(ITEM("attempt"), path("attempt"), 8),
+        Column(ITEM("specialist"), path("specialist.name")),
         Column(_("Specialist's phone"), path("specialist.phone"), 16, phone=True),
-        Column(_("Item state"), path("state")),
-        Column(_("Submitted on"), path("submitted_on"), 12),
-        Column(_("Accepted on"), path("accepted_on"), 12),
-        Column(_("Item due on"), path("due_on"), 12),
-        Column(_("Decided on"), path("decided_on"), 12),
+        Column(ITEM("state"), path("state")),
+        Column(ITEM("submitted_on"), path("submitted_on"), 12),
+        Column(ITEM("accepted_on"), path("accepted_on"), 12),
+        Column(ITEM("due_on"), path("due_on"), 12),
+        Column(ITEM("decided_on"), path("decided_on"), 12),
         Column(_("Decided on time"), decided_on_time, 10),
         Column(_("Found overdue on"), path("overdue_on"), 12),
-        Column(_("Refusal reason"), path("refusal_reason"), 30),
-        Column(_("Unit informed on"), path("unit_informed_on"), 12),
-        Column(_("Result document"), path("result_document"), 24),
+        Column(ITEM("refusal_reason"), path("refusal_reason"), 30),
+        Column(ITEM("unit_informed_on"), path("unit_informed_on"), 12),
+        Column(ITEM("result_document"), path("result_document"), 24),
     ),
 )
 
@@ -110,17 +123,17 @@ MEETINGS = Ledger(
     title=_("Meeting ledger"),
     model=CoordinationMeeting,
     columns=(
-        Column(_("Meeting date"), path("held_on"), 12),
-        Column(_("Meeting type"), path("kind")),
-        Column(_("Meeting title"), path("title"), 30),
-        Column(_("Meeting place"), path("place"), 20),
-        Column(_("Convener"), path("convener.name")),
-        Column(_("Departments attending"), joined("departments", "name"), 30),
-        Column(_("Staff attending"), joined("attendees", "name"), 30),
-        Column(_("Commissions discussed"), _in_scope("commissions", "application_no"), 24),
-        Column(_("Projects discussed"), _in_scope("projects", "name"), 30),
-        Column(_("Issues"), path("issues"), 40),
-        Column(_("Decisions"), path("decisions"), 40),
+        Column(MEETING("held_on"), path("held_on"), 12),
+        Column(MEETING("kind"), path("kind")),
+        Column(MEETING("title"), path("title"), 30),
+        Column(MEETING("place"), path("place"), 20),
+        Column(MEETING("convener"), path("convener.name")),
+        Column(MEETING("departments"), joined("departments", "name"), 30),
+        Column(MEETING("attendees"), joined("attendees", "name"), 30),
+        Column(MEETING("commissions"), _in_scope("commissions", "application_no"), 24),
+        Column(MEETING("projects"), _in_scope("projects", "name"), 30),
+        Column(MEETING("issues"), path("issues"), 40),
+        Column(MEETING("decisions"), path("decisions"), 40),
         Column(_("Open action items"), _open_actions, 10),
     ),
     options=(
@@ -137,16 +150,16 @@ REVISITS = Ledger(
     title=_("Revisit ledger"),
     model=Revisit,
     columns=(
-        Column(_("Revisit date"), path("visited_on"), 12),
-        Column(_("Application number"), path("commission.application_no"), 18),
-        Column(_("Project name"), path("commission.project.name"), 30),
-        Column(_("Construction unit"), path("commission.project.unit.name"), 30),
-        Column(_("Revisit method"), path("method")),
-        Column(_("Visited by"), path("visitor.name")),
-        Column(_("Person reached"), path("person_reached")),
-        Column(_("Rating"), path("rating")),
-        Column(_("Opinions and suggestions"), path("opinions"), 40),
-        Column(_("Follow-up"), path("follow_up"), 30),
+        Column(REVISIT("visited_on"), path("visited_on"), 12),
+        Column(COMMISSION("application_no"), path("commission.application_no"), 18),
+        Column(PROJECT("name"), path("commission.project.name"), 30),
+        Column(COMMISSION("project.unit"), path("commission.project.unit.name"), 30),
+        Column(REVISIT("method"), path("method")),
+        Column(REVISIT("visitor"), path("visitor.name")),
+        Column(REVISIT("person_reached"), path("person_reached")),
+        Column(REVISIT("rating"), path("rating")),
+        Column(REVISIT("opinions"), path("opinions"), 40),
+        Column(REVISIT("follow_up"), path("follow_up"), 30),
         Column(_("Rectification"), _rectification, 10),
     ),
     options=(selectinload(Revisit.rectification),),
@@ -157,21 +170,21 @@ ASSESSMENTS = Ledger(
     title=_("Assessment ledger"),
     model=Assessment,
     columns=(
-        Column(_("Period start"), path("period_start"), 12),
-        Column(_("Period end"), path("period_end"), 12),
-        Column(_("Assessed subject"), path("subject")),
-        Column(_("Department"), path("department.name"), 20),
-        Column(_("Coordinator"), path("staff.name")),
-        Column(_("Commissions handled"), path("commissions_handled"), 10),
-        Column(_("On-time rate (%)"), path("on_time_rate"), 10),
-        Column(_("Overdue count"), path("overdue_count"), 10),
-        Column(_("Refusals"), path("refusals"), 10),
-        Column(_("Average rating"), path("average_rating"), 10),
-        Column(_("Open escalations"), path("open_escalations"), 10),
-        Column(_("Score"), path("score"), 8),
-        Column(_("Remarks"), path("remarks"), 30),
-        Column(_("Flagged for the district report"), path("flagged"), 10),
-        Column(_("Figures frozen at"), path("created_at"), 16),
+        Column(ASSESSMENT("period_start"), path("period_start"), 12),
+        Column(ASSESSMENT("period_end"), path("period_end"), 12),
+        Column(ASSESSMENT("subject"), path("subject")),
+        Column(ASSESSMENT("department"), path("department.name"), 20),
+        Column(ASSESSMENT("staff"), path("staff.name")),
+        Column(ASSESSMENT("commissions_handled"), path("commissions_handled"), 10),
+        Column(ASSESSMENT("on_time_rate"), path("on_time_rate"), 10),
+        Column(ASSESSMENT("overdue_count"), path("overdue_count"), 10),
+        Column(ASSESSMENT("refusals"), path("refusals"), 10),
+        Column(ASSESSMENT("average_rating"), path("average_rating"), 10),
+        Column(ASSESSMENT("open_escalations"), path("open_escalations"), 10),
+        Column(ASSESSMENT("score"), path("score"), 8),
+        Column(ASSESSMENT("remarks"), path("remarks"), 30),
+        Column(ASSESSMENT("flagged"), path("flagged"), 10),
+        Column(ASSESSMENT("created_at"), path("created_at"), 16),
     ),
 )
 

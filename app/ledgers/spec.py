@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import importlib
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -21,6 +22,7 @@ def path(dotted: str) -> Getter:
                 return None
         return value
 
+    get.dotted = dotted  # type: ignore[attr-defined]  # what it reads (tests/test_ledgers.py)
     return get
 
 
@@ -36,8 +38,36 @@ def joined(dotted: str, attr: str | None = None, sep: str = "、") -> Getter:
 
 
 @dataclass(frozen=True)
+class ScreenLabel:
+    """A header that is a screen's label: ``label_columns[column]`` of the FAB view
+    ``app.views.<module>.<view>``, read when the file is written (the views import the
+    ledgers, so not at import time). A ledger and its screens then say the same thing."""
+
+    module: str
+    view: str
+    column: str
+
+    def label(self) -> Any:
+        """The screen's lazy msgid (KeyError if the screen has no such column)."""
+        view = getattr(importlib.import_module(f"app.views.{self.module}"), self.view)
+        return view.label_columns[self.column]
+
+    def __str__(self) -> str:
+        return str(self.label())
+
+
+def screen(module: str, view: str) -> Callable[[str], ScreenLabel]:
+    """The labels of one screen: ``COMMISSION = screen("commission", "CommissionView")``,
+    then ``COMMISSION("application_no")`` is that screen's header of the column."""
+    return lambda column: ScreenLabel(module, view, column)
+
+
+@dataclass(frozen=True)
 class Column:
-    """One column: its Chinese header (a lazy msgid), how to read it, how to show it.
+    """One column: its Chinese header, how to read it, how to show it.
+
+    The header is a screen's label (``ScreenLabel``) where a screen shows the value, a lazy
+    msgid of its own only where none does.
 
     ``phone``: the value is a personal phone number, masked for users who do not handle
     the case (R-14.5).

@@ -48,7 +48,7 @@ class AssessmentView(AppModelView):
         "score": _("Score"),
         "remarks": _("Remarks"),
         "flagged": _("Flagged for the district report"),
-        "created_at": _("Created at"),
+        "created_at": _("Figures frozen at"),  # a row is created when its figures freeze
         "updated_at": _("Updated at"),
     }
     description_columns = {
