@@ -71,8 +71,10 @@ def test_year_outside_the_package_falls_back_to_weekends_with_warning(monkeypatc
     assert CAL.is_working_day(D("2027-10-01"))  # no data: a Friday counts as working
 
 
-def test_overrides_come_first_and_make_the_year_known():
-    """R-12.1: supervisors' overrides beat the package and mark a year as known."""
+def test_overrides_come_first_but_only_a_confirmation_makes_the_year_known(monkeypatch):
+    """R-12.1, R-12.2: supervisors' overrides beat the package; a year becomes known when it
+    is confirmed complete, not by its override rows."""
+    monkeypatch.setattr(workdays, "PACKAGE_YEARS", frozenset(range(2004, 2027)))
     cal = WorkCalendar({
         D("2027-10-01"): CalendarDayKind.holiday,
         D("2027-09-26"): CalendarDayKind.workday,
@@ -81,8 +83,10 @@ def test_overrides_come_first_and_make_the_year_known():
     assert not cal.is_working_day(D("2027-10-01"))
     assert cal.is_working_day(D("2027-09-26"))  # a Sunday made a working day
     assert cal.is_working_day(D("2025-10-08"))  # overrides the package too
-    assert cal.knows_year(2027)
-    assert cal.fallback_years([2027, 2028]) == [2028]
+    assert not cal.knows_year(2027)
+    confirmed = WorkCalendar(cal.overrides, frozenset({2027}))
+    assert confirmed.knows_year(2027)
+    assert confirmed.fallback_years([2027, 2028]) == [2028]
 
 
 def test_package_overrides_lists_only_exceptions():

@@ -32,6 +32,7 @@ from app.instance import private_dir
 from app.documents import content, render
 from app.documents.fonts import find_font
 from app.domain.errors import DomainError
+from app.domain.workdays import load_calendar
 from app.models import Commission, DocumentKind, IssuedDocument
 
 log = logging.getLogger(__name__)
@@ -103,7 +104,7 @@ def issue(session: Session, kind: DocumentKind, commission: Commission, record: 
     """
     font = find_font()
     spec = content.SPECS[kind]
-    data = content.context(kind, commission, record)
+    data = content.context(kind, commission, record, load_calendar(session))
     # The record's own content decides whether this is a new version; the paper also says
     # when it was issued (Beijing time), which is not part of that comparison.
     source = sha256(render.render_html(spec.template, data, font).encode("utf-8"))

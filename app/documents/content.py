@@ -5,6 +5,7 @@ commission itself), the printed title and the function gathering the template's 
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -12,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.documents import forms, papers
+from app.domain.workdays import WorkCalendar
 from app.models import (
     Commission,
     CoordinationMeeting,
@@ -39,6 +41,9 @@ class Spec:
     build: Callable[[Commission, Any], dict[str, Any]]
     #: the qualifier in the archive's title (a date, a version), from the record
     qualifier: Callable[[Any], str] = lambda record: ""
+    #: the deadlines and planned dates the paper prints (R-12.2: warned about when their
+    #: year's holidays are not confirmed)
+    deadlines: Callable[[Any], list[dt.date]] = lambda record: []
 
 
 SPECS: dict[DocumentKind, Spec] = {spec.kind: spec for spec in (
@@ -49,13 +54,15 @@ SPECS: dict[DocumentKind, Spec] = {spec.kind: spec for spec in (
     Spec(DocumentKind.termination, "termination.html", "协办委托终止单", None,
          lambda c, r: forms.termination_form(c)),
     Spec(DocumentKind.approval_plan, "approval_plan.html", "审批进度计划表", PlanVersion,
-         papers.approval_plan, lambda r: f"第{r.version}版"),
+         papers.approval_plan, lambda r: f"第{r.version}版",
+         lambda r: [d for s in r.steps for d in (s.planned_submit_on, s.planned_done_on)]),
     Spec(DocumentKind.material_notice, "material_notice.html", "申报材料一次性告知书",
          MaterialNotice, papers.material_notice, lambda r: r.issued_on.isoformat()),
     Spec(DocumentKind.delivery_receipt, "delivery_receipt.html", "送达回执", Delivery,
          papers.delivery_receipt, lambda r: r.delivered_on.isoformat()),
     Spec(DocumentKind.meeting_minutes, "meeting_minutes.html", "会议纪要", CoordinationMeeting,
-         papers.meeting_minutes, lambda r: f"{r.held_on.isoformat()} {r.title}"),
+         papers.meeting_minutes, lambda r: f"{r.held_on.isoformat()} {r.title}",
+         lambda r: [a.due_on for a in r.action_items if a.due_on]),
     Spec(DocumentKind.revisit_record, "revisit_record.html", "协办回访记录表", Revisit,
          papers.revisit_record, lambda r: r.visited_on.isoformat()),
 )}
@@ -71,11 +78,20 @@ def title(kind: DocumentKind, record: Any = None) -> str:
     return f"{heading}（{qualifier}）" if qualifier else heading
 
 
-def context(kind: DocumentKind, commission: Commission | None, record: Any = None) -> dict:
-    """The template's data for ``kind`` of ``commission`` (and ``record``)."""
+def context(kind: DocumentKind, commission: Commission | None, record: Any = None,
+            cal: WorkCalendar | None = None) -> dict:
+    """The template's data for ``kind`` of ``commission`` (and ``record``).
+
+    With ``cal``, ``unknown_years`` lists the years of the paper's dates whose holidays are
+    not confirmed (R-12.2): the paper says they were counted on weekends only.
+    """
     spec = SPECS[kind]
     data = spec.build(commission, record)
-    return {"prefix": PREFIX, "heading": data.pop("heading", spec.heading), **data}
+    unknown: list[int] = []
+    if cal is not None and record is not None:
+        unknown = cal.fallback_years(d.year for d in spec.deadlines(record))
+    return {"prefix": PREFIX, "heading": data.pop("heading", spec.heading),
+            "unknown_years": unknown, **data}
 
 
 def available(kind: DocumentKind, commission: Commission) -> bool:

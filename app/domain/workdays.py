@@ -6,8 +6,9 @@ Order of authority for a date:
 2. the ``chinesecalendar`` package (PRC statutory holidays and 调休 working weekends);
 3. weekends only — the *fallback*, which callers surface as a warning.
 
-A year counts as "known" when the package covers it or the override table holds at least
-one row for it (importing a year, or entering its holidays by hand, marks it known).
+A year counts as "known" when the package covers it or a supervisor confirmed it complete
+(``calendar_year``, R-12.2). One override row does not make a year known: a year with a
+single holiday entered is still counted on weekends for every other day, and says so.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.choices import CalendarDayKind
-from app.models.calendar import CalendarDay
+from app.models.calendar import CalendarDay, CalendarYear
 
 ONE_DAY = dt.timedelta(days=1)
 # Guard against runaway loops on absurd inputs (e.g. 10**9 working days).
@@ -49,14 +50,16 @@ class WorkCalendar:
     """Working-day arithmetic over the package data plus a snapshot of the overrides."""
 
     overrides: Mapping[dt.date, CalendarDayKind] = field(default_factory=dict)
+    #: the years a supervisor confirmed complete (R-12.2)
+    confirmed_years: frozenset[int] = frozenset()
 
     @property
     def override_years(self) -> frozenset[int]:
         return frozenset(d.year for d in self.overrides)
 
     def knows_year(self, year: int) -> bool:
-        """True when the year's holidays come from data, not from the weekend fallback."""
-        return year in PACKAGE_YEARS or year in self.override_years
+        """True when the year's holidays come from the package or a confirmed year (R-12.2)."""
+        return year in PACKAGE_YEARS or year in self.confirmed_years
 
     def is_working_day(self, day: dt.date) -> bool:
         """Is ``day`` a working day?"""
@@ -112,9 +115,10 @@ class WorkCalendar:
 
 
 def load_calendar(session: Session) -> WorkCalendar:
-    """A calendar with the current override rows."""
+    """A calendar with the current override rows and confirmed years."""
     rows = session.execute(sa.select(CalendarDay.day, CalendarDay.kind)).all()
-    return WorkCalendar({day: kind for day, kind in rows})
+    confirmed = frozenset(session.scalars(sa.select(CalendarYear.year)))
+    return WorkCalendar({day: kind for day, kind in rows}, confirmed)
 
 
 def package_overrides(year: int) -> dict[dt.date, tuple[CalendarDayKind, str | None]]:

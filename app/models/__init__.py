@@ -7,7 +7,7 @@ from flask_appbuilder.security.sqla import models as _fab_security_models  # noq
 from app.models.account import AccountSecurity
 from app.models.assessment import Assessment
 from app.models.audit import AuditAction, AuditLog, AuditResult
-from app.models.calendar import CalendarDay
+from app.models.calendar import CalendarDay, CalendarYear
 from app.models.casework import (
     Consultation,
     Escalation,
@@ -37,7 +37,7 @@ metadata = Model.metadata
 __all__ = [
     "AccountSecurity",
     "Announcement", "ApplicationCounter", "ApprovalItem", "Assessment", "AuditAction", "AuditLog",
-    "AuditResult", "CalendarDay", "Commission",
+    "AuditResult", "CalendarDay", "CalendarYear", "Commission",
     "CommissionItem", "CommissionStateChange", "Consultation", "CoordinationMeeting",
     "CoordinatorAssignment", "Delivery", "Department", "DocumentKind", "Escalation", "FeeNotice",
     "IssuedDocument",

@@ -1,4 +1,4 @@
-"""工作日历: overrides of the working-day calendar (R-12.1)."""
+"""工作日历: overrides of the working-day calendar (R-12.1) and the confirmed years (R-12.2)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -6,11 +6,11 @@ from typing import Optional
 
 import sqlalchemy as sa
 from flask_appbuilder import Model
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.choices import CalendarDayKind
 from app.labels import enum_column_type
-from app.models.mixins import Timestamped
+from app.models.mixins import Timestamped, UTCDateTime, utcnow
 
 
 class CalendarDay(Timestamped, Model):
@@ -28,3 +28,25 @@ class CalendarDay(Timestamped, Model):
 
     def __repr__(self) -> str:
         return f"{self.day} {self.kind}"
+
+
+class CalendarYear(Model):
+    """A year a supervisor confirmed complete on the calendar screen (R-12.2).
+
+    Only a confirmed year (or one the chinesecalendar package covers) counts as known: one
+    override row does not say the year's holidays are all entered.
+    """
+
+    __tablename__ = "calendar_year"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(unique=True)
+    #: the signed-in account that confirmed it (R-16.2), and when (UTC)
+    confirmed_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("ab_user.id"))
+    confirmed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    note: Mapped[Optional[str]] = mapped_column(sa.String(200))
+
+    confirmed_by = relationship("User", lazy="selectin")
+
+    def __repr__(self) -> str:
+        return f"{self.year}"

@@ -4,12 +4,18 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import current_app, g
+from flask_babel import lazy_gettext as _
 from markupsafe import Markup, escape
 
 from app.clock import office_today
 from app.domain.deadlines import light
 from app.domain.workdays import WorkCalendar, load_calendar
 from app.extensions import db
+
+
+#: the deadline cell's warning for a year whose holidays nobody confirmed (R-12.2)
+UNKNOWN_YEAR = _("The holidays of %(year)s are not confirmed: this deadline is counted on "
+                 "weekends only.")
 
 
 def request_calendar() -> WorkCalendar:
@@ -24,7 +30,13 @@ def light_cell(due_on: dt.date | str | None) -> Markup:
     """A coloured label with the date, or an empty cell when no deadline runs."""
     if not due_on:  # None, or "" as list pages hand empty cells over
         return Markup("")
-    value = light(due_on, office_today(), request_calendar(),
+    cal = request_calendar()
+    value = light(due_on, office_today(), cal,
                   current_app.config.get("DEADLINE_WARNING_DAYS", 2))
-    return Markup('<span class="label label-{css}" title="{title}">{date}</span>').format(
+    cell = Markup('<span class="label label-{css}" title="{title}">{date}</span>').format(
         css=value.css, title=escape(str(value.label)), date=due_on.isoformat())
+    if not cal.knows_year(due_on.year):  # R-12.2: counted on weekends only
+        cell += Markup(' <span class="calendar-unknown text-warning" title="{title}">'
+                       '<i class="fa fa-exclamation-triangle"></i></span>').format(
+            title=escape(str(UNKNOWN_YEAR % {"year": due_on.year})))
+    return cell
