@@ -181,7 +181,7 @@ MATRIX: dict[str, object] = {
     **crud("ItemMaterialView", read=COLLEAGUES_READ, add=ADMIN_ONLY, edit=ADMIN_ONLY,
            delete=ADMIN_ONLY),
     **crud("CalendarDayView", read=COLLEAGUES_READ, add=SV_ONLY, edit=SV_ONLY,
-           delete=SV_ONLY),
+           delete=SV_ONLY, extra={"notice": SV_ONLY, "confirm_year": SV_ONLY}),
     # ---- no menu ------------------------------------------------------------------------
     "LookupView.lookup": _roles(A, SV, CO, SP),
     "WorkflowView.step": _roles(A, SV, CO, SP),
