@@ -1,7 +1,7 @@
 """calendar_year: years a supervisor confirmed complete (R-12.2)
 
 Revision ID: 48a70a1aa559
-Revises: 3c1e7a9d52b4
+Revises: 4e8f161c33ed
 Create Date: 2026-12-02 19:52:09.996071
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '48a70a1aa559'
-down_revision = '3c1e7a9d52b4'
+down_revision = '4e8f161c33ed'
 branch_labels = None
 depends_on = None
 
