@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -85,4 +86,9 @@ class Lifecycle:
 
 def on_record(check: Callable[[Any], Any]) -> Check:
     """A domain check that needs only the record, as a step precondition."""
-    return lambda session, record: check(record)
+
+    @functools.wraps(check)  # keeps its name (docs/architecture.md's lifecycle table)
+    def precondition(session: Session, record: Any) -> Any:
+        return check(record)
+
+    return precondition
