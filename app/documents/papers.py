@@ -41,7 +41,8 @@ def case_header(commission: Commission) -> dict[str, str]:
 
 
 def approval_plan(commission: Commission, plan: PlanVersion) -> dict[str, Any]:
-    """审批进度计划表: one row per planned item, with the promised working days."""
+    """审批进度计划表: one row per planned item, with the promised working days; the
+    critical path and the planned total (R-5.5)."""
     rows = [{
         "sequence": step.sequence,
         "stage": text(step.approval_item.stage),
@@ -52,8 +53,14 @@ def approval_plan(commission: Commission, plan: PlanVersion) -> dict[str, Any]:
         "done_on": step.planned_done_on.isoformat(),
         "days": step.approval_item.promised_days,
         "note": step.note or "",
+        "critical": step.critical,
     } for step in plan.steps]
     return {**case_header(commission), "version": plan.version,
+            "total_days": plan.total_days,
+            "critical_path": " → ".join(
+                s.approval_item.name for s in sorted(
+                    (s for s in plan.steps if s.critical),
+                    key=lambda s: (s.planned_submit_on, s.planned_done_on, s.sequence))),
             "drafted_on": cn_date(plan.drafted_on), "confirmed_on": cn_date(plan.confirmed_on),
             "confirmed_by": plan.confirmed_by or "", "note": plan.note or "", "rows": rows,
             "unit_stamp": DateParts.of(plan.confirmed_on),

@@ -1,10 +1,18 @@
-"""The personalised approval plan (审批进度计划, Art.7, R-5.3): generated, versioned, confirmed.
+"""The personalised approval plan (审批进度计划, Art.7, R-5.3, R-5.5): generated, versioned,
+confirmed.
 
-Scheduling rule: the four stages run in order; the items of one stage run side by side
-from the stage's first day; the next stage starts the working day after the stage's last
-completion. Parallel items (utility connections) run alongside stage 3 (or from the start
-when there is no stage-3 item). Durations are the catalogue's promised working days.
-Items already decided keep their real dates; a re-plan is a new version, the old ones stay.
+Scheduling rule: the four stages run in order; an item starts on its stage's first day, or
+the working day after the last of its prerequisites (catalogue data, within or across
+stages) is planned to end, whichever is later; the next stage starts the working day after
+the stage's last completion. Parallel items (utility connections) run alongside stage 3 (or
+from the start when there is no stage-3 item), after their prerequisites likewise. Durations
+are the catalogue's promised working days. Items already decided keep their real dates; a
+re-plan is a new version, the old ones stay.
+
+The critical path is the chain of items that fixes the last completion: going back from it,
+each item's start is bound either by a prerequisite ending the working day before, or by the
+end of an earlier stage. The planned total is the working days from the first planned
+submission to the last planned completion.
 """
 from __future__ import annotations
 
@@ -28,16 +36,19 @@ from app.notify.templates import Template
 from app.states import ITEM_CLOSED, CommissionState
 
 SEQUENTIAL_STAGES = (Stage.s1, Stage.s2, Stage.s3, Stage.s4)
+PLAN_ORDER = SEQUENTIAL_STAGES + (Stage.parallel,)
 T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class Slot:
-    """One planned line: the item and its planned submission and completion dates."""
+    """One planned line: the item, its planned submission and completion dates, and whether
+    it lies on the plan's critical path (R-5.5)."""
 
     item: CommissionItem
     submit_on: dt.date
     done_on: dt.date
+    critical: bool = False
 
 
 def current_items(commission: Commission) -> list[CommissionItem]:
@@ -46,32 +57,93 @@ def current_items(commission: Commission) -> list[CommissionItem]:
     return [item for item in commission.items if item.id not in replaced]
 
 
+def _stage_rank(stage: Stage) -> int:
+    """Where a stage's items may start in the stage rule: parallel work starts with stage 3."""
+    return SEQUENTIAL_STAGES.index(Stage.s3 if stage == Stage.parallel else stage)
+
+
+def _in_prerequisite_order(items: list[T], prerequisites: Callable[[T], Iterable[T]]) -> list[T]:
+    """``items`` (in plan order) so that an item comes after its prerequisites among them;
+    a cycle (the catalogue screen refuses one) leaves the rest in plan order."""
+    members, done, ordered = set(items), set(), []
+    pending = list(items)
+    while pending:
+        ready = [i for i in pending
+                 if all(p in done or p not in members for p in prerequisites(i))] or pending[:1]
+        for item in ready:
+            ordered.append(item)
+            done.add(item)
+            pending.remove(item)
+    return ordered
+
+
 def plan_offsets(items: Iterable[T], *, stage: Callable[[T], Stage], days: Callable[[T], int],
                  key: Callable[[T], Any],
-                 fixed: Mapping[T, tuple[int, int]] | None = None) -> dict[T, tuple[int, int]]:
+                 fixed: Mapping[T, tuple[int, int]] | None = None,
+                 prerequisites: Callable[[T], Iterable[T]] | None = None,
+                 ) -> dict[T, tuple[int, int]]:
     """The planning rule (module docstring) on plain numbers: (submit, done) of each item, in
-    working days from the plan's first working day, in plan order. ``fixed`` holds the
-    offsets of items whose dates are already known (decided ones); the next stage starts
-    after them as after planned ones. Pure, so the demo seed and the benchmark use it too.
+    working days from the plan's first working day, in plan order (stage, then ``key``).
+    ``fixed`` holds the offsets of items whose dates are already known (decided ones); the
+    next stage and the items needing them start after them as after planned ones.
+    ``prerequisites`` gives an item's prerequisites (those not among ``items`` are ignored).
+    Pure, so the demo seed and the benchmark use it too.
     """
     fixed = fixed or {}
+    needs = prerequisites or (lambda _item: ())
     result: dict[T, tuple[int, int]] = {}
-    pool = list(items)
+    pool = sorted(items, key=lambda i: (PLAN_ORDER.index(stage(i)), key(i)))
+
+    def lay(item: T, earliest: int) -> int:
+        if item in fixed:
+            result[item] = fixed[item]
+        else:
+            ends = [result[p][1] + 1 for p in needs(item) if p in result]
+            start = max([earliest] + ends)
+            result[item] = (start, start + days(item))
+        return result[item][1]
+
     cursor = parallel_start = 0
     for current in SEQUENTIAL_STAGES:
-        stage_items = sorted((i for i in pool if stage(i) == current), key=key)
+        stage_items = [i for i in pool if stage(i) == current]
         if not stage_items:
             continue
         if current == Stage.s3:
             parallel_start = cursor
         latest = cursor
-        for item in stage_items:
-            result[item] = fixed.get(item) or (cursor, cursor + days(item))
-            latest = max(latest, result[item][1])
+        for item in _in_prerequisite_order(stage_items, needs):
+            latest = max(latest, lay(item, cursor))
         cursor = latest + 1
-    for item in sorted((i for i in pool if stage(i) == Stage.parallel), key=key):
-        result[item] = fixed.get(item) or (parallel_start, parallel_start + days(item))
-    return result
+    for item in _in_prerequisite_order([i for i in pool if stage(i) == Stage.parallel], needs):
+        lay(item, parallel_start)
+    return {item: result[item] for item in pool}
+
+
+def critical_path(offsets: Mapping[T, tuple[int, int]], *, stage: Callable[[T], Stage],
+                  prerequisites: Callable[[T], Iterable[T]] | None = None,
+                  fixed: Iterable[T] = ()) -> list[T]:
+    """The critical path of a plan laid out by ``plan_offsets`` (module docstring), first item
+    first. Going back from the last completion: a prerequisite that ends the working day
+    before the item starts, else an item of an earlier stage that does; a decided item
+    (``fixed``), or the plan's first day, ends the walk."""
+    if not offsets:
+        return []
+    needs = prerequisites or (lambda _item: ())
+    fixed = set(fixed)
+    last = max(offsets, key=lambda i: offsets[i][1])
+    path = [last]
+    while path[-1] not in fixed:
+        item = path[-1]
+        start = offsets[item][0]
+        binding = [p for p in needs(item) if p in offsets and offsets[p][1] + 1 == start]
+        binding = binding or [
+            other for other in offsets
+            if stage(other) != Stage.parallel and offsets[other][1] + 1 == start
+            and _stage_rank(stage(other)) < _stage_rank(stage(item))]
+        if not binding or binding[0] in path:
+            break
+        path.append(binding[0])
+    return path[::-1]
 
 
 def catalogue_order(item: ApprovalItem) -> tuple[int, int]:
@@ -79,19 +151,57 @@ def catalogue_order(item: ApprovalItem) -> tuple[int, int]:
     return (item.sort_order, item.id)
 
 
+def catalogue_prerequisites(item: ApprovalItem) -> list[ApprovalItem]:
+    """An approval item's prerequisites as the catalogue records them (R-5.5)."""
+    return list(item.prerequisites)
+
+
+def prerequisite_problem(item_id: int | None, prerequisites: Iterable[ApprovalItem]) -> str | None:
+    """Why ``prerequisites`` cannot be the prerequisites of catalogue item ``item_id`` (None on
+    a new item), in Chinese, or None: an item is not its own prerequisite, even by a chain."""
+    seen: set[int] = set()
+    pending = [(p, [p.name]) for p in prerequisites]
+    while pending:
+        current, chain = pending.pop()
+        if item_id is not None and current.id == item_id:
+            return "前置事项不能循环：" + " → ".join(reversed(chain)) + " → 本事项"
+        if current.id in seen:
+            continue
+        seen.add(current.id)
+        pending.extend((p, chain + [p.name]) for p in current.prerequisites)
+    return None
+
+
 def schedule(items: Sequence[CommissionItem], start: dt.date, cal: WorkCalendar) -> list[Slot]:
     """Plan ``items`` from ``start`` (its first working day) by the rule in the module
-    docstring; decided items keep their real dates."""
+    docstring; decided items keep their real dates; the critical path is marked."""
     base = cal.add(start, 0)
     decided = {item: (cal.between(base, item.submitted_on), cal.between(base, item.decided_on))
                for item in items
                if item.state in ITEM_CLOSED and item.submitted_on and item.decided_on}
-    offsets = plan_offsets(items, stage=lambda i: i.approval_item.stage,
-                           days=lambda i: i.approval_item.promised_days,
-                           key=lambda i: catalogue_order(i.approval_item), fixed=decided)
-    return [Slot(item, item.submitted_on, item.decided_on) if item in decided
-            else Slot(item, cal.add(base, submit), cal.add(base, done))
+    by_catalogue = {item.approval_item: item for item in items}
+
+    def needs(item: CommissionItem) -> list[CommissionItem]:
+        return [by_catalogue[p] for p in catalogue_prerequisites(item.approval_item)
+                if p in by_catalogue]
+
+    def stage(item: CommissionItem) -> Stage:
+        return item.approval_item.stage
+
+    offsets = plan_offsets(items, stage=stage, days=lambda i: i.approval_item.promised_days,
+                           key=lambda i: catalogue_order(i.approval_item), fixed=decided,
+                           prerequisites=needs)
+    critical = set(critical_path(offsets, stage=stage, prerequisites=needs, fixed=decided))
+    return [Slot(item, item.submitted_on, item.decided_on, item in critical) if item in decided
+            else Slot(item, cal.add(base, submit), cal.add(base, done), item in critical)
             for item, (submit, done) in offsets.items()]
+
+
+def total_days(slots: Sequence[Slot], cal: WorkCalendar) -> int:
+    """The plan's total in working days: first planned submission to last completion."""
+    if not slots:
+        return 0
+    return cal.between(min(s.submit_on for s in slots), max(s.done_on for s in slots))
 
 
 PLANNABLE = frozenset({CommissionState.planning, CommissionState.in_progress})
@@ -112,11 +222,14 @@ def draft_plan(session: Session, commission: Commission, *, start: dt.date, draf
     last = session.scalar(
         sa.select(sa.func.max(PlanVersion.version)).where(PlanVersion.commission_id == commission.id)
     ) or 0
-    plan = PlanVersion(commission=commission, version=last + 1, drafted_on=drafted_on, note=note)
-    for sequence, slot in enumerate(schedule(items, start, cal), start=1):
+    slots = schedule(items, start, cal)
+    plan = PlanVersion(commission=commission, version=last + 1, drafted_on=drafted_on, note=note,
+                       total_days=total_days(slots, cal))
+    for sequence, slot in enumerate(slots, start=1):
         plan.steps.append(PlanStep(
             sequence=sequence, approval_item=slot.item.approval_item, commission_item=slot.item,
             planned_submit_on=slot.submit_on, planned_done_on=slot.done_on,
+            critical=slot.critical,
         ))
     session.add(plan)
     session.flush()

@@ -35,6 +35,8 @@ class PlanVersion(Timestamped, Model):
     confirmed_on: Mapped[Optional[dt.date]] = mapped_column(sa.Date)
     confirmed_by: Mapped[Optional[str]] = mapped_column(sa.String(50))
     note: Mapped[Optional[str]] = mapped_column(sa.Text)
+    # Working days from the first planned submission to the last planned completion.
+    total_days: Mapped[Optional[int]] = mapped_column()
 
     commission: Mapped[Commission] = relationship()
     steps: Mapped[list["PlanStep"]] = relationship(
@@ -66,6 +68,8 @@ class PlanStep(Model):
     )
     planned_submit_on: Mapped[dt.date] = mapped_column(sa.Date)
     planned_done_on: Mapped[dt.date] = mapped_column(sa.Date)
+    # On the plan's critical path: a day's delay here delays the project's completion.
+    critical: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     note: Mapped[Optional[str]] = mapped_column(sa.Text)
 
     plan_version: Mapped[PlanVersion] = relationship(back_populates="steps", lazy="selectin")

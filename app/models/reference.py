@@ -27,6 +27,18 @@ class Town(Model):
         return self.name
 
 
+#: 前置事项: an item (item_id) is planned after its prerequisites are decided (R-5.5).
+approval_item_prerequisite = sa.Table(
+    "approval_item_prerequisite",
+    Model.metadata,
+    sa.Column("item_id", sa.ForeignKey("approval_item.id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("prerequisite_id", sa.ForeignKey("approval_item.id", ondelete="CASCADE"),
+              primary_key=True, index=True),
+    sa.CheckConstraint("item_id <> prerequisite_id", name="ck_approval_item_prerequisite_self"),
+)
+
+
 class ApprovalItem(Timestamped, Model):
     """审批事项 in the catalogue: stage, department and time limits in working days."""
 
@@ -61,6 +73,14 @@ class ApprovalItem(Timestamped, Model):
     )
 
     department: Mapped[Department] = relationship(lazy="selectin")
+    # The items that must be decided before this one is submitted (R-5.5), e.g. 施工图联合审查
+    # before 建筑工程施工许可证核发; within or across stages.
+    prerequisites: Mapped[list["ApprovalItem"]] = relationship(
+        secondary=approval_item_prerequisite,
+        primaryjoin=lambda: ApprovalItem.id == approval_item_prerequisite.c.item_id,
+        secondaryjoin=lambda: ApprovalItem.id == approval_item_prerequisite.c.prerequisite_id,
+        order_by=lambda: ApprovalItem.sort_order, lazy="selectin",
+    )
     materials: Mapped[list["ItemMaterial"]] = relationship(
         back_populates="approval_item", order_by="ItemMaterial.sort_order",
         cascade="all, delete-orphan",

@@ -7,7 +7,8 @@ A material whose name starts with "?" is optional (required=False).
 
 Scope rules (R-1.5) are data here too: items of one ``alternative_group`` exclude each other
 (the first in catalogue order is a full delegation's default), and ``investment_kind``
-names the one kind of investment an item applies to.
+names the one kind of investment an item applies to. ``PREREQUISITES`` (R-5.5) names, for
+an item, the items decided before it is submitted, within or across stages.
 """
 from __future__ import annotations
 
@@ -156,6 +157,28 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
     CatalogueEntry(Stage.s3, "施工图设计文件审查（审图机构）", HOUSING, 10, (
         "施工图设计文件", "岩土工程勘察报告", "审查委托合同"), is_intermediary=True),
 )
+
+
+# R-5.5: item → the items that must be decided before it is submitted. Each is a document
+# the item's application requires (see the materials above) or a statutory order.
+PREREQUISITES: dict[str, tuple[str, ...]] = {
+    # 可研 needs the 建议书 reply, the 用地预审 opinion and (政府投资) the 节能审查 opinion
+    "可行性研究报告审批": ("政府投资项目建议书审批", "用地预审与选址意见书", "节能审查"),
+    "初步设计及概算审批": ("可行性研究报告审批",),
+    # 核准 needs the 用地预审与选址 opinion (企业投资项目核准和备案管理条例 Art.7)
+    "企业投资项目核准": ("用地预审与选址意见书",),
+    "建设用地规划许可证": ("用地预审与选址意见书",),
+    "建设工程设计方案审查": ("建设用地规划许可证",),
+    "建设工程规划许可证": ("建设工程设计方案审查",),
+    "施工图联合审查": ("初步设计及概算审批",),
+    # 施工许可 needs the 规划许可证, the 施工图审查合格书 and the 消防设计审查 (建筑法 Art.8)
+    "建筑工程施工许可证核发": ("施工图联合审查", "建设工程规划许可证", "特殊建设工程消防设计审查"),
+    "特殊建设工程消防验收": ("特殊建设工程消防设计审查",),
+    "雷电防护装置竣工验收": ("雷电防护装置设计审核",),
+    "人防工程竣工验收备案": ("防空地下室审批",),
+    # 竣工验收备案 files the joint acceptance with the 规划, 消防 and 档案 acceptances
+    "竣工验收备案": ("竣工联合验收", "规划条件核实", "特殊建设工程消防验收", "城建档案验收"),
+}
 
 
 def material_rows(entry: CatalogueEntry) -> list[tuple[str, bool, str]]:

@@ -11,7 +11,12 @@ import datetime as dt
 from app.choices import Stage
 from app.domain import definitions
 from app.domain.deadlines import item_due_on
-from app.domain.planning import catalogue_order, plan_offsets
+from app.domain.planning import (
+    catalogue_order,
+    catalogue_prerequisites,
+    critical_path,
+    plan_offsets,
+)
 from app.models import (
     ApprovalItem,
     CommissionItem,
@@ -178,13 +183,18 @@ def _plans(ctx: DemoContext, built: Built) -> None:
 def _plan(ctx: DemoContext, built: Built, version: int, drafted: dt.date, start: dt.date,
           offsets: dict[ApprovalItem, tuple[int, int]],
           rows: dict[ApprovalItem, CommissionItem]) -> PlanVersion:
+    critical = set(critical_path(offsets, stage=lambda i: i.stage,
+                                 prerequisites=catalogue_prerequisites))
     plan = PlanVersion(commission=built.commission, version=version, drafted_on=drafted,
                        note="按委托事项及承诺时限拟定的个性化审批进度计划")
     for sequence, (item, (submit, done)) in enumerate(offsets.items(), start=1):
         plan.steps.append(PlanStep(
             sequence=sequence, approval_item=item, commission_item=rows.get(item),
             planned_submit_on=ctx.cal.add(start, submit), planned_done_on=ctx.cal.add(start, done),
+            critical=item in critical,
         ))
+    plan.total_days = ctx.cal.between(min(s.planned_submit_on for s in plan.steps),
+                                      max(s.planned_done_on for s in plan.steps))
     ctx.session.add(plan)
     return plan
 
@@ -205,7 +215,8 @@ def _replan(ctx: DemoContext, built: Built, attempt: Attempt) -> None:
     decided = {item: (a.submit - attempt.submit, a.decide - attempt.submit)
                for item, a in current.items() if a.decide <= informed}
     offsets = plan_offsets(list(current), stage=lambda i: i.stage,
-                           days=lambda i: i.promised_days, key=catalogue_order, fixed=decided)
+                           days=lambda i: i.promised_days, key=catalogue_order, fixed=decided,
+                           prerequisites=catalogue_prerequisites)
     rows = {a.item: r for a, r in built.worked() if current.get(a.item) is a}
     plan = _plan(ctx, built, 2, ctx.on(built, informed), ctx.on(built, attempt.submit),
                  offsets, rows)

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.models import ApprovalItem, Department, ItemMaterial, Town
-from app.seed.catalogue import CATALOGUE, CatalogueEntry, material_rows
+from app.seed.catalogue import CATALOGUE, PREREQUISITES, CatalogueEntry, material_rows
 
 DISTRICT_CODE = "441702"
 WINDOW_DEPARTMENT = "区政务服务数据管理局"
@@ -111,14 +111,19 @@ def _seed_departments(session: Session) -> tuple[dict[str, Department], int]:
 
 
 def _seed_catalogue(session: Session, departments: dict[str, Department]) -> int:
-    existing = set(session.scalars(sa.select(ApprovalItem.name)))
-    added = 0
+    by_name = {item.name: item for item in session.scalars(sa.select(ApprovalItem))}
+    new: list[ApprovalItem] = []
     for order, entry in enumerate(CATALOGUE, start=1):
-        if entry.name in existing:
+        if entry.name in by_name:
             continue
-        session.add(_approval_item(entry, departments[entry.department], order * 10))
-        added += 1
-    return added
+        item = _approval_item(entry, departments[entry.department], order * 10)
+        session.add(item)
+        by_name[entry.name] = item
+        new.append(item)
+    for item in new:  # a new item's prerequisites, by name
+        item.prerequisites = [by_name[name] for name in PREREQUISITES.get(item.name, ())
+                              if name in by_name]
+    return len(new)
 
 
 def _approval_item(entry: CatalogueEntry, department: Department, sort_order: int) -> ApprovalItem:

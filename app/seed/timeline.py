@@ -15,7 +15,12 @@ from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from app.choices import Stage
-from app.domain.planning import SEQUENTIAL_STAGES, catalogue_order, plan_offsets
+from app.domain.planning import (
+    SEQUENTIAL_STAGES,
+    catalogue_order,
+    catalogue_prerequisites,
+    plan_offsets,
+)
 from app.models import ApprovalItem
 from app.states import ItemState
 
@@ -90,7 +95,7 @@ def _stages_present(items: Iterable[ApprovalItem]) -> list[Stage]:
 def planned_offsets(items: Sequence[ApprovalItem]) -> dict[ApprovalItem, tuple[int, int]]:
     """(submit, done) offsets of the plan: the product's own rule, app.domain.planning."""
     return plan_offsets(items, stage=lambda i: i.stage, days=lambda i: i.promised_days,
-                        key=catalogue_order)
+                        key=catalogue_order, prerequisites=catalogue_prerequisites)
 
 
 def simulate(items: Sequence[ApprovalItem], rng: random.Random, *,

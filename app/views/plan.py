@@ -25,15 +25,19 @@ class PlanStepView(LifecycleRecordView):
         "commission_item": _("Commission item"),
         "planned_submit_on": _("Planned submission"),
         "planned_done_on": _("Planned completion"),
+        "critical": _("On the critical path"),
         "note": _("Note"),
+    }
+    description_columns = {
+        "critical": _("A delay of this item delays the project's planned completion."),
     }
     list_columns = [
         "plan_version", "sequence", "approval_item", "department", "planned_submit_on",
-        "planned_done_on",
+        "planned_done_on", "critical",
     ]
     show_columns = [
         "plan_version", "sequence", "approval_item", "department", "commission_item",
-        "planned_submit_on", "planned_done_on", "note",
+        "planned_submit_on", "planned_done_on", "critical", "note",
     ]
     search_columns = ["approval_item", "planned_submit_on", "planned_done_on"]
     order_columns = ["sequence", "planned_submit_on", "planned_done_on"]
@@ -54,16 +58,20 @@ class PlanVersionView(LifecycleRecordView):
         "confirmed_on": _("Confirmed by the unit on"),
         "confirmed_by": _("Confirmed by"),
         "note": _("Note"),
+        "total_days": _("Planned total (working days)"),
         "created_at": _("Created at"),
         "updated_at": _("Updated at"),
     }
     description_columns = {
         "confirmed_by": _("The unit's person who confirmed the plan."),
+        "total_days": _("Working days from the first planned submission to the last planned "
+                        "completion, along the critical path."),
     }
-    list_columns = ["commission", "version", "drafted_on", "confirmed_on", "confirmed_by"]
+    list_columns = ["commission", "version", "drafted_on", "confirmed_on", "confirmed_by",
+                    "total_days"]
     show_columns = [
-        "commission", "version", "drafted_on", "confirmed_on", "confirmed_by", "note",
-        "created_at", "updated_at",
+        "commission", "version", "drafted_on", "confirmed_on", "confirmed_by", "total_days",
+        "note", "created_at", "updated_at",
     ]
     search_columns = ["version", "drafted_on", "confirmed_on"]
     order_columns = ["version", "drafted_on", "confirmed_on"]

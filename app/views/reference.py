@@ -10,10 +10,12 @@ from typing import Any
 from flask_babel import lazy_gettext as _
 
 from app.domain.validators import TOWN_CODE_RE
+from app.domain.planning import prerequisite_problem
 from app.extensions import db
 from app.models import ApprovalItem, ItemMaterial, Town
 from app.views.base import AppInterface, AppModelView
 from app.views.menu import REFERENCE, add
+from app.views.rules import editing_pk
 
 #: Jiangcheng District's division code; every town code starts with it (reference-data.md).
 DISTRICT_CODE = "441702"
@@ -121,6 +123,7 @@ class ApprovalItemView(AppModelView):
         "sort_order": _("Sort order"),
         "alternative_group": _("Group of alternatives"),
         "investment_kind": _("Only for investment kind"),
+        "prerequisites": _("Prerequisite items"),
         "created_at": _("Created at"),
         "updated_at": _("Updated at"),
     }
@@ -131,6 +134,8 @@ class ApprovalItemView(AppModelView):
         "alternative_group": _("Items with the same group name exclude each other (e.g. 备案 "
                                "and 核准): a commission delegates at most one of them."),
         "investment_kind": _("Leave empty when the item applies to every project."),
+        "prerequisites": _("Items decided before this one is submitted; the plan starts "
+                           "this item after them (within or across stages)."),
     }
     list_columns = [
         "name", "stage", "department", "promised_days", "legal_days", "is_intermediary",
@@ -138,15 +143,16 @@ class ApprovalItemView(AppModelView):
     ]
     add_columns = edit_columns = [
         "name", "stage", "department", "promised_days", "legal_days", "limit_is_default",
-        "is_intermediary", "alternative_group", "investment_kind", "description", "active",
-        "sort_order",
+        "is_intermediary", "alternative_group", "investment_kind", "prerequisites",
+        "description", "active", "sort_order",
     ]
     show_fieldsets = [
         (_("Approval item"), {"fields": [
             "name", "stage", "department", "is_intermediary", "description", "active",
             "sort_order",
         ]}),
-        (_("Scope rules"), {"fields": ["alternative_group", "investment_kind"]}),
+        (_("Scope rules"), {"fields": ["alternative_group", "investment_kind",
+                                       "prerequisites"]}),
         (_("Time limits"), {"fields": ["promised_days", "legal_days", "limit_is_default"]}),
         (_("Record"), {"fields": ["created_at", "updated_at"], "expanded": False}),
     ]
@@ -155,6 +161,13 @@ class ApprovalItemView(AppModelView):
     base_order = ("sort_order", "asc")
     field_checks = {"promised_days": check_days, "legal_days": check_days}
     related_views = [ItemMaterialView]
+
+    def check_form(self, form: Any) -> dict[str, object]:
+        """Prerequisites never run in a circle, the item itself included (R-5.5)."""
+        pk = editing_pk(form)
+        problem = prerequisite_problem(int(pk) if pk is not None else None,
+                                       form.prerequisites.data or ())
+        return {"prerequisites": problem} if problem else {}
 
 
 def register(appbuilder) -> None:
