@@ -147,6 +147,8 @@ class Config:
     # Files kept outside the static folder: issued documents and materials.
     DOCUMENTS_DIR = os.environ.get("DOCUMENTS_DIR", str(INSTANCE_DIR / "documents"))
     MATERIALS_DIR = os.environ.get("MATERIALS_DIR", str(INSTANCE_DIR / "materials"))
+    # Uploaded import workbooks, kept by their hash between the dry run and the import.
+    IMPORTS_DIR = os.environ.get("IMPORTS_DIR", str(INSTANCE_DIR / "imports"))
     MATERIAL_MAX_BYTES = int(os.environ.get("MATERIAL_MAX_BYTES", str(20 * 1024 * 1024)))
     # Requests larger than the largest upload plus its form are refused (413) before they
     # are read: werkzeug checks Content-Length, and stops a stream at the limit.

@@ -75,6 +75,7 @@ API_VIEWS = ("CommissionApi", "CommissionItemApi", "CommissionHistoryApi")
 API_READ = "can_get|can_info"
 API_DOCS: tuple[tuple[str, str], ...] = (("SwaggerView", "can_show"),)
 
+IMPORT_VIEW = "ImportView"  # Excel import: the administrator and the supervisor
 LEDGER_VIEW = "LedgerView"  # Excel exports of list pages (rows as the list shows them)
 ASSESSMENT_PERIOD_VIEW = "AssessmentPeriodView"
 
@@ -123,6 +124,7 @@ ROLES: dict[str, tuple[tuple[str, str], ...]] = {
         (LOOKUP_VIEW, "can_lookup"),
         (LEDGER_VIEW, "can_export"),
         (ASSESSMENT_PERIOD_VIEW, "can_compute|can_save|can_export"),
+        (IMPORT_VIEW, "can_import"),
         (WORKFLOW_VIEW, "can_step"),
         (_any(API_VIEWS), API_READ),
     ) + API_DOCS,

@@ -95,6 +95,7 @@ def app(database_url, tmp_path_factory):
         "SQLALCHEMY_DATABASE_URI": database_url,
         "DOCUMENTS_DIR": str(files / "documents"),
         "MATERIALS_DIR": str(files / "materials"),
+        "IMPORTS_DIR": str(files / "imports"),
     })
     with application.app_context():
         from flask_migrate import upgrade

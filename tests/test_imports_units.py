@@ -117,7 +117,7 @@ def test_cells_refuse_what_no_screen_accepts(ctx):
 
     for parse, value in ((cells.text(50), "东风路\x001号"), (cells.date, "1800-01-01"),
                          (cells.date, "2026-02-30"), (cells.amount(check_amount), "NaN"),
-                         (cells.amount(check_amount), -1), (cells.integer(), "3.5"),
+                         (cells.amount(check_amount), -1), (cells.integer(), "3.5"), (cells.integer(), 10**9),
                          (cells.yes_no, "也许")):
         with pytest.raises(CellError):
             parse(value)

@@ -162,6 +162,9 @@ MATRIX: dict[str, object] = {
     "AssessmentPeriodView.compute": SUPERVISION_READ,
     "AssessmentPeriodView.export": SUPERVISION_READ,
     "AssessmentPeriodView.save": SV_ONLY,
+    # Excel import, the administrator and the window supervisor only
+    **{f"ImportView.{name}": SV_ONLY for name in (
+        "index", "template", "upload", "preview", "report", "confirm")},
     **crud("NotificationView", read=SUPERVISION_READ),
     # ---- the audit trail: read by inspectors and auditors; nobody changes it ----------
     "AuditLogView.list": _roles(A, IN, AU),

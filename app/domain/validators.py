@@ -76,6 +76,13 @@ def check_credit_code(value: str) -> object | None:
     return None
 
 
+def check_days(value: Any) -> object | None:
+    """A time limit in working days is never negative."""
+    if value is not None and value < 0:
+        return _("The number of working days cannot be negative.")
+    return None
+
+
 #: Numeric(14, 2) holds 12 integer digits; larger input would be refused by the database.
 AMOUNT_LIMIT = Decimal("1e12")
 

@@ -81,8 +81,9 @@ def date(value: Any) -> dt.date | None:
     return day
 
 
-def integer(minimum: int = 0, maximum: int = 100_000) -> Parser:
-    """A whole number between ``minimum`` and ``maximum``."""
+def integer(check: Callable[[int], Any] | None = None, minimum: int = -100_000,
+            maximum: int = 100_000) -> Parser:
+    """A whole number between ``minimum`` and ``maximum``, checked by ``check``."""
 
     def parse(value: Any) -> int | None:
         raw = _raw_text(value)
@@ -95,6 +96,9 @@ def integer(minimum: int = 0, maximum: int = 100_000) -> Parser:
         if not minimum <= number <= maximum:
             raise CellError(_("Enter a number between %(low)d and %(high)d.",
                               low=minimum, high=maximum))
+        problem = check(number) if check is not None else None
+        if problem is not None:
+            raise CellError(problem)
         return number
 
     return parse

@@ -14,7 +14,16 @@ from flask_babel import lazy_gettext as _
 from app.choices import ConstructionKind, FundSource, InvestmentKind, KeyProjectLevel, LandNature
 from app.domain.validators import check_amount, check_credit_code, check_project_code
 from app.imports import cells, units
-from app.imports.spec import Column, Kind, Outcome, RowRefused, Sheet, assign, changed_outcome
+from app.imports.spec import (
+    Column,
+    Kind,
+    Outcome,
+    RowRefused,
+    Sheet,
+    assign,
+    changed_outcome,
+    relink,
+)
 from app.models import Project, Town
 
 COLUMNS = (
@@ -48,9 +57,10 @@ COLUMNS = (
            example="出让"),
     Column("key_level", _("Key project level"), cells.choice(KeyProjectLevel),
            attr="key_level", example="区级"),
-    Column("is_special_project", _("Special project"), cells.yes_no, example="否"),
+    Column("is_special_project", _("Special project"), cells.yes_no,
+           attr="is_special_project", default=False, example="否"),
     Column("is_major_infrastructure", _("Major transport, water or energy project"),
-           cells.yes_no, example="否"),
+           cells.yes_no, attr="is_major_infrastructure", default=False, example="否"),
     Column("brief", _("Project brief"), cells.text(4000), attr="brief", example="商住楼两栋"),
     Column("progress", _("Current progress"), cells.text(4000), attr="progress",
            example="已取得用地"),
@@ -93,19 +103,9 @@ def upsert(run: Any, values: dict[str, Any]) -> Outcome:
         project = Project()
         run.session.add(project)
         run.table("project_code")[values["project_code"]] = project
-    values = {**values, "is_special_project": bool(values.get("is_special_project")),
-              "is_major_infrastructure": bool(values.get("is_major_infrastructure"))}
     changed = assign(project, values, COLUMNS)
-    for attr, header, value in (("unit", _("Construction unit"), unit),
-                                ("town", _("Town or street"), town),
-                                ("is_special_project", _("Special project"),
-                                 values["is_special_project"]),
-                                ("is_major_infrastructure",
-                                 _("Major transport, water or energy project"),
-                                 values["is_major_infrastructure"])):
-        if getattr(project, attr) is not value and getattr(project, attr) != value:
-            setattr(project, attr, value)
-            changed.append(str(header))
+    changed += relink(project, unit=(unit, _("Construction unit")),
+                      town=(town, _("Town or street")))
     return changed_outcome(created, changed)
 
 

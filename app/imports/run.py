@@ -259,7 +259,8 @@ def _run_row(run: ImportRun, sheet: Sheet, columns: list[Any], cells: tuple[Any,
         if column is None:
             continue
         try:
-            values[column.key] = column.parse(cell)
+            value = column.parse(cell)
+            values[column.key] = column.default if value is None else value
         except CellError as exc:
             result.problems.append(f"{column.header}：{exc.message}")
             continue

@@ -55,6 +55,8 @@ class Column:
     required: bool = False
     #: the model attribute the value is written to by ``assign`` (None: the sheet decides)
     attr: str | None = None
+    #: the value of an empty cell (e.g. 否 for a yes/no column)
+    default: Any = None
     #: the example row's value, as typed in the template
     example: Any = None
     #: the note shown on the notes sheet
@@ -120,6 +122,17 @@ def assign(record: Any, values: dict[str, Any], columns: tuple[Column, ...]) -> 
         if getattr(record, column.attr) != value:
             setattr(record, column.attr, value)
             changed.append(str(column.header))
+    return changed
+
+
+def relink(record: Any, **links: tuple[Any, Any]) -> list[str]:
+    """Point ``record``'s relations at the given records (``name=(target, header)``); the
+    headers of those that changed."""
+    changed = []
+    for name, (target, header) in links.items():
+        if getattr(record, name) is not target:
+            setattr(record, name, target)
+            changed.append(str(header))
     return changed
 
 

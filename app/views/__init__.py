@@ -15,7 +15,7 @@ VIEW_MODULES = [
     # 队伍管理 Team
     "organisation", "training",
     # 基础数据 Reference data
-    "reference", "calendar",
+    "reference", "calendar", "imports",
     # no menu
     "lookup", "workflow", "ledgers", "documents", "health", "api",
 ]

@@ -9,8 +9,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _
 
-from app.domain.validators import TOWN_CODE_RE
 from app.domain.planning import prerequisite_problem
+from app.domain.validators import TOWN_CODE_RE, check_days
 from app.extensions import db
 from app.models import ApprovalItem, ItemMaterial, Town
 from app.views.base import AppInterface, AppModelView
@@ -29,13 +29,6 @@ def check_town_code(value: str) -> object | None:
     if TOWN_CODE_RE.fullmatch(value or "") and value.startswith(DISTRICT_CODE):
         return None
     return _("The town code has 9 digits and starts with 441702 (Jiangcheng District).")
-
-
-def check_days(value: Any) -> object | None:
-    """A time limit in working days is never negative."""
-    if value is not None and value < 0:
-        return _("The number of working days cannot be negative.")
-    return None
 
 
 class TownView(AppModelView):
