@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from app.choices import Stage
+from app.choices import InvestmentKind, Stage
 from app.extensions import db
 from app.imports import catalogue
 from app.models import ApprovalItem, Department, ItemMaterial
@@ -21,6 +21,7 @@ def dept_row(**kw):
 def item_row(**kw):
     row = {"code": "S1-001", "name": "企业投资项目备案", "stage": "第一阶段：立项用地规划许可",
            "department": "区发展和改革局", "promised_days": 1, "legal_days": 5,
+           "alternative_group": "立项", "investment_kind": "社会投资",
            "materials": "备案申请表；营业执照\n?项目情况说明"}
     row.update(kw)
     return row
@@ -37,6 +38,7 @@ def test_catalogue_import_with_departments_and_materials_is_idempotent(ctx):
     assert report.counts["create"] == 3
     item = db.session.scalar(sa.select(ApprovalItem).where(ApprovalItem.code == "S1-001"))
     assert item.stage == Stage.s1 and item.department.name == "区发展和改革局"
+    assert item.alternative_group == "立项" and item.investment_kind == InvestmentKind.social
     assert [(m.name, m.required) for m in item.materials] == [
         ("备案申请表", True), ("营业执照", True), ("项目情况说明", False)]
     again = run(catalogue.KIND, data)

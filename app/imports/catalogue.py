@@ -17,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _
 
-from app.choices import Stage
+from app.choices import InvestmentKind, Stage
 from app.domain.validators import check_days
 from app.imports import cells, departments
 from app.imports.spec import (
@@ -55,6 +55,13 @@ COLUMNS = (
            attr="limit_is_default", default=False, example="否"),
     Column("is_intermediary", _("Intermediary service (not delegable)"), cells.yes_no,
            attr="is_intermediary", default=False, example="否"),
+    Column("alternative_group", _("Group of alternatives"), cells.text(40),
+           attr="alternative_group", example=None,
+           note=_("Items with the same group name exclude each other (e.g. 备案 and 核准): a "
+                  "commission delegates at most one of them.")),
+    Column("investment_kind", _("Only for investment kind"), cells.choice(InvestmentKind),
+           attr="investment_kind", example="社会投资",
+           note=_("Leave empty when the item applies to every project.")),
     Column("description", _("Description"), cells.text(4000), attr="description",
            example="法定时限：20个工作日。"),
     Column("active", _("In use"), cells.yes_no, attr="active", default=True, example="是"),

@@ -11,7 +11,14 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _
 
-from app.choices import ConstructionKind, FundSource, InvestmentKind, KeyProjectLevel, LandNature
+from app.choices import (
+    ConstructionKind,
+    FundSource,
+    InvestmentKind,
+    KeyProjectLevel,
+    LandNature,
+    Stage,
+)
 from app.domain.validators import check_amount, check_credit_code, check_project_code
 from app.imports import cells, units
 from app.imports.spec import (
@@ -61,6 +68,8 @@ COLUMNS = (
            attr="is_special_project", default=False, example="否"),
     Column("is_major_infrastructure", _("Major transport, water or energy project"),
            cells.yes_no, attr="is_major_infrastructure", default=False, example="否"),
+    Column("current_stage", _("Current approval stage"), cells.choice(Stage),
+           attr="current_stage", example="第一阶段：立项用地规划许可", width=24),
     Column("brief", _("Project brief"), cells.text(4000), attr="brief", example="商住楼两栋"),
     Column("progress", _("Current progress"), cells.text(4000), attr="progress",
            example="已取得用地"),
