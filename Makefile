@@ -37,6 +37,7 @@ run: install
 	$(FLASK) sync-perms
 	$(FLASK) seed --demo --if-empty
 	$(FLASK) ensure-admin
+	$(FLASK) apply-roster
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 # The whole suite on SQLite, then on PostgreSQL (scripts/run-tests.sh).

@@ -126,6 +126,9 @@ class Config:
     DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "60"))
     # Application numbers: {year} and {seq} are filled in; sequential per year.
     APPLICATION_NO_FORMAT = os.environ.get("APPLICATION_NO_FORMAT", "JCXB-{year}-{seq:04d}")
+    # Art.10 提前报备: a roster change is filed at least this many working days
+    # before the day it takes effect.
+    ROSTER_NOTICE_WORKING_DAYS = max(0, int(os.environ.get("ROSTER_NOTICE_WORKING_DAYS", "1")))
     # Working days the unit has to confirm a termination before it is announced.
     TERMINATION_CONFIRM_DAYS = int(os.environ.get("TERMINATION_CONFIRM_DAYS", "5"))
 

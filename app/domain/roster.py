@@ -27,6 +27,7 @@ from app.choices import RosterChangeKind, StaffRole, StaffStatus
 from app.domain import coordination
 from app.domain.errors import DomainError
 from app.domain.transitions import require
+from app.domain.workdays import WorkCalendar
 from app.models.commission import Commission
 from app.models.organisation import RosterChange, StaffMember
 from app.states import COMMISSION_OPEN
@@ -98,6 +99,20 @@ def hand_over(session: Session, leaver: StaffMember, successor: StaffMember, *, 
     for commission in commissions:
         coordination.reassign(session, commission, successor, on=on, reason=reason, actor=actor)
     return commissions
+
+
+# ---- filing ------------------------------------------------------------------------
+def check_filing(*, filed_on: dt.date | None, effective_on: dt.date | None,
+                 cal: WorkCalendar, notice_days: int) -> None:
+    """Art.10 提前报备 (R-2.5): a change is filed at least ``notice_days`` working days before
+    the day it takes effect; refused with a Chinese reason otherwise."""
+    if filed_on is None or effective_on is None:
+        return
+    if cal.between(filed_on, effective_on) < notice_days:
+        earliest = cal.add(filed_on, notice_days)
+        raise DomainError(
+            f"人员报备须提前{notice_days}个工作日（《实施办法》第十条“提前报备”）："
+            f"{filed_on.isoformat()}报备的变更最早于{earliest.isoformat()}生效。")
 
 
 # ---- approval ----------------------------------------------------------------------

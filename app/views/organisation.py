@@ -8,7 +8,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
-from flask import abort, flash, g, redirect, request, url_for
+from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.security.decorators import permission_name
 from flask_babel import lazy_gettext as _
@@ -23,6 +23,7 @@ from app.domain.validators import check_email, check_phone
 from app.extensions import db
 from app.models import Department, RosterChange, StaffMember
 from app.views.base import AppInterface, AppModelView, date_order
+from app.views.lights import request_calendar
 from app.views.menu import REFERENCE, TEAM, add
 from app.views.reference import ApprovalItemView
 from app.views.roster_forms import ApproveForm, HandoverForm, user_display_name
@@ -77,8 +78,10 @@ class RosterChangeView(AppModelView):
     }
     description_columns = {
         "approved_by": _("Leave empty to approve later with the “Approve” button."),
-        "effective_on": _("An approved change takes effect on this day (daily, or at once "
-                          "when approved on or after it)."),
+        "effective_on": _("File the change at least the configured number of working days "
+                          "ahead (提前报备, one by default). Once approved it is carried out on "
+                          "this day by the scheduled run (flask apply-roster, with the "
+                          "deadline sweep), or at once when approved on or after it."),
     }
     list_columns = ["staff", "kind", "filed_on", "effective_on", "to_department", "approved_by",
                     "applied_on"]
@@ -111,6 +114,8 @@ class RosterChangeView(AppModelView):
         """Dates in order; a transfer names its new department, a replacement its successor;
         a change in effect is not edited; an approval entered here obeys the approval rules."""
         errors = dict(self._dates(form))
+        if not errors:  # dates in order: then 提前报备
+            errors.update(self._notice_errors(form))
         kind = form.kind.data
         if kind == RosterChangeKind.transfer and form.to_department.data is None:
             errors["to_department"] = _("A transfer names the department moved to.")
@@ -124,6 +129,23 @@ class RosterChangeView(AppModelView):
         if hasattr(form, "approved_by"):
             errors.update(self._approval_errors(form))
         return errors
+
+    @staticmethod
+    def _notice_errors(form: Any) -> dict[str, object]:
+        """提前报备 (R-2.5), checked when the dates are entered or changed."""
+        pk = getattr(form, "_id", None)
+        current = db.session.get(RosterChange, pk) if pk is not None else None
+        filed_on, effective_on = form.filed_on.data, form.effective_on.data
+        if current is not None and (current.filed_on, current.effective_on) == (
+                filed_on, effective_on):
+            return {}  # filed before the rule, or unchanged: not judged again
+        try:
+            roster.check_filing(filed_on=filed_on, effective_on=effective_on,
+                                cal=request_calendar(),
+                                notice_days=current_app.config["ROSTER_NOTICE_WORKING_DAYS"])
+        except DomainError as exc:
+            return {"effective_on": str(exc)}
+        return {}
 
     @staticmethod
     def _approval_errors(form: Any) -> dict[str, object]:
