@@ -16,6 +16,7 @@ from importlib import import_module
 KIND_MODULES = {
     "units": "app.imports.units",
     "projects": "app.imports.projects",
+    "staff": "app.imports.staff",
     "catalogue": "app.imports.catalogue",
 }
 
