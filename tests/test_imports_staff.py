@@ -73,6 +73,10 @@ def test_leaver_and_transfer_are_roster_changes(ctx):
         person_row(staff_no="XB-3", name="将离开", status="调离",
                    exited_on=today + dt.timedelta(days=30)),
     ]}))
+    too_soon = run(staff.KIND, book(staff.KIND, {"staff": [
+        person_row(staff_no="XB-4", name="明天来", admitted_on=today + dt.timedelta(days=1),
+                   filed_on=today + dt.timedelta(days=1))]}))
+    assert "提前" in problems(too_soon)[0]  # filed ahead of the day
     assert report.ok, problems(report)
     assert report.counts["update"] == 3
     db.session.expire_all()

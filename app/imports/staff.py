@@ -11,6 +11,8 @@ as any filing is —
 
 Each change is filed and approved by the importer (or the 批准人 of the row) and takes
 effect at once when its effective date has come, else on that day (``flask apply-roster``).
+A change filed now for a later day obeys 提前报备 (R-2.5: ``roster.check_filing``); a past
+change copied from the paper roster without its filing date counts as filed that day.
 A change already filed and not yet in effect is not filed twice, so a second import of the
 same file changes nothing. Name, phone, title, e-mail and remarks are plain corrections.
 The ID card number is never stored: only its SHA-256 is, as the person's key.
@@ -117,6 +119,11 @@ def _file(run: Any, person: StaffMember, kind: RosterChangeKind, values: dict[st
     filed_on = values.get("filed_on") or min(run.today, effective_on)
     if filed_on > effective_on:
         raise RowRefused(_("A roster change takes effect on or after the day it is filed."))
+    if values.get("filed_on") or effective_on > run.today:
+        # 提前报备 for what is filed now; a past change copied from the paper roster
+        # without its filing date is recorded as filed on the day it took effect.
+        roster.check_filing(filed_on=filed_on, effective_on=effective_on, cal=run.cal,
+                            notice_days=run.config["ROSTER_NOTICE_WORKING_DAYS"])
     approved_on = values.get("approved_on") or run.today
     change = RosterChange(staff=person, kind=kind, filed_on=filed_on, effective_on=effective_on,
                           reason=values.get("reason") or DEFAULT_REASON, **fields)
