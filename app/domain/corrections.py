@@ -15,11 +15,13 @@ from sqlalchemy.orm import Session
 
 from app.domain.approvals import refresh_due_on
 from app.domain.deadlines import contact_due_on
+from app.domain.errors import DomainError
 from app.domain.transitions import actor_id, require
 from app.domain.workdays import WorkCalendar
 from app.models.commission import Commission, CommissionStateChange
 from app.models.items import CommissionItem
 from app.models.mixins import utcnow
+from app.states import CommissionState, ItemState
 
 #: dates that follow one another in the lifecycle: a correction keeps them in this order
 COMMISSION_ORDER = ("applied_on", "assigned_on", "contacted_on", "plan_confirmed_on",
@@ -112,3 +114,76 @@ def _follow(record: Commission | CommissionItem, field: str, today: dt.date,
             record.contact_due_on = contact_due_on(record.applied_on, cal)
     elif field == "accepted_on":
         refresh_due_on(record, today, cal)
+
+
+# ---- past records entering the lifecycle (the paper ledger, R-18.1) --------------------
+S, I = CommissionState, ItemState
+#: the states a past commission may be imported in, with the dates each requires; a
+#: commission before acceptance has no number, one mid-termination has a running wait
+#: (its form and announcement): those are recorded through their steps instead
+IMPORTABLE: dict[CommissionState, tuple[str, ...]] = {
+    S.accepted: ("applied_on",),
+    S.assigned: ("applied_on", "assigned_on"),
+    S.planning: ("applied_on", "assigned_on", "contacted_on"),
+    S.in_progress: ("applied_on", "assigned_on", "contacted_on", "plan_confirmed_on"),
+    S.delivering: ("applied_on", "assigned_on", "contacted_on", "plan_confirmed_on"),
+    S.completed: ("applied_on", "assigned_on", "contacted_on", "plan_confirmed_on",
+                  "completed_on"),
+    S.terminated: ("applied_on", "terminated_on"),
+}
+#: an item's states with the dates each requires (补正中 needs its supplement: a step)
+ITEM_IMPORTABLE: dict[ItemState, tuple[str, ...]] = {
+    I.pending: (),
+    I.submitted: ("submitted_on",),
+    I.accepted: ("submitted_on", "accepted_on"),
+    I.approved: ("submitted_on", "accepted_on", "decided_on"),
+    I.refused: ("submitted_on", "decided_on"),
+}
+IMPORTED = "导入（纸质台账）"
+
+
+def check_enter_imported(record: Commission | CommissionItem, state: Any,
+                         dates: dict[str, dt.date | None]) -> None:
+    """Whether a past ``record`` may enter the lifecycle in ``state`` with ``dates``: an
+    importable state, the dates it requires, every date in lifecycle order."""
+    table = IMPORTABLE if isinstance(record, Commission) else ITEM_IMPORTABLE
+    require(state in table, _("A record in state “%(state)s” cannot be imported; record it "
+                              "through its steps.", state=state.label))
+    labels = _dates_of(record)
+    missing = [str(labels[name]) for name in table[state] if dates.get(name) is None]
+    require(not missing, _("State “%(state)s” needs the date(s): %(dates)s",
+                           state=state.label, dates="、".join(missing)))
+    order = COMMISSION_ORDER if isinstance(record, Commission) else ITEM_ORDER
+    given = [(name, dates[name]) for name in order if dates.get(name) is not None]
+    for (first, day), (then, later) in zip(given, given[1:]):
+        require(day <= later, _("%(later)s (%(day2)s) is before %(first)s (%(day1)s).",
+                                later=labels[then], day2=later.isoformat(),
+                                first=labels[first], day1=day.isoformat()))
+
+
+def enter_imported(session: Session, record: Commission | CommissionItem, *, state: Any,
+                   dates: dict[str, dt.date | None], today: dt.date, cal: WorkCalendar,
+                   actor: Any = None) -> None:
+    """A past commission or item from the paper ledger enters the lifecycle in ``state``
+    with its recorded ``dates``: a history line says it was imported, and what the dates
+    drive (the contact deadline, an item's deadline) is computed as the steps would."""
+    check_enter_imported(record, state, dates)
+    for name, day in dates.items():
+        if name not in _dates_of(record):
+            raise DomainError(_("This date cannot be corrected here."))
+        setattr(record, name, day)
+    record.state = state
+    commission = record if isinstance(record, Commission) else record.commission
+    if isinstance(record, Commission):
+        if record.assigned_on is not None:
+            record.contact_due_on = contact_due_on(record.applied_on, cal)
+        subject = ""
+    else:
+        if record.accepted_on is not None:
+            refresh_due_on(record, today, cal)
+        subject = f"{record}："
+    session.add(CommissionStateChange(
+        commission=commission, from_state=None if isinstance(record, Commission) else
+        commission.state, to_state=commission.state, changed_by_id=actor_id(actor),
+        changed_at=utcnow(), note=f"{IMPORTED}{subject}{state.label}",
+    ))

@@ -7,6 +7,9 @@ transaction rolls back, so does the increment (no gap is left by a failed accept
 """
 from __future__ import annotations
 
+import re
+import string
+
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -51,3 +54,20 @@ def reserve_up_to(session: Session, year: int, last_value: int) -> None:
         .where(ApplicationCounter.year == year, ApplicationCounter.last_value < last_value)
         .values(last_value=last_value)
     )
+
+
+def parse_application_no(number: str, fmt: str = DEFAULT_FORMAT) -> tuple[int, int] | None:
+    """(year, sequence) of ``number`` when it is written in format ``fmt``, else None."""
+    pattern = ""
+    for literal, field, _spec, _conv in string.Formatter().parse(fmt):
+        pattern += re.escape(literal)
+        if field == "year":
+            pattern += r"(?P<year>[0-9]{4})"
+        elif field == "seq":
+            pattern += r"(?P<seq>[0-9]+)"
+        elif field is not None:
+            return None
+    match = re.fullmatch(pattern, number or "")
+    if match is None or "year" not in match.groupdict() or "seq" not in match.groupdict():
+        return None
+    return int(match["year"]), int(match["seq"])

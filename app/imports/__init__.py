@@ -18,6 +18,7 @@ KIND_MODULES = {
     "projects": "app.imports.projects",
     "staff": "app.imports.staff",
     "catalogue": "app.imports.catalogue",
+    "commissions": "app.imports.commissions",
 }
 
 
