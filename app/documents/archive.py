@@ -60,13 +60,16 @@ def intact(document: IssuedDocument) -> bool:
     return path.is_file() and sha256(path.read_bytes()) == document.sha256
 
 
-def versions(session: Session, kind: DocumentKind, commission_id: int,
+def versions(session: Session, kind: DocumentKind, commission_id: int | None,
              record_id: int | None) -> list[IssuedDocument]:
-    """Every issued version of one document, newest first."""
+    """Every issued version of one document, newest first (``commission_id`` None: a
+    meeting's own minutes, R-15.4)."""
     record_clause = (IssuedDocument.record_id.is_(None) if record_id is None
                      else IssuedDocument.record_id == record_id)
+    commission_clause = (IssuedDocument.commission_id.is_(None) if commission_id is None
+                         else IssuedDocument.commission_id == commission_id)
     return list(session.scalars(sa.select(IssuedDocument).where(
-        IssuedDocument.kind == kind, IssuedDocument.commission_id == commission_id,
+        IssuedDocument.kind == kind, commission_clause,
         record_clause).order_by(IssuedDocument.version.desc())))
 
 
@@ -96,9 +99,10 @@ def record_event(action: AuditAction, document: IssuedDocument, user: Any,
                          "sha256": document.sha256, **detail})
 
 
-def issue(session: Session, kind: DocumentKind, commission: Commission, record: Any = None,
-          *, actor: Any = None) -> tuple[IssuedDocument, bool]:
-    """Render and archive ``kind`` of ``commission`` (and ``record``).
+def issue(session: Session, kind: DocumentKind, commission: Commission | None,
+          record: Any = None, *, actor: Any = None) -> tuple[IssuedDocument, bool]:
+    """Render and archive ``kind`` of ``commission`` (and ``record``); ``commission`` None:
+    a meeting's minutes printed from the meeting itself (R-15.4).
 
     Returns (document, created): the new version, or the newest one when nothing changed.
     """
@@ -109,7 +113,8 @@ def issue(session: Session, kind: DocumentKind, commission: Commission, record: 
     # when it was issued (Beijing time), which is not part of that comparison.
     source = sha256(render.render_html(spec.template, data, font).encode("utf-8"))
     record_id = record.id if record is not None else None
-    existing = versions(session, kind, commission.id, record_id)
+    commission_id = commission.id if commission is not None else None
+    existing = versions(session, kind, commission_id, record_id)
     if existing and existing[0].source_sha256 == source and intact(existing[0]):
         return existing[0], False
     issued_at = utc_now()
@@ -120,9 +125,10 @@ def issue(session: Session, kind: DocumentKind, commission: Commission, record: 
     for _attempt in range(3):
         name = f"{kind.value}{f'-{record_id}' if record_id else ''}-v{version}-{digest[:16]}.pdf"
         document = IssuedDocument(
-            kind=kind, commission_id=commission.id, record_id=record_id,
+            kind=kind, commission_id=commission_id, record_id=record_id,
             title=content.title(kind, record), version=version, sha256=digest,
-            source_sha256=source, file_path=f"{commission.id}/{name}", size=len(pdf),
+            source_sha256=source, file_path=f"{commission_id or 'meetings'}/{name}",
+            size=len(pdf),
             font=font.name, issued_by_id=getattr(actor, "id", None), issued_at=issued_at)
         try:
             with session.begin_nested():  # someone issued the same version just now: next

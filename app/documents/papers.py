@@ -105,16 +105,21 @@ def delivery_receipt(commission: Commission, delivery: Delivery) -> dict[str, An
             "window_stamp": DateParts.of(delivery.delivered_on)}
 
 
-def meeting_minutes(commission: Commission, meeting: CoordinationMeeting) -> dict[str, Any]:
-    """协调会议纪要 / 联席会议纪要: who met, about what, what was decided, who follows up."""
+def meeting_minutes(commission: Commission | None,
+                    meeting: CoordinationMeeting) -> dict[str, Any]:
+    """协调会议纪要 / 联席会议纪要: who met, about what, what was decided, who follows up.
+
+    ``commission`` None: printed from the meeting itself, which may have discussed no
+    commission at all (R-15.4)."""
     projects = [c.project.name for c in meeting.commissions]
     projects += [p.name for p in meeting.projects if p.name not in projects]
-    return {**case_header(commission), "heading": MEETING_TITLES[meeting.kind],
+    header = case_header(commission) if commission is not None else {}
+    return {**header, "heading": MEETING_TITLES[meeting.kind],
             "title": meeting.title, "held_on": cn_date(meeting.held_on), "place": meeting.place,
             "convener": meeting.convener.name,
             "departments": "、".join(d.name for d in meeting.departments),
             "attendees": "、".join(s.name for s in meeting.attendees),
-            "projects": "、".join(projects), "issues": meeting.issues,
+            "projects": "、".join(projects) or "无", "issues": meeting.issues,
             "decisions": meeting.decisions or "",
             "actions": [{"number": n, "description": a.description, "owner": a.owner.name,
                          "due_on": cn_date(a.due_on),

@@ -46,6 +46,10 @@ class IssuedDocument(Model):
         sa.Index("uq_issued_document_version_norecord", "kind", "commission_id", "version",
                  unique=True, sqlite_where=sa.text("record_id IS NULL"),
                  postgresql_where=sa.text("record_id IS NULL")),
+        # Minutes of a meeting printed from the meeting itself: no commission.
+        sa.Index("uq_issued_document_version_nocommission", "kind", "record_id", "version",
+                 unique=True, sqlite_where=sa.text("commission_id IS NULL"),
+                 postgresql_where=sa.text("commission_id IS NULL")),
         sa.CheckConstraint("version >= 1", name="ck_issued_document_version"),
         sa.CheckConstraint("size >= 0", name="ck_issued_document_size"),
     )
@@ -55,7 +59,9 @@ class IssuedDocument(Model):
         enum_column_type(DocumentKind, "document_kind"), index=True
     )
     # No ON DELETE CASCADE: the archive outlives an attempt to delete its commission.
-    commission_id: Mapped[int] = mapped_column(sa.ForeignKey("commission.id"), index=True)
+    # None: a meeting's minutes printed from the meeting, whatever it discussed.
+    commission_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("commission.id"),
+                                                         index=True)
     #: the plan version, notice, delivery, meeting or revisit printed (None: the commission)
     record_id: Mapped[Optional[int]] = mapped_column()
     title: Mapped[str] = mapped_column(sa.String(200))
@@ -73,7 +79,7 @@ class IssuedDocument(Model):
         UTCDateTime(), default=utcnow, index=True
     )
 
-    commission: Mapped[Commission] = relationship()
+    commission: Mapped[Optional[Commission]] = relationship()
     issued_by = relationship("User", lazy="selectin")
 
     def __repr__(self) -> str:

@@ -26,7 +26,7 @@ from app.documents.fonts import find_font
 from app.clock import office_today
 from app.domain.errors import DomainError
 from app.extensions import db
-from app.models import Commission, DocumentKind, IssuedDocument
+from app.models import Commission, CoordinationMeeting, DocumentKind, IssuedDocument
 from app.views.base import AppInterface, AppModelView
 from app.views.transaction import run_in_transaction, transaction
 from app.views.workflow import load
@@ -97,23 +97,31 @@ ALTERED = _("The archived file of this document is missing or was altered since 
             "issued; it is not served. Tell the administrator.")
 
 
-def _send(document: IssuedDocument, via: str) -> Any:
+def _back(document: IssuedDocument) -> str:
+    """Where a refused download returns: the commission's print page, or the meeting."""
+    if document.commission_id is None:
+        return url_for("CoordinationMeetingView.show", pk=document.record_id)
+    return url_for("DocumentsView.commission", pk=document.commission_id)
+
+
+def send_document(document: IssuedDocument, via: str) -> Any:
     """Send an archived file, audited; a file changed since it was issued is refused."""
     if not archive.intact(document):
         flash(str(ALTERED), "danger")
-        return redirect(url_for("DocumentsView.commission", pk=document.commission_id))
+        return redirect(_back(document))
     with transaction() as outcome:
         archive.record_event(archive.DOWNLOADED, document, g.user, via=via)
     if outcome.refused:
         flash(outcome.message, "danger")
-        return redirect(url_for("DocumentsView.commission", pk=document.commission_id))
+        return redirect(_back(document))
     return send_file(archive.file_of(document), mimetype=PDF, as_attachment=True,
                      download_name=_file_name(document))
 
 
 def _file_name(document: IssuedDocument) -> str:
-    number = document.commission.application_no or f"#{document.commission_id}"
-    name = f"{number}-{document.title}-v{document.version}.pdf"
+    name = f"{document.title}-v{document.version}.pdf"
+    if document.commission is not None:  # (a meeting's own minutes have none, R-15.4)
+        name = f"{document.commission.application_no or f'#{document.commission_id}'}-{name}"
     return name.replace("/", "／").replace("\\", "＼")  # a meeting's title may hold a slash
 
 
@@ -149,8 +157,12 @@ class DocumentsView(BaseView):
         document = db.session.get(IssuedDocument, doc_id)
         if document is None:
             abort(404)
-        load("commission", document.commission_id)  # 404 for someone else's case
-        return _send(document, "download")
+        if document.commission_id is None:  # a meeting's minutes: the meeting's scope
+            if access.visible(current_user, CoordinationMeeting, document.record_id) is None:
+                abort(404)
+        else:
+            load("commission", document.commission_id)  # 404 for someone else's case
+        return send_document(document, "download")
 
     @expose("/commission/<int:pk>")
     @commission_permission(SEE)
@@ -191,7 +203,7 @@ class DocumentsView(BaseView):
         if outcome.refused:
             flash(outcome.message, "danger")
             return redirect(back)
-        return _send(outcome.value, "print")
+        return send_document(outcome.value, "print")
 
 
 #: the print actions on the commission list and page (they issue: can_edit)
@@ -225,7 +237,7 @@ class DocumentActions:
             flash(str(_("None of the chosen commissions has this document yet.")), "warning")
             return redirect(request.referrer or url_for("CommissionView.list"))
         if len(documents) == 1 and not zip_always:
-            return _send(documents[0], "print")
+            return send_document(documents[0], "print")
         if not all(archive.intact(d) for d in documents):
             flash(str(ALTERED), "danger")
             return redirect(request.referrer or url_for("CommissionView.list"))
