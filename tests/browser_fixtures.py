@@ -68,3 +68,22 @@ def page(browser, live_server):
     assert "/login" not in tab.url, "login failed"
     yield tab
     context.close()
+
+
+def offline(page, live_server: str) -> tuple[list[str], list[str]]:
+    """Abort every request of ``page`` that does not go to ``live_server`` (no internet on a
+    government intranet); returns the lists the aborted URLs and the page's script errors
+    are collected in."""
+    aborted: list[str] = []
+    errors: list[str] = []
+
+    def only_local(route):
+        if route.request.url.startswith(live_server + "/"):
+            route.continue_()
+        else:
+            aborted.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_local)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return aborted, errors

@@ -15,6 +15,7 @@ from app.extensions import db
 from app.models import Commission, CommissionItem, Revisit
 from app.states import CommissionState, ItemState
 from tests import factories as f
+from tests.browser_fixtures import offline
 from tests.clock import RUN_DAY
 
 # The data counts from the run day: rerun in a later year by CI.
@@ -43,20 +44,9 @@ def test_dashboard_draws_offline(app, page, live_server, tmp_path):
     """R-13.5: with all non-loopback network blocked the dashboard loads without a blocked
     request and every chart draws (a canvas or svg of non-zero size in each container)."""
     _some_data(app)
-    aborted: list[str] = []
+    aborted, errors = offline(page, live_server)
     failed: list[str] = []
-    errors: list[str] = []
-
-    def only_local(route):
-        if route.request.url.startswith(live_server + "/"):
-            route.continue_()
-        else:
-            aborted.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", only_local)
     page.on("requestfailed", lambda request: failed.append(request.url))
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
 
     response = page.goto("/")
     assert response.status == 200

@@ -9,9 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy.orm import object_session
+
 from app.choices import DeliveryMethod, MeetingKind, Rating
+from app.clock import office_today
 from app.documents.forms import DateParts, Option, cn_date, options, text
 from app.domain.notices import base_context
+from app.domain.planning import current_items
+from app.domain.slips import step_slip
+from app.domain.workdays import load_calendar
 from app.models import (
     Commission,
     CoordinationMeeting,
@@ -42,7 +48,15 @@ def case_header(commission: Commission) -> dict[str, str]:
 
 def approval_plan(commission: Commission, plan: PlanVersion) -> dict[str, Any]:
     """审批进度计划表: one row per planned item, with the promised working days; the
-    critical path and the planned total (R-5.5)."""
+    critical path and the planned total (R-5.5); once confirmed, each item's actual
+    completion and slip as of the day it is printed (R-5.6, app/domain/slips.py)."""
+    today = office_today()
+    actual = {}
+    if plan.confirmed_on is not None:
+        cal = load_calendar(object_session(plan))
+        items = {item.approval_item_id: item for item in current_items(commission)}
+        actual = {step.id: step_slip(step, items.get(step.approval_item_id), today=today,
+                                     cal=cal) for step in plan.steps}
     rows = [{
         "sequence": step.sequence,
         "stage": text(step.approval_item.stage),
@@ -54,9 +68,12 @@ def approval_plan(commission: Commission, plan: PlanVersion) -> dict[str, Any]:
         "days": step.approval_item.promised_days,
         "note": step.note or "",
         "critical": step.critical,
+        "decided_on": _iso(actual[step.id].decided_on) if step.id in actual else "",
+        "slip": _signed(actual[step.id].days) if step.id in actual else "",
     } for step in plan.steps]
     return {**case_header(commission), "version": plan.version,
             "total_days": plan.total_days,
+            "slips_as_of": cn_date(today) if actual else "",
             "critical_path": " → ".join(
                 s.approval_item.name for s in sorted(
                     (s for s in plan.steps if s.critical),
@@ -65,6 +82,15 @@ def approval_plan(commission: Commission, plan: PlanVersion) -> dict[str, Any]:
             "confirmed_by": plan.confirmed_by or "", "note": plan.note or "", "rows": rows,
             "unit_stamp": DateParts.of(plan.confirmed_on),
             "window_stamp": DateParts.of(plan.drafted_on)}
+
+
+def _iso(day: Any) -> str:
+    return day.isoformat() if day is not None else ""
+
+
+def _signed(days: int | None) -> str:
+    """A slip as printed: +3 behind the plan, -2 ahead, 0 on plan."""
+    return "" if days is None else f"{days:+d}" if days else "0"
 
 
 @dataclass

@@ -145,8 +145,9 @@ class CommissionView(DocumentActions, AppModelView):
         TerminationView, CoordinationMeetingView, RevisitView, CommissionStateChangeView,
         CoordinatorAssignmentView, MaterialView, IssuedDocumentView,
     ]
-    # The lifecycle steps open to the commission show as buttons above its details.
-    show_template = "show_with_steps.html"
+    # The lifecycle steps open to the commission show as buttons above its details; the
+    # confirmed plan against actual dates (a Gantt chart and its table) under them.
+    show_template = "commission_show.html"
     extra_args = {"workflow_target": "commission"}
 
 

@@ -1,9 +1,18 @@
-"""Screens for the personalised approval plan (审批进度计划): versions and their steps (R-5.3)."""
+"""Screens for the personalised approval plan (审批进度计划): versions and their steps (R-5.3),
+and plan against actual on the case page (R-5.6)."""
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
+from flask import current_app
 from flask_babel import lazy_gettext as _
 
-from app.models import PlanStep, PlanVersion
+from app.clock import office_today
+from app.domain.slips import Slip, confirmed_plan, plan_slips
+from app.extensions import db
+from app.models import Commission, PlanStep, PlanVersion
+from app.views.lights import request_calendar
 from app.views.base import AppInterface, LifecycleRecordView
 from app.views.menu import CASEWORK, add
 
@@ -79,8 +88,48 @@ class PlanVersionView(LifecycleRecordView):
     related_views = [PlanStepView]
 
 
+def _span(start: dt.date | None, end: dt.date | None, base: dt.date) -> list[int] | None:
+    """A bar of the chart: [first day, days long] counted in calendar days from ``base``."""
+    if start is None or end is None:
+        return None
+    return [(start - base).days, (end - start).days + 1]
+
+
+def plan_against_actual(pk: Any) -> dict[str, Any] | None:
+    """Jinja helper for the case page: the confirmed plan's lines with their actual dates and
+    slips (app/domain/slips.py), and the Gantt chart's data; None without a confirmed plan."""
+    commission = db.session.get(Commission, int(pk))
+    plan = confirmed_plan(db.session, commission) if commission is not None else None
+    if plan is None:
+        return None
+    today = office_today()
+    rows = plan_slips(db.session, commission, today=today, cal=request_calendar(), plan=plan)
+    planned = [r for r in rows if r.planned_submit_on is not None]
+    base = min([r.planned_submit_on for r in planned]
+               + [r.submitted_on for r in rows if r.submitted_on] or [today])
+
+    def actual(row: Slip) -> list[int] | None:
+        if row.submitted_on is None:
+            return None
+        return _span(row.submitted_on, row.decided_on or max(today, row.submitted_on), base)
+
+    chart = {
+        "base": base.isoformat(),
+        "names": [r.approval_item.name for r in rows],
+        "planned": [_span(r.planned_submit_on, r.planned_done_on, base) for r in rows],
+        "actual": [actual(r) for r in rows],
+        "running": [r.item is not None and r.decided_on is None for r in rows],
+        "slips": [r.days for r in rows],
+        "today": (today - base).days,
+        "text": {"planned": str(_("Planned")), "actual": str(_("Actual")),
+                 "slip": str(_("Working days behind plan")), "today": str(_("Today"))},
+    }
+    return {"plan": plan, "rows": rows, "chart": chart}
+
+
 def register(appbuilder) -> None:
-    """Menu entries of this module."""
+    """Menu entries of this module; the case page's plan-against-actual helper."""
+    current_app.jinja_env.globals["plan_against_actual"] = plan_against_actual
     add(appbuilder, PlanVersionView, "Approval plans", _("Approval plans"), CASEWORK,
         "fa-calendar-check-o")
     add(appbuilder, PlanStepView, "Plan steps", _("Plan steps"), CASEWORK, "fa-list-ol")

@@ -7,7 +7,7 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import lazy_gettext as _
 
 from app import access
-from app.domain import meetings, overdue
+from app.domain import meetings, overdue, slips
 from app.clock import office_today
 from app.extensions import db
 from app.models import Department, MeetingActionItem
@@ -55,6 +55,7 @@ class OverdueView(BaseView):
             announcements=overdue.awaiting_announcement(db.session, today=today,
                                                         commissions=mine),
             handovers=overdue.late_handovers(db.session, today=today, commissions=mine),
+            slips=slips.slipping_items(db.session, today=today, cal=cal, commissions=mine),
             action_items=meetings.open_action_items(
                 db.session, scope=access.row_scope(g.user, MeetingActionItem)),
         )

@@ -1,0 +1,153 @@
+"""Plan against actual (R-5.6): each delegated item's real dates beside the confirmed plan.
+
+The slip of an item is counted in working days against the newest plan version the unit
+confirmed, once, here: the case page (its Gantt chart and table), 督办 and the 审批进度计划表
+import it.
+
+- decided: its decision day against its planned completion (negative: ahead of plan);
+- undecided, past its planned completion: the working days since (and still growing);
+- submitted, not yet due by the plan: its submission day against its planned submission;
+- not submitted, past its planned submission: the working days since; else on plan (0).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, aliased, selectinload
+
+from app.domain import definitions as defs
+from app.domain.planning import current_items
+from app.domain.workdays import WorkCalendar
+from app.models.commission import Commission
+from app.models.items import CommissionItem
+from app.models.plan import PlanStep, PlanVersion
+from app.models.reference import ApprovalItem
+
+
+@dataclass(frozen=True)
+class Slip:
+    """One line of plan against actual."""
+
+    approval_item: ApprovalItem
+    item: CommissionItem | None
+    planned_submit_on: dt.date | None
+    planned_done_on: dt.date | None
+    critical: bool
+    days: int | None        # working days behind (+) or ahead (−) of plan; None: not planned
+
+    @property
+    def submitted_on(self) -> dt.date | None:
+        return self.item.submitted_on if self.item is not None else None
+
+    @property
+    def decided_on(self) -> dt.date | None:
+        return self.item.decided_on if self.item is not None else None
+
+    @property
+    def late(self) -> bool:
+        """Behind the confirmed plan."""
+        return bool(self.days and self.days > 0)
+
+
+def slip_days(planned_submit_on: dt.date, planned_done_on: dt.date,
+              submitted_on: dt.date | None, decided_on: dt.date | None, *, today: dt.date,
+              cal: WorkCalendar) -> int:
+    """An item's slip in working days against its planned dates (rule in the module docstring)."""
+    if decided_on is not None:
+        return cal.between(planned_done_on, decided_on)
+    if today > planned_done_on:
+        return cal.between(planned_done_on, today)
+    if submitted_on is not None:
+        return cal.between(planned_submit_on, submitted_on)
+    return max(cal.between(planned_submit_on, today), 0)
+
+
+def confirmed_plan(session: Session, commission: Commission) -> PlanVersion | None:
+    """The newest plan version the unit confirmed, the one actual dates are held against."""
+    return session.scalars(
+        sa.select(PlanVersion)
+        .where(PlanVersion.commission_id == commission.id, PlanVersion.confirmed_on.is_not(None))
+        .order_by(PlanVersion.version.desc()).limit(1)
+    ).first()
+
+
+def step_slip(step: PlanStep, item: CommissionItem | None, *, today: dt.date,
+              cal: WorkCalendar) -> Slip:
+    """The slip of one plan line, given the current attempt of its item (if any)."""
+    days = slip_days(step.planned_submit_on, step.planned_done_on,
+                     item.submitted_on if item else None, item.decided_on if item else None,
+                     today=today, cal=cal)
+    return Slip(step.approval_item, item, step.planned_submit_on, step.planned_done_on,
+                step.critical, days)
+
+
+def plan_slips(session: Session, commission: Commission, *, today: dt.date,
+               cal: WorkCalendar, plan: PlanVersion | None = None) -> list[Slip]:
+    """Every item of the confirmed plan (or ``plan``) with its actual dates and slip, in plan
+    order, then the delegated items the plan does not hold (no slip). [] without a plan."""
+    plan = plan or confirmed_plan(session, commission)
+    if plan is None:
+        return []
+    items = {item.approval_item_id: item for item in current_items(commission)}
+    slips = [step_slip(step, items.pop(step.approval_item_id, None), today=today, cal=cal)
+             for step in plan.steps]
+    return slips + [Slip(item.approval_item, item, None, None, False, None)
+                    for item in items.values()]
+
+
+@dataclass(frozen=True)
+class SlippingItem:
+    """A delegated item of an open commission behind its confirmed plan, for 督办."""
+
+    step: PlanStep
+    item: CommissionItem
+    slip: Slip
+
+
+def slipping_items(session: Session, *, today: dt.date, cal: WorkCalendar, limit: int = 50,
+                   commissions: sa.ColumnElement | None = None) -> tuple[list[SlippingItem], int]:
+    """Items of open commissions behind their confirmed plan (at most ``limit``: the oldest
+    planned completions, furthest behind first) and how many may be; only commissions
+    matching ``commissions`` (a row scope over Commission) when given."""
+    newest = (sa.select(PlanVersion.commission_id,
+                        sa.func.max(PlanVersion.version).label("version"))
+              .where(PlanVersion.confirmed_on.is_not(None))
+              .group_by(PlanVersion.commission_id).subquery())
+    later = aliased(CommissionItem)
+    query = (
+        sa.select(PlanStep.id, CommissionItem.id.label("item_id"))
+        .join(PlanVersion, PlanStep.plan_version_id == PlanVersion.id)
+        .join(newest, sa.and_(newest.c.commission_id == PlanVersion.commission_id,
+                              newest.c.version == PlanVersion.version))
+        .join(CommissionItem, sa.and_(CommissionItem.commission_id == PlanVersion.commission_id,
+                                      CommissionItem.approval_item_id == PlanStep.approval_item_id))
+        .join(Commission, Commission.id == CommissionItem.commission_id)
+        .where(defs.open_commission(),
+               ~sa.exists().where(later.previous_attempt_id == CommissionItem.id),
+               sa.or_(sa.and_(CommissionItem.decided_on.is_(None),
+                              PlanStep.planned_done_on < today),
+                      CommissionItem.decided_on > PlanStep.planned_done_on,
+                      sa.and_(CommissionItem.submitted_on.is_(None),
+                              PlanStep.planned_submit_on < today),
+                      CommissionItem.submitted_on > PlanStep.planned_submit_on))
+    )
+    if commissions is not None:
+        query = query.where(commissions)
+    found = query.subquery()
+    total = session.scalar(sa.select(sa.func.count()).select_from(found)) or 0
+    pairs = session.execute(
+        sa.select(found.c.id, found.c.item_id)
+        .join(PlanStep, PlanStep.id == found.c.id)
+        .order_by(PlanStep.planned_done_on, found.c.id).limit(limit)).all()
+    steps = {s.id: s for s in session.scalars(
+        sa.select(PlanStep).where(PlanStep.id.in_([p for p, _ in pairs])))}
+    items = {i.id: i for i in session.scalars(
+        sa.select(CommissionItem).where(CommissionItem.id.in_([i for _, i in pairs]))
+        .options(selectinload(CommissionItem.commission).selectinload(Commission.coordinator)))}
+    rows = [SlippingItem(steps[p], items[i], step_slip(steps[p], items[i], today=today, cal=cal))
+            for p, i in pairs]
+    rows = [row for row in rows if row.slip.late]
+    rows.sort(key=lambda row: -row.slip.days)
+    return rows, total

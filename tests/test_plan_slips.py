@@ -1,0 +1,134 @@
+"""R-5.6: plan against actual — every item's real dates against the confirmed plan, the slip
+in working days computed once (app/domain/slips.py) and shown on the case page (a Gantt
+chart with the bundled ECharts, and a table), on 督办 and on the 审批进度计划表."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import pytest
+
+from app import clock as app_clock
+from app.choices import Stage
+from app.documents import archive
+from app.domain import approvals, planning, slips
+from app.domain.workdays import WorkCalendar
+from app.extensions import db
+from app.models import Commission, CommissionItem, DocumentKind
+from tests import documents_builders as builders
+from tests import factories as f
+from tests.documents_builders import assert_in_order, pdf_text
+
+D = dt.date.fromisoformat
+CAL = WorkCalendar()
+TODAY = D("2025-11-10")
+
+
+def test_slip_rule_in_working_days():
+    """R-5.6: decided — decision against planned completion (negative when early); open and
+    past its planned completion — the working days since; submitted — the submission's slip;
+    not submitted, past planned submission — the working days since; else 0."""
+    submit, done = D("2025-10-13"), D("2025-10-17")          # Monday, Friday
+    rule = dict(today=D("2025-10-15"), cal=CAL)
+    assert slips.slip_days(submit, done, submit, D("2025-10-21"), **rule) == 2
+    assert slips.slip_days(submit, done, submit, D("2025-10-16"), **rule) == -1
+    assert slips.slip_days(submit, done, D("2025-10-14"), None, **rule) == 1
+    assert slips.slip_days(submit, done, None, None, **rule) == 2
+    assert slips.slip_days(submit, done, None, None, today=D("2025-10-13"), cal=CAL) == 0
+    assert slips.slip_days(submit, done, submit, None, today=D("2025-10-22"), cal=CAL) == 3
+
+
+def _case():
+    """builders.opened(): plan v1 confirmed 2025-10-10 for two items; the first decided two
+    working days after its planned completion, the second still open; a third item added
+    after the plan was confirmed."""
+    commission = builders.opened()
+    plan = slips.confirmed_plan(db.session, commission)
+    first, second = (step.commission_item for step in plan.steps)
+    approvals.submit(db.session, first, on=plan.steps[0].planned_submit_on)
+    approvals.accept(db.session, first, on=plan.steps[0].planned_submit_on, cal=CAL)
+    approvals.approve(db.session, first, on=CAL.add(plan.steps[0].planned_done_on, 2))
+    approvals.submit(db.session, second, on=CAL.add(plan.steps[1].planned_submit_on, 1))
+    extra = CommissionItem(commission=commission,
+                           approval_item=f.approval_item(Stage.s3, 3, name="雷电防护装置设计审核"))
+    db.session.add(extra)
+    db.session.flush()
+    return commission, plan
+
+
+def test_plan_slips_hold_actual_dates_against_the_confirmed_plan(ctx):
+    """R-5.6: one line per planned item with its actual dates and slip; an item the plan
+    does not hold has no slip; a newer unconfirmed draft does not move the yardstick."""
+    commission, plan = _case()
+    planning.draft_plan(db.session, commission, start=D("2025-11-03"), drafted_on=TODAY, cal=CAL)
+    rows = slips.plan_slips(db.session, commission, today=TODAY, cal=CAL)
+    assert [r.planned_done_on for r in rows[:2]] == [s.planned_done_on for s in plan.steps]
+    assert rows[0].days == 2 and rows[0].late and rows[0].decided_on is not None
+    assert rows[1].days == CAL.between(plan.steps[1].planned_done_on, TODAY) > 0
+    assert rows[2].approval_item.name == "雷电防护装置设计审核" and rows[2].days is None
+
+
+def test_case_page_shows_the_gantt_chart_and_its_table(app, client, clock):
+    """R-5.6: the case page draws planned beside actual with the bundled ECharts (no CDN)
+    and gives the same figures as a table."""
+    clock.now = dt.datetime(2025, 11, 10, 2, 0, tzinfo=dt.timezone.utc)
+    with app.app_context():
+        commission, plan = _case()
+        db.session.commit()
+        pk = commission.id
+    html = client.get(f"/commissionview/show/{pk}").get_data(as_text=True)
+    scripts = re.findall(r'<script src="([^"]+)"', html)
+    assert "/static/vendor/echarts/echarts.min.js" in scripts and "/static/js/gantt.js" in scripts
+    assert not [s for s in scripts if s.startswith(("http:", "https:", "//"))]
+    data = json.loads(re.search(r'id="xb-gantt-data">(.*?)</script>', html, re.S).group(1))
+    assert data["slips"][0] == 2 and data["slips"][1] > 0 and data["slips"][2] is None
+    assert data["planned"][0][0] == 0 and data["actual"][0] is not None
+    assert "plan-slips-table" in html and ("计划与实际" in html or "Plan against actual" in html)
+
+
+def test_supervision_lists_items_behind_their_confirmed_plan(app, client, clock):
+    """R-5.6: 督办 lists the items of open commissions behind their confirmed plan, with
+    the working days behind."""
+    clock.now = dt.datetime(2025, 11, 10, 2, 0, tzinfo=dt.timezone.utc)
+    with app.app_context():
+        commission, plan = _case()
+        db.session.commit()
+        rows, total = slips.slipping_items(db.session, today=TODAY, cal=CAL)
+        assert total == 2
+        assert sorted((r.item.approval_item.name[:4], r.slip.days) for r in rows) == sorted([
+            ("用地预审", 2), ("建设工程", CAL.between(plan.steps[1].planned_done_on, TODAY))])
+        first_item = plan.steps[0].commission_item_id
+    html = client.get("/overdue/").get_data(as_text=True)
+    section = html[html.index("plan-slips"):]
+    assert f"/commissionitemview/show/{first_item}" in section
+
+
+def test_closed_commissions_and_items_on_plan_are_not_on_supervision(ctx):
+    """R-5.6: an item on plan is not listed; nothing is listed before a plan is confirmed."""
+    builders.opened()
+    db.session.flush()
+    rows, total = slips.slipping_items(db.session, today=D("2025-10-10"), cal=CAL)
+    assert rows == [] and total == 0
+
+
+@pytest.fixture
+def documents_dir(app, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "DOCUMENTS_DIR", str(tmp_path / "documents"))
+
+
+def test_plan_pdf_prints_actual_completion_and_slip(ctx, clock, documents_dir):
+    """R-5.6: the 审批进度计划表 of a confirmed plan prints each item's actual completion and
+    its slip in working days, as of the day it is printed."""
+    clock.now = dt.datetime(2025, 11, 10, 2, 0, tzinfo=dt.timezone.utc)
+    commission, plan = _case()
+    document, _created = archive.issue(db.session, DocumentKind.approval_plan,
+                                       db.session.get(Commission, commission.id), plan)
+    db.session.commit()
+    text = pdf_text(archive.file_of(document).read_bytes())
+    first = plan.steps[0]
+    assert_in_order(text, ["实际办结日期", "偏差（工作日）", first.approval_item.name,
+                           first.planned_done_on.isoformat(),
+                           first.commission_item.decided_on.isoformat(), "+2",
+                           "偏差：截至2025年11月10日"])
+    assert app_clock.office_today() == TODAY
