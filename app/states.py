@@ -64,13 +64,19 @@ class ItemState(LabelledEnum):
     supplementing = ("supplementing", _("Supplementing (clock suspended)"))
     approved = ("approved", _("Approved"))
     refused = ("refused", _("Refused"))
+    withdrawn = ("withdrawn", _("Withdrawn (commission terminated)"))
 
     @property
     def is_open(self) -> bool:
         return self not in ITEM_CLOSED
 
 
-ITEM_CLOSED = frozenset({ItemState.approved, ItemState.refused})
+# Decided by the department (准予 / 不予许可).
+ITEM_DECIDED = frozenset({ItemState.approved, ItemState.refused})
+# Withdrawn undecided when the commission's termination started: never decided,
+# its clock stopped for good, no step moves it again.
+ITEM_WITHDRAWN = frozenset({ItemState.withdrawn})
+ITEM_CLOSED = ITEM_DECIDED | ITEM_WITHDRAWN
 ITEM_OPEN = frozenset(s for s in ItemState if s not in ITEM_CLOSED)
 # States whose deadline clock is stopped (补正: suspended time is not counted).
 ITEM_CLOCK_STOPPED = frozenset({ItemState.supplementing})
@@ -86,7 +92,11 @@ ITEM_TRANSITIONS: dict[ItemState, frozenset[ItemState]] = {
     ItemState.supplementing: frozenset({ItemState.accepted, ItemState.refused}),
     ItemState.approved: frozenset(),
     ItemState.refused: frozenset(),
+    ItemState.withdrawn: frozenset(),
 }
+# Terminating a commission withdraws each of its undecided items.
+for _state in ITEM_OPEN:
+    ITEM_TRANSITIONS[_state] = ITEM_TRANSITIONS[_state] | {ItemState.withdrawn}
 
 
 class PreReviewOutcome(LabelledEnum):

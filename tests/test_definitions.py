@@ -8,7 +8,7 @@ worked); "today" is Monday 2025-10-20. Its corners:
 * an item in 补正 past its old date (clock stopped: not overdue) and one whose 补正 ended,
   its deadline moved by the 7 working days it stood still, and overdue again;
 * a terminated commission with a late item (closed: not overdue any more), and one in
-  the termination procedure with a late item (still open: overdue);
+  the termination procedure whose late item was withdrawn (R-10.5: not overdue any more);
 * a refused item re-applied (the new attempt has no clock yet), one refused before
   acceptance (no clock: decided on time), a completed commission with a late and an
   on-time approval, an item due today (not overdue) and one due last Thursday;
@@ -133,7 +133,7 @@ def district(app):
 
         items = d.commission("terminating", [d.a], applied="2025-09-22", contacted="2025-09-23")
         d.accepted(items[d.a], "2025-09-24", "2025-09-25")              # due 10-09: late
-        terminate(d.commissions["terminating"], "2025-10-16")           # still open
+        terminate(d.commissions["terminating"], "2025-10-16")           # item withdrawn
 
         items = d.commission("refused", [d.a, d.b], applied="2025-09-22", contacted="2025-09-23")
         d.accepted(items[d.a], "2025-09-24", "2025-09-25")
@@ -182,8 +182,8 @@ def test_every_reader_agrees_on_overdue_items(district, ctx):
     predicate select the same overdue items, per department, with the same days late."""
     expected = {i.id for i in _items() if definitions.is_overdue(i, TODAY)}
     late = {i.commission_id for i in _items() if i.id in expected}
-    assert late == _named(district, "holiday", "suspended", "terminating", "yesterday")
-    assert len(expected) == 4
+    assert late == _named(district, "holiday", "suspended", "yesterday")
+    assert len(expected) == 3
 
     rows, total = overdue.late_items(db.session, today=TODAY, cal=CAL)
     assert total == len(expected) and {r.item.id for r in rows} == expected

@@ -120,16 +120,19 @@ def test_completion_form_sentence_and_stamp_blocks(ctx):
 
 
 def test_termination_form_sentence_reason_and_stamp_blocks(ctx):
-    """R-15.1, R-10.2: 协办委托终止单 — the form's sentence with project, number, the reason
-    in the policy's words (and the clerk's text) and the date, then the stamp blocks."""
+    """R-15.1, R-10.2, R-10.6: 协办委托终止单 — once confirmed, the form's sentence with
+    project, number, the reason in the policy's words (and the clerk's text) and the day it
+    took effect, then the stamp blocks (the copy before confirmation:
+    tests/test_termination_withdrawal.py)."""
     from app.choices import TerminationReason
     from app.documents import steps
     from tests.documents_builders import CAL, D, opened
 
     commission = opened()
     steps.terminate(db.session, commission, reason=TerminationReason.missing_prerequisites,
-                    reason_text="缺少用地批准文件", issued_on=D("2025-10-16"), confirm_days=5,
+                    reason_text="缺少用地批准文件", issued_on=D("2025-10-14"), confirm_days=5,
                     cal=CAL)
+    steps.confirm_termination(db.session, commission, confirmed_on=D("2025-10-16"), cal=CAL)
     db.session.commit()
     document = archive.versions(db.session, DocumentKind.termination, commission.id, None)[0]
     data = archive.file_of(document).read_bytes()
@@ -138,8 +141,8 @@ def test_termination_form_sentence_reason_and_stamp_blocks(ctx):
         f"{TITLE}协办委托终止单", "兹有协办委托项目", commission.project.name, "，申请编号",
         commission.application_no, "，现因", "建设单位前置要件（材料）不全不能继续审批",
         "缺少用地批准文件", "，经双方认可，于", "2025", "年", "10", "月", "16",
-        "日终止协办委托，有关资料已向建设单位移交完毕。",
-        "建设单位（盖章）", "“项目协办”窗口（盖章）", "年月日", "2025年10月16日",
+        "日终止协办委托，有关资料于2025年10月17日前向建设单位移交。",
+        "建设单位（盖章）", "“项目协办”窗口（盖章）", "2025年10月16日", "2025年10月16日",
     ])
 
 

@@ -164,8 +164,9 @@ def test_termination_issues_the_form_notifies_the_unit_and_starts_the_wait(app, 
         templates = db.session.scalars(sa.select(Notification.template)).all()
         assert "termination_notice" in templates
         text = pdf_text(archive.file_of(document).read_bytes())
-    assert_in_order(text, ["现因", "建设单位要求终止协办委托", "项目投资计划调整",
-                           "2025", "年", "10", "月", "16", "日终止协办委托"])
+    # before the unit confirms, the copy says it awaits confirmation
+    assert_in_order(text, ["待建设单位确认", "现因", "建设单位要求终止协办委托", "项目投资计划调整",
+                           "拟终止协办委托，已于", "2025", "年", "10", "月", "16", "日告知建设单位"])
 
 
 def test_reissue_after_a_change_makes_a_new_version_and_keeps_the_old(app, client):

@@ -641,6 +641,9 @@ CHECK_CASES = [
     # A refused item has its reasons.
     _case(commission_item, "ck_commission_item_refusal_reason", "R-6.2",
           state=states.ItemState.refused),
+    # A withdrawn item has its day and reason.
+    _case(commission_item, "ck_commission_item_withdrawal", "R-10.5",
+          state=states.ItemState.withdrawn, withdrawn_on=dt.date(2025, 10, 20)),
     # A resolved escalation has its resolution and date.
     _case(escalation, "ck_escalation_resolution", "R-6.7",
           status=states.EscalationStatus.resolved),

@@ -52,7 +52,8 @@ def test_two_concurrent_sweeps_terminate_each_commission_once(app):
 
     def run() -> None:
         try:
-            with Session(engine) as session:
+            # the sweep issues the final 终止单: its templates need the app
+            with app.app_context(), Session(engine) as session:
                 barrier.wait()
                 counts.append(sweep(session, today=D("2025-11-20"), cal=CAL).terminated)
         except BaseException as exc:  # pragma: no cover - reported below

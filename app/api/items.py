@@ -10,7 +10,7 @@ from app.models import CommissionItem
 COLUMNS = [
     "id", "commission_id", "commission.application_no", "approval_item_id",
     "approval_item.name", "attempt", "state", "specialist_id", "submitted_on", "accepted_on",
-    "due_on", "overdue_on", "decided_on", "unit_informed_on",
+    "due_on", "overdue_on", "decided_on", "unit_informed_on", "withdrawn_on",
 ]
 
 
@@ -39,6 +39,7 @@ class CommissionItemApi(ReadOnlyApi):
         "overdue_on": _("Overdue on"),
         "decided_on": _("Decided on"),
         "unit_informed_on": _("Unit informed on"),
+        "withdrawn_on": _("Withdrawn on"),
     }
     description_columns = {
         "due_on": _("Promised decision date, in working days from acceptance."),

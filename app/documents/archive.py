@@ -90,10 +90,12 @@ def _write(path: Path, data: bytes) -> None:
 DOWNLOADED = AuditAction.export
 
 
-def record_event(action: AuditAction, document: IssuedDocument, user: Any,
-                 **detail: Any) -> None:
-    """Audit an issue or a download of ``document`` (R-14.4) in the current transaction."""
+def record_event(action: AuditAction, document: IssuedDocument, user: Any, *,
+                 session: Session | None = None, **detail: Any) -> None:
+    """Audit an issue or a download of ``document`` (R-14.4) in the current transaction
+    (of ``session``; default: the app's)."""
     audit.record(action, object_type=IssuedDocument, object_id=document.id, user=user,
+                 session=session,
                  detail={"kind": document.kind.value, "commission_id": document.commission_id,
                          "record_id": document.record_id, "version": document.version,
                          "sha256": document.sha256, **detail})
@@ -146,5 +148,5 @@ def issue(session: Session, kind: DocumentKind, commission: Commission | None,
         log.exception("cannot write %s", file_of(document))
         raise DomainError(_("The document could not be archived (storage not writable); "
                             "nothing was issued.")) from exc
-    record_event(AuditAction.document_issued, document, actor)
+    record_event(AuditAction.document_issued, document, actor, session=session)
     return document, True

@@ -39,7 +39,7 @@ KEY_LEVEL_OPTIONS = (
 
 #: Art.9's own words for each termination reason (the form's "现因……")
 TERMINATION_WORDS = {
-    TerminationReason.force_majeure: "项目因不可抗力原因不能继续审批",
+    TerminationReason.force_majeure: "不可抗力致使项目不能继续审批",
     TerminationReason.false_declaration: "建设单位虚假申报不能继续审批",
     TerminationReason.missing_prerequisites: "建设单位前置要件（材料）不全不能继续审批",
     TerminationReason.violation: "建设单位违法违规操作不能继续审批",
@@ -149,12 +149,27 @@ def termination_reason(reason: TerminationReason, reason_text: str | None) -> st
 
 
 def termination_form(commission: Commission) -> dict[str, Any]:
-    """Attached form 3 (协办委托终止单): the window stamps on the day the form is issued;
-    the unit's stamp date is filled once the unit has confirmed (a new version)."""
+    """Attached form 3 (协办委托终止单), R-10.6.
+
+    Before the termination takes effect the form is a copy awaiting the unit's
+    confirmation: it says so and does not claim an agreement or a handover. Once it has
+    taken effect (confirmed by the unit, or deemed confirmed 10 working days after the
+    announcement) it states that day, how it was confirmed, the announcement if there was
+    one, and whether the materials are back with the unit yet; the window stamps on that
+    day and the unit's stamp carries the day it confirmed.
+    """
     termination = commission.termination
-    issued = DateParts.of(termination.issued_on)
+    announcement = termination.announcement
+    effective = termination.effective_on
+    deemed = effective is not None and termination.unit_confirmed_on is None
     return {"project_name": commission.project.name,
             "application_no": commission.application_no or "",
             "reason": termination_reason(termination.reason, termination.reason_text),
-            "on": issued, "window_stamp": issued,
+            "final": effective is not None, "deemed": deemed,
+            "on": DateParts.of(effective), "issued": DateParts.of(termination.issued_on),
+            "handed_over": termination.handed_over_on is not None,
+            "handover_due": cn_date(termination.handover_due_on),
+            "announced_on": cn_date(announcement.published_on) if announcement else "",
+            "announcement_url": announcement.url if announcement else "",
+            "window_stamp": DateParts.of(effective or termination.issued_on),
             "unit_stamp": DateParts.of(termination.unit_confirmed_on)}

@@ -1,4 +1,4 @@
-"""The lifecycle actions that issue a form: 办结 and 终止委托 (R-9.1, R-10.2).
+"""The lifecycle actions that issue a form: 办结 and 终止委托 (R-9.1, R-10.2, R-10.6).
 
 Each is the domain step (app/domain/closing) followed by the form, in the caller's
 transaction: if a precondition fails or the form cannot be rendered, the caller rolls back
@@ -39,3 +39,31 @@ def terminate(session: Session, commission: Commission, *, reason: TerminationRe
     session.refresh(commission, ["termination"])
     document, _created = issue(session, DocumentKind.termination, commission, actor=actor)
     return document
+
+
+def _final_termination_form(session: Session, commission: Commission,
+                            actor: Any = None) -> IssuedDocument:
+    """The 终止单 once the termination took effect: a new archived version (R-10.6, R-15.3)
+    stating the effective day and the announcement; the copy awaiting confirmation stays."""
+    session.flush()
+    session.refresh(commission, ["termination"])
+    document, _created = issue(session, DocumentKind.termination, commission, actor=actor)
+    return document
+
+
+def confirm_termination(session: Session, commission: Commission, *, confirmed_on: dt.date,
+                        cal: WorkCalendar, actor: Any = None) -> IssuedDocument:
+    """The unit confirmed the termination: terminated, and the final 终止单 issued (R-10.6)."""
+    closing.confirm_termination(session, commission, confirmed_on=confirmed_on, cal=cal,
+                                actor=actor)
+    return _final_termination_form(session, commission, actor)
+
+
+def apply_announcement(session: Session, commission: Commission, *, today: dt.date,
+                       cal: WorkCalendar) -> bool:
+    """Deemed confirmed 10 working days after the announcement (the sweep): terminated, and
+    the final 终止单 naming the announcement issued (R-10.4, R-10.6). False when not due."""
+    if not closing.apply_announcement(session, commission, today=today, cal=cal):
+        return False
+    _final_termination_form(session, commission)
+    return True

@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 from app.domain.deadlines import item_due_on
 from app.domain.transitions import check_move, move_item, require
 from app.domain.workdays import WorkCalendar
+from app.models.commission import Commission
 from app.models.items import CommissionItem, ItemSupplement
-from app.states import COMMISSION_OPEN, ItemState
+from app.states import COMMISSION_OPEN, ITEM_OPEN, ItemState
 
 
 def _periods(item: CommissionItem) -> list[tuple[dt.date, dt.date | None]]:
@@ -174,3 +175,17 @@ def reapply(session: Session, item: CommissionItem) -> CommissionItem:
     )
     session.add(attempt)
     return attempt
+
+
+def withdraw_open_items(session: Session, commission: Commission, *, on: dt.date,
+                        reason: str) -> list[CommissionItem]:
+    """The commission's termination started on ``on``: every undecided item is withdrawn
+    (已撤回, R-10.5) with ``reason``; its clock stops for good and no step moves it again.
+    Called by the terminate step only (app/domain/closing.terminate)."""
+    withdrawn = []
+    for item in list(commission.items):
+        if item.state in ITEM_OPEN:
+            move_item(session, item, ItemState.withdrawn, withdrawn_on=on,
+                      withdrawal_reason=reason)
+            withdrawn.append(item)
+    return withdrawn

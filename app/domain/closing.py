@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _
 from sqlalchemy.orm import Session
 
 from app.choices import TerminationReason
+from app.domain.approvals import withdraw_open_items
 from app.domain.notices import notify_unit
 from app.domain.planning import current_items
 from app.domain.deadlines import announcement_effective_on, confirmation_due_on, handover_due_on
@@ -98,8 +99,14 @@ def terminate(session: Session, commission: Commission, *, reason: TerminationRe
     require(reason != TerminationReason.other or text is not None,
             _("Describe the reason when it is “other”."))
     require(confirm_days >= 1, _("The confirmation period is at least one working day."))
-    move_commission(session, commission, CommissionState.terminating, actor=actor,
-                    note=str(reason.label))
+    withdrawn = withdraw_open_items(session, commission, on=issued_on, reason=str(_(
+        "Withdrawn: the commission's termination started on %(day)s (%(reason)s)",
+        day=issued_on.isoformat(), reason=text or reason.label)))
+    note = str(reason.label)
+    if withdrawn:
+        note = str(_("%(reason)s; items withdrawn: %(items)s", reason=reason.label,
+                     items="、".join(str(item) for item in withdrawn)))
+    move_commission(session, commission, CommissionState.terminating, actor=actor, note=note)
     termination = Termination(
         commission=commission, reason=reason, reason_text=text, issued_on=issued_on,
         unit_notified_on=issued_on,

@@ -57,7 +57,9 @@ def correctable(record: Commission | CommissionItem) -> dict[str, Any]:
 
 
 def check_correct(record: Commission | CommissionItem) -> None:
-    """Whether ``record`` has a recorded date to correct."""
+    """Whether ``record`` has a recorded date to correct (a withdrawn item has none: R-10.5)."""
+    require(getattr(record, "state", None) != ItemState.withdrawn,
+            _("This item was withdrawn when the commission was terminated; it does not change."))
     require(bool(correctable(record)), _("No date has been recorded yet; nothing to correct."))
 
 

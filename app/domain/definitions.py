@@ -11,14 +11,20 @@ The reading of the measures (Art.7, Art.9, Art.11 of the 实施办法):
 * **open commission**: a commission in an open lifecycle state (``COMMISSION_OPEN``:
   pre-review to delivering, and the termination procedure until it takes effect). A
   completed, terminated or ineligible commission is closed: nothing of it runs any more.
-* **open item**: an item not yet decided (neither 准予 nor 不予许可, ``ITEM_OPEN``); a refused
-  attempt that was re-applied is closed, its new attempt is the open one.
+* **open item**: an item not yet decided (neither 准予 nor 不予许可) nor withdrawn
+  (``ITEM_OPEN``); a refused attempt that was re-applied is closed, its new attempt is the
+  open one.
+* **withdrawn item** (已撤回, R-10.5): an item still undecided when its commission's
+  termination started; the terminate step withdraws it (``withdrawn_on``, the form's issue
+  day, and the reason). It is neither open nor decided: its clock stops for good, it is
+  never overdue from that day on (not on 督办, the dashboard, the sweep or the assessment),
+  and it counts neither as decided nor as on time.
 * **running item**: an open item whose clock runs: accepted by the department and not
   suspended for 补正 (``ITEM_RUNNING`` in app/states.py; the clock stands still until the
   supplement arrives, and the promised date moves by the working days it stood still,
   app/domain/deadlines.py). Items not yet accepted have no promised date.
 * **overdue item** (on day D, as it stands at the day's end): a running item of an open
-  commission whose promised date ``due_on`` is before D. Items of a closed commission are
+  commission whose promised date ``due_on`` is before D (a withdrawn item does not run). Items of a closed commission are
   not overdue any more: a terminated commission's undecided items are no longer followed
   up (Art.9), so they are neither on the 督办 screen nor on the dashboard nor marked by the
   sweep.
@@ -57,7 +63,7 @@ from app.models.items import CommissionItem, ItemSupplement
 from app.models.termination import Termination
 from app.states import (
     COMMISSION_OPEN,
-    ITEM_CLOSED,
+    ITEM_DECIDED,
     ITEM_OPEN,
     ITEM_RUNNING,
     CommissionState,
@@ -70,7 +76,7 @@ OPEN_COMMISSION_STATES: tuple[CommissionState, ...] = tuple(
 #: Undecided item states, in lifecycle order.
 OPEN_ITEM_STATES: tuple[ItemState, ...] = tuple(s for s in ItemState if s in ITEM_OPEN)
 #: Decided item states.
-DECIDED_ITEM_STATES: tuple[ItemState, ...] = tuple(s for s in ItemState if s in ITEM_CLOSED)
+DECIDED_ITEM_STATES: tuple[ItemState, ...] = tuple(s for s in ItemState if s in ITEM_DECIDED)
 #: Item states whose deadline clock runs (open, not suspended for 补正).
 RUNNING_ITEM_STATES: tuple[ItemState, ...] = tuple(s for s in ItemState if s in ITEM_RUNNING)
 #: The commission state of one waiting for its first contact with the unit.
@@ -141,6 +147,7 @@ def overdue_item_as_of(day: dt.date) -> ColumnElement:
     )
     return sa.and_(
         sa.or_(CommissionItem.decided_on.is_(None), CommissionItem.decided_on > day),
+        sa.or_(CommissionItem.withdrawn_on.is_(None), CommissionItem.withdrawn_on > day),
         CommissionItem.due_on < day, open_commission_as_of(day), ~in_supplement,
     )
 

@@ -7,14 +7,16 @@ lock rows with SKIP LOCKED where the database has it, so two sweeps never apply 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from app.documents.steps import apply_announcement
 from app.domain.approvals import refresh_due_on
 from app.domain import definitions as defs
-from app.domain.closing import apply_announcement
+from app.domain.errors import DomainError
 from app.domain.deadlines import announcement_effective_on, contact_due_on, handover_due_on
 from app.domain.transitions import TransitionRefused
 from app.domain.workdays import WorkCalendar
@@ -22,6 +24,8 @@ from app.models.commission import Commission
 from app.models.items import CommissionItem
 from app.models.termination import Announcement, Termination
 from app.states import COMMISSION_OPEN, ITEM_OPEN, CommissionState
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -77,6 +81,10 @@ def sweep(session: Session, *, today: dt.date, cal: WorkCalendar) -> SweepResult
             session.commit()
         except TransitionRefused:
             session.rollback()  # another sweep got there first
+        except DomainError:
+            # the final 终止单 could not be issued: nothing changed, the next sweep retries
+            log.exception("deemed termination of commission %s not applied", commission.id)
+            session.rollback()
     return result
 
 

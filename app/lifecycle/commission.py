@@ -83,7 +83,9 @@ def _terminate(session: Session, c: Commission, ctx: Context, *, reason: Any,
 
 
 def _confirm_termination(session: Session, c: Commission, ctx: Context, *, on: dt.date) -> Any:
-    return closing.confirm_termination(session, c, confirmed_on=on, cal=ctx.cal, actor=ctx.actor)
+    # Terminated, and the final 协办委托终止单 issued as a new version.
+    return documents.confirm_termination(session, c, confirmed_on=on, cal=ctx.cal,
+                                         actor=ctx.actor)
 
 
 def _announce(session: Session, c: Commission, ctx: Context, *, published_on: dt.date,
@@ -128,7 +130,8 @@ COMMISSION = Lifecycle("commission", Commission, (
          _terminate, moves_to=S.terminating, notifies=(Template.termination_notice,),
          issues=(DocumentKind.termination,), style="danger"),
     Step("confirm_termination", _("Unit confirms termination"),
-         closing.check_confirm_termination, _confirm_termination, moves_to=S.terminated),
+         closing.check_confirm_termination, _confirm_termination, moves_to=S.terminated,
+         issues=(DocumentKind.termination,)),
     Step("announce", _("Publish announcement"), closing.check_announce, _announce,
          moves_to=S.announced, notifies=(Template.announcement,), style="warning"),
     Step("handover", _("Record materials handed back"), closing.check_handover, _handover),

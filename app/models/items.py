@@ -53,6 +53,10 @@ class CommissionItem(Timestamped, Model):
             "state <> 'refused' OR refusal_reason IS NOT NULL",
             name="ck_commission_item_refusal_reason",
         ),
+        sa.CheckConstraint(
+            "state <> 'withdrawn' OR (withdrawn_on IS NOT NULL AND withdrawal_reason IS NOT NULL)",
+            name="ck_commission_item_withdrawal",
+        ),
         # The overdue screen and the dashboard ask for running items past a date, and for
         # items decided in a period (and on time or not, app/domain/definitions.py: the index
         # alone answers): a range of the index, not a scan of every item.
@@ -89,6 +93,9 @@ class CommissionItem(Timestamped, Model):
     refusal_reason: Mapped[Optional[str]] = mapped_column(sa.Text)
     unit_informed_on: Mapped[Optional[dt.date]] = mapped_column(sa.Date)
     result_document: Mapped[Optional[str]] = mapped_column(sa.String(200))
+    # Withdrawn by the commission's termination: the day and why.
+    withdrawn_on: Mapped[Optional[dt.date]] = mapped_column(sa.Date)
+    withdrawal_reason: Mapped[Optional[str]] = mapped_column(sa.Text)
 
     # Lazy, as every record's link to its commission: a record is mostly shown under its
     # commission, which is in the session already (a lazy many-to-one load reads the

@@ -66,6 +66,8 @@ class CommissionItemView(KeptRecordView):
         "refusal_reason": _("Refusal reason"),
         "unit_informed_on": _("Unit informed on"),
         "result_document": _("Result document"),
+        "withdrawn_on": _("Withdrawn on"),
+        "withdrawal_reason": _("Withdrawal reason"),
         "created_at": _("Created at"),
         "updated_at": _("Updated at"),
     }
@@ -94,8 +96,9 @@ class CommissionItemView(KeptRecordView):
         ]}),
         (_("Dates"), {"fields": [
             "submitted_on", "accepted_on", "due_on", "decided_on", "unit_informed_on",
+            "withdrawn_on",
         ]}),
-        (_("Result"), {"fields": ["refusal_reason", "result_document"]}),
+        (_("Result"), {"fields": ["refusal_reason", "result_document", "withdrawal_reason"]}),
         (_("Record"), {"fields": ["created_at", "updated_at"], "expanded": False}),
     ]
     related_views = [ItemSupplementView]
