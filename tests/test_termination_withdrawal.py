@@ -181,7 +181,7 @@ def test_migration_withdraws_undecided_items_of_terminated_commissions_R_10_5(fr
     db.session.commit()
     ended_id, at_work_id = ended.id, at_work.id
     db.session.remove()
-    downgrade(revision="3c1e7a9d52b4")  # the schema before this change: items still open
+    downgrade(revision="ec15cce8de6a")  # the schema before this change: items still open
     with db.engine.begin() as conn:
         conn.execute(sa.text("UPDATE commission_item SET overdue_on = '2025-10-21' "
                              "WHERE accepted_on IS NOT NULL"))

@@ -2,7 +2,7 @@
 undecided items of commissions already terminating or terminated are withdrawn
 
 Revision ID: 5e2a7c91d4b8
-Revises: 3c1e7a9d52b4
+Revises: ec15cce8de6a
 Create Date: 2026-12-02 20:10:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5e2a7c91d4b8'
-down_revision = '3c1e7a9d52b4'
+down_revision = 'ec15cce8de6a'
 branch_labels = None
 depends_on = None
 
