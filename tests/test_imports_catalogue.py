@@ -75,3 +75,25 @@ def test_catalogue_bad_rows_refused_and_nothing_saved(ctx):
     assert "第 2 行" in found[("items", 6)]
     for model in (Department, ApprovalItem, ItemMaterial):
         assert db.session.scalar(sa.select(sa.func.count()).select_from(model)) == 0
+
+
+def test_catalogue_prerequisites_may_name_later_rows_and_circles_are_refused(ctx):
+    """R-18.1 with R-5.5: prerequisites are item codes, of the database or of any row of the
+    file; an unknown code or a circle is refused (the catalogue screen's own check)."""
+    data = book(catalogue.KIND, {"departments": [dept_row()], "items": [
+        item_row(code="S3-001", name="施工许可", prerequisites="S2-001；S2-002"),
+        item_row(code="S2-001", name="施工图审查", prerequisites=None),
+        item_row(code="S2-002", name="工程规划许可", prerequisites=None)]})
+    report = run(catalogue.KIND, data)
+    assert report.ok, problems(report)
+    item = db.session.scalar(sa.select(ApprovalItem).where(ApprovalItem.code == "S3-001"))
+    assert sorted(p.code for p in item.prerequisites) == ["S2-001", "S2-002"]
+    assert run(catalogue.KIND, data).counts["unchanged"] == 4
+    circle = run(catalogue.KIND, book(catalogue.KIND, {"items": [
+        item_row(code="S2-001", name="施工图审查", prerequisites="S3-001"),
+        item_row(code="S2-002", name="工程规划许可", prerequisites="X-404")]}))
+    texts = " ".join(problems(circle))
+    assert "循环" in texts and "X-404" in texts
+    db.session.expire_all()
+    assert item.prerequisites and not db.session.scalar(
+        sa.select(ApprovalItem).where(ApprovalItem.code == "S2-001")).prerequisites

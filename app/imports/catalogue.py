@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _
 
 from app.choices import InvestmentKind, Stage
+from app.domain.planning import prerequisite_problem
 from app.domain.validators import check_days
 from app.imports import cells, departments
 from app.imports.spec import (
@@ -67,6 +68,10 @@ COLUMNS = (
     Column("active", _("In use"), cells.yes_no, attr="active", default=True, example="是"),
     Column("sort_order", _("Sort order"), cells.integer(), attr="sort_order", default=0,
            example=10),
+    Column("prerequisites", _("Prerequisite items"), cells.text(2000), width=20,
+           example="JC-S1-000",
+           note=_("Codes of the items decided before this one is submitted, separated by "
+                  "“；”; recorded items or rows of this sheet.")),
     Column("materials", _("Material checklist"), cells.text(20000), width=40,
            example="备案申请表；营业执照；?项目情况说明",
            note=_("Entries separated by “；” or new lines; “?” before an optional one.")),
@@ -146,10 +151,38 @@ def upsert(run: Any, values: dict[str, Any]) -> Outcome:
         run.table("item_name").pop(old_name, None)
     run.table("item_name")[item.name] = item
     run.table("item_code")[item.code] = item
+    if "prerequisites" in values:
+        run.table("prerequisites")[run.row] = (item, _codes(values.get("prerequisites")))
     return changed_outcome(created, changed)
 
 
-SHEET = Sheet("items", _("Approval item catalogue"), COLUMNS, keys, upsert, prepare)
+def _codes(text: str | None) -> list[str]:
+    return [code.strip() for code in _SPLIT.split(text or "") if code.strip()]
+
+
+def finish(run: Any) -> dict[int, tuple[str | None, str]]:
+    """Prerequisites once every item is in (a row may name a later row): no unknown code,
+    no circle (app/domain/planning.prerequisite_problem, as the catalogue screen)."""
+    run.session.flush()  # ids for the circle check
+    outcomes: dict[int, tuple[str | None, str]] = {}
+    for row, (item, codes) in run.table("prerequisites").items():
+        found = [run.table("item_code").get(code) for code in codes]
+        unknown = [code for code, other in zip(codes, found) if other is None]
+        if unknown:
+            outcomes[row] = (str(_("No approval item with code %(codes)s is recorded or on "
+                                   "this file.", codes="、".join(unknown))), "")
+            continue
+        problem = prerequisite_problem(item.id, found)
+        if problem:
+            outcomes[row] = (problem, "")
+        elif set(found) != set(item.prerequisites):
+            item.prerequisites = found
+            outcomes[row] = (None, str(_("Prerequisite items")))
+    return outcomes
+
+
+SHEET = Sheet("items", _("Approval item catalogue"), COLUMNS, keys, upsert, prepare,
+              finish=finish)
 
 KIND = Kind("catalogue", _("Approval item catalogue"), (departments.SHEET, SHEET), notes=(
     _("One row per approval item. An item whose code is already recorded is updated; "

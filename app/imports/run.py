@@ -103,6 +103,8 @@ class ImportRun:
     cal: WorkCalendar
     config: Any
     cache: dict[str, dict[Any, Any]] = field(default_factory=dict)
+    #: the sheet row being upserted (for links a sheet's ``finish`` resolves)
+    row: int = 0
 
     def table(self, name: str) -> dict[Any, Any]:
         """The cache ``name`` (created empty)."""
@@ -235,8 +237,27 @@ def _run_sheet(run: ImportRun, sheet: Sheet, worksheet: Any, report: Report,
                                     n=MAX_ROWS))
         if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
             continue
+        run.row = number
         report.rows.append(_run_row(run, sheet, columns, cells, number, example, seen))
+    if sheet.finish is not None and not report.refused:
+        _finish(run, sheet, report)
     return done
+
+
+def _finish(run: ImportRun, sheet: Sheet, report: Report) -> None:
+    """The sheet's links between rows, once every row is in: refusals and changes."""
+    outcomes = sheet.finish(run)
+    for row in report.rows:
+        if row.sheet != sheet.key or row.row not in outcomes:
+            continue
+        problem, changed = outcomes[row.row]
+        if problem:
+            row.action = Action.refuse
+            row.problems.append(problem)
+        elif changed:
+            if row.action == Action.unchanged:
+                row.action = Action.update
+            row.detail = "、".join(part for part in (row.detail, changed) if part)
 
 
 def _shown(value: Any) -> Any:

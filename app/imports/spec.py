@@ -92,6 +92,9 @@ class Sheet:
     prepare: Callable[[Any], None] | None = None
     #: a sheet a workbook may leave out (e.g. the departments beside the roster)
     optional: bool = False
+    #: after every row: links between rows (e.g. prerequisites naming later rows); returns
+    #: {row number: (problem or None, what changed or "")}
+    finish: Callable[[Any], dict[int, tuple[str | None, str]]] | None = None
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
