@@ -45,9 +45,11 @@ test: install-test
 	scripts/run-tests.sh
 
 # City-scale benchmark (README "Benchmark"): builds 100,000 commissions into SQLite and the
-# PostgreSQL at 127.0.0.1:5432 once, then prints page times; not part of `make test`.
+# PostgreSQL at 127.0.0.1:5432 once, then prints page times; then the Excel import of
+# 20,000 units (R-18.1); not part of `make test`.
 bench: install-test
 	$(BIN)/python scripts/bench_city.py $(BENCH_ARGS)
+	$(BIN)/python scripts/bench_import.py $(BENCH_IMPORT_ARGS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

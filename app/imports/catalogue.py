@@ -146,7 +146,7 @@ def upsert(run: Any, values: dict[str, Any]) -> Outcome:
     changed = assign(item, values, COLUMNS)
     changed += relink(item, department=(department, _("Approval department")))
     if _materials(run, item, parse_materials(values.get("materials"))):
-        changed.append(str(_("Material checklist")))
+        changed.append(_("Material checklist"))
     if old_name and old_name != item.name:
         run.table("item_name").pop(old_name, None)
     run.table("item_name")[item.name] = item

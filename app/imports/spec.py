@@ -111,8 +111,9 @@ class Kind:
     #: the roles' permission to import it is the import screen's; nothing per kind
 
 
-def assign(record: Any, values: dict[str, Any], columns: tuple[Column, ...]) -> list[str]:
-    """Write the values of the ``attr`` columns to ``record``; the headers of those changed.
+def assign(record: Any, values: dict[str, Any], columns: tuple[Column, ...]) -> list[Any]:
+    """Write the values of the ``attr`` columns to ``record``; the headers of those changed
+    (lazy strings: a created record's are never read).
 
     An empty optional cell leaves the recorded value alone only when it is None already:
     an import states the record, so an emptied cell empties the field.
@@ -124,27 +125,27 @@ def assign(record: Any, values: dict[str, Any], columns: tuple[Column, ...]) -> 
         value = values[column.key]
         if getattr(record, column.attr) != value:
             setattr(record, column.attr, value)
-            changed.append(str(column.header))
+            changed.append(column.header)
     return changed
 
 
-def relink(record: Any, **links: tuple[Any, Any]) -> list[str]:
+def relink(record: Any, **links: tuple[Any, Any]) -> list[Any]:
     """Point ``record``'s relations at the given records (``name=(target, header)``); the
     headers of those that changed."""
     changed = []
     for name, (target, header) in links.items():
         if getattr(record, name) is not target:
             setattr(record, name, target)
-            changed.append(str(header))
+            changed.append(header)
     return changed
 
 
-def changed_outcome(created: bool, changed: list[str]) -> Outcome:
+def changed_outcome(created: bool, changed: list[Any]) -> Outcome:
     """The Outcome of an upsert that created a record or changed the fields ``changed``."""
     if created:
         return Outcome(Action.create)
     if changed:
-        return Outcome(Action.update, "、".join(changed))
+        return Outcome(Action.update, "、".join(str(header) for header in changed))
     return Outcome(Action.unchanged)
 
 

@@ -184,7 +184,7 @@ def upsert(run: Any, values: dict[str, Any]) -> Outcome:
                            from_department=person.department, to_department=department))
     if created:
         return Outcome(Action.create, "；".join(notes))
-    parts = (["、".join(changed)] if changed else []) + [note for note in notes if note]
+    parts = (["、".join(str(header) for header in changed)] if changed else []) + [note for note in notes if note]
     return Outcome(Action.update, "；".join(parts)) if parts else Outcome(Action.unchanged)
 
 
