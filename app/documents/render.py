@@ -18,6 +18,7 @@ from flask import render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _
 
+from app.documents import typesetting
 from app.documents.fonts import PdfFont
 from app.domain.errors import DomainError
 from app.inputs import clean_text
@@ -50,6 +51,8 @@ def html_to_pdf(html: str, font: PdfFont) -> bytes:
     html = clean_text(html)
     try:
         from xhtml2pdf import pisa
+
+        typesetting.line_breaking()
 
         out = io.BytesIO()
         result = pisa.CreatePDF(html, dest=out, encoding="utf-8",

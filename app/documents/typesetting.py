@@ -1,0 +1,104 @@
+"""Chinese line breaking for the PDFs (R-15.5): xhtml2pdf's CJK wrapping, corrected.
+
+xhtml2pdf breaks Chinese text (``-pdf-word-wrap: CJK``) with reportlab's Japanese rule list:
+the full-width comma, semicolon and colon (，；：) and ！？》 are missing from it, so a line
+could start with "，"; and a character that cannot start a line was hung into the margin one
+at a time, so "）。" still put "。" at the start of the next line. A filled-in value
+(``<u>`` in the forms) was cut wherever the line ran out, its underline continuing on the
+next line although the whole value would have fitted there.
+
+``line_breaking()`` replaces xhtml2pdf's ``cjkFragSplit`` with ``split_lines``, which breaks:
+
+- never before closing punctuation (``CANNOT_START``) nor after opening punctuation
+  (``CANNOT_END``): the break moves back, carrying the last characters to the next line;
+- never inside an underlined run that fits on one line: the run moves to the next line
+  whole; a run longer than a line is still broken (it must be).
+
+It is installed when xhtml2pdf is first imported (app/documents/render.py), once.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+#: closing punctuation: never at the start of a line (GB/T 15834 标点符号用法, 4.1)
+CANNOT_START = "，。、；：？！）」』】〗〕》〉”’…—·%‰,.;:?!)]}>"
+#: opening punctuation: never at the end of a line
+CANNOT_END = "（「『【〖〔《〈“‘([{<"
+
+
+def _among(u: Any, marks: str) -> bool:
+    return u != "" and u in marks  # ("" is in every string: an empty fragment)
+
+
+def _underlined(u: Any) -> bool:
+    return bool(getattr(u.frag, "underline", False))
+
+
+def _closer_follows(U: list[Any], at: int) -> bool:
+    """A closing mark at ``at``, or after the spaces there (the padding of a blank)."""
+    while at < len(U) and U[at] != "" and U[at].isspace():
+        at += 1
+    return at < len(U) and _among(U[at], CANNOT_START)
+
+
+def _keep_run(U: list[Any], start: int, brk: int, max_width: float) -> int:
+    """Break before an underlined run cut at ``brk`` if the run fits on a line."""
+    if brk >= len(U) or not (_underlined(U[brk]) and _underlined(U[brk - 1])):
+        return brk
+    run = brk
+    while run > start and _underlined(U[run - 1]):
+        run -= 1
+    end = brk
+    while end < len(U) and _underlined(U[end]):
+        end += 1
+    return run if run > start and sum(u.width for u in U[run:end]) <= max_width else brk
+
+
+def break_at(U: list[Any], start: int, overflow: int, max_width: float) -> int:
+    """Where the line that starts at ``start`` and overflows at ``overflow`` ends: before
+    ``overflow`` unless that breaks a rule above; never at ``start`` itself."""
+    brk = overflow
+    for _ in range(overflow - start):  # each round moves the break back, or stops
+        before = brk
+        while brk > start + 1 and (_closer_follows(U, brk) or _among(U[brk - 1], CANNOT_END)):
+            brk -= 1
+        brk = _keep_run(U, start, brk, max_width)
+        if brk == before:
+            break
+    return brk
+
+
+def split_lines(frags: list[Any], maxWidths: list[float], calcBounds: bool,
+                encoding: str = "utf8") -> Any:
+    """xhtml2pdf's ``cjkFragSplit`` with the Chinese rules above (same arguments, result)."""
+    from reportlab.rl_settings import _FUZZ
+    from xhtml2pdf import reportlab_paragraph as rp
+
+    U: list[Any] = []
+    for frag in frags:
+        text = frag.text if isinstance(frag.text, str) else frag.text.decode(encoding)
+        U.extend([rp.cjkU(t, frag, encoding) for t in text] if text
+                 else [rp.cjkU(text, frag, encoding)])
+    lines: list[Any] = []
+    start, used, max_width = 0, 0.0, maxWidths[0]
+    for i, u in enumerate(U):
+        used += u.width
+        if hasattr(u.frag, "lineBreak") or not (used > max_width + _FUZZ and used > 0):
+            continue  # (a <br/> is ignored under CJK wrapping, as xhtml2pdf does)
+        brk = break_at(U, start, i, max_width) if i > start else i + 1
+        line = U[start:brk]
+        lines.append(rp.makeCJKParaLine(line, max_width - sum(x.width for x in line),
+                                        calcBounds))
+        max_width = maxWidths[min(len(lines), len(maxWidths) - 1)]
+        start = brk
+        used = sum(x.width for x in U[start:i + 1])
+    if start < len(U):
+        lines.append(rp.makeCJKParaLine(U[start:], max_width - used, calcBounds))
+    return rp.ParaLines(kind=1, lines=lines)
+
+
+def line_breaking() -> None:
+    """Install ``split_lines`` as xhtml2pdf's CJK line breaker (idempotent)."""
+    from xhtml2pdf import reportlab_paragraph as rp
+
+    rp.cjkFragSplit = split_lines
