@@ -54,11 +54,16 @@ def test_forms_never_start_a_line_with_closing_punctuation(pdf):
         completion = pdf("completion.html", "协办办结单", project_name=name,
                          application_no="JCXB-2026-0001", done=DAY, unit_stamp=DAY,
                          window_stamp=DAY)
-        termination = pdf("termination.html", "协办委托终止单", project_name=name,
-                          application_no="JCXB-2026-0001", reason="建设单位要求终止协办委托",
-                          on=DAY, window_stamp=DAY, unit_stamp=DAY)
         assert bad_starts(completion) == [], name
-        assert bad_starts(termination) == [], name
+        for final in (False, True):  # the copy awaiting confirmation, the final form
+            termination = pdf(
+                "termination.html", "协办委托终止单", project_name=name,
+                application_no="JCXB-2026-0001", reason="建设单位要求终止协办委托",
+                final=final, deemed=final, on=DAY, issued=DAY, handed_over=False,
+                handover_due="2026年12月3日", announced_on="2026年11月18日",
+                announcement_url="https://www.jiangcheng.gov.cn/gg/2026/1118.html",
+                window_stamp=DAY, unit_stamp=DAY)
+            assert bad_starts(termination) == [], name
 
 
 def test_a_filled_in_value_that_fits_on_a_line_is_not_cut(pdf):
