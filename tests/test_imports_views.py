@@ -33,6 +33,14 @@ def _upload(client, data: bytes, name: str = "单位.xlsx", kind: str = "units")
                        content_type="multipart/form-data")
 
 
+def _next(response) -> str:
+    """Where the streamed progress page goes on to when the run is finished."""
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "<progress" in html or "import-step" in html
+    return re.search(r'id="import-next" href="([^"]+)"', html).group(1)
+
+
 def test_upload_preview_report_and_confirm(app, client):
     """R-18.1: the upload is a dry run whose preview lists each row's result in Chinese and
     saves nothing; the report downloads with a problems column; confirm imports it."""
@@ -45,19 +53,19 @@ def test_upload_preview_report_and_confirm(app, client):
     template = client.get("/imports/template/units.xlsx")
     assert template.status_code == 200
     assert "建设单位" in load_workbook(io.BytesIO(template.data)).sheetnames
-    response = _upload(client, data)
-    assert response.status_code == 302
-    preview = client.get(response.location)
+    location = _next(_upload(client, data))
+    preview = client.get(location)
     html = preview.get_data(as_text=True)
     assert preview.status_code == 200
     assert 'id="count-create">2<' in html and "新增" in html and "确认导入" in html
     assert _units(app) == 0
-    sha = re.search(r"/imports/preview/units/([0-9a-f]{64})", response.location).group(1)
+    sha = re.search(r"/imports/preview/units/([0-9a-f]{64})", location).group(1)
     report = client.get(f"/imports/report/units/{sha}.xlsx")
     assert report.status_code == 200
     sheet = load_workbook(io.BytesIO(report.data))["建设单位"]
     assert [c.value for c in sheet[1]][:4] == ["行号", "处理结果", "变更内容", "问题"]
-    done = client.post(f"/imports/confirm/units/{sha}", follow_redirects=True)
+    done = client.get(_next(client.post(f"/imports/confirm/units/{sha}")),
+                      follow_redirects=True)
     assert done.status_code == 200 and "新增 2" in done.get_data(as_text=True).replace("：", " ")
     assert _units(app) == 2
     with app.app_context():
@@ -72,13 +80,27 @@ def test_refused_rows_block_the_confirmation(app, client):
     button, and a forced confirm imports nothing."""
     with app.app_context():
         data = book(units.KIND, {"units": [unit_row(), unit_row(name="乙", credit_code="X")]})
-    response = _upload(client, data)
-    html = client.get(response.location).get_data(as_text=True)
+    location = _next(_upload(client, data))
+    html = client.get(location).get_data(as_text=True)
     assert 'data-row="3" data-action="refuse"' in html and "统一社会信用代码" in html
     assert "确认导入" not in html
-    sha = response.location.rsplit("/", 1)[1]
-    client.post(f"/imports/confirm/units/{sha}")
+    sha = location.rsplit("/", 1)[1]
+    back = client.get(_next(client.post(f"/imports/confirm/units/{sha}")))
+    assert back.status_code == 302 and "/imports/preview/" in back.location
     assert _units(app) == 0
+
+
+def test_progress_of_a_large_file_is_shown(app, client, monkeypatch):
+    """R-18.1: the run shows the rows read so far while it goes on (a streamed page)."""
+    from app.imports import run as runner
+
+    monkeypatch.setattr(runner, "PROGRESS_EVERY", 2)
+    with app.app_context():
+        data = book(units.KIND, {"units": [
+            unit_row(name=f"单位{n}", credit_code=None) for n in range(7)]})
+    html = _upload(client, data).get_data(as_text=True)
+    assert 'progress max="8" value="2"' in html and 'value="8"' in html
+    assert "共" in html or "行" in html
 
 
 @pytest.mark.parametrize("data, name", [

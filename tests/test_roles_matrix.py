@@ -164,7 +164,7 @@ MATRIX: dict[str, object] = {
     "AssessmentPeriodView.save": SV_ONLY,
     # Excel import, the administrator and the window supervisor only
     **{f"ImportView.{name}": SV_ONLY for name in (
-        "index", "template", "upload", "preview", "report", "confirm")},
+        "index", "template", "upload", "preview", "report", "confirm", "done")},
     **crud("NotificationView", read=SUPERVISION_READ),
     # ---- the audit trail: read by inspectors and auditors; nobody changes it ----------
     "AuditLogView.list": _roles(A, IN, AU),

@@ -15,7 +15,7 @@ import io
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Generator, Iterator
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _
@@ -146,21 +146,34 @@ def _find_sheet(workbook: Any, sheet: Sheet, kind: Kind) -> Any | None:
     return None
 
 
-def run_import(session: Session, kind: Kind, data: bytes, *, filename: str, actor: Any,
-               actor_name: str, today: dt.date, cal: WorkCalendar, config: Any,
-               dry_run: bool, progress: Progress | None = None) -> Report:
+def run_import(session: Session, kind: Kind, data: bytes, *, progress: Progress | None = None,
+               **options: Any) -> Report:
     """Check (and unless ``dry_run`` import) the workbook ``data`` as ``kind``.
 
     Leaves the session rolled back unless the import was clean and not a dry run; the audit
     row (file hash, counts) is added last, so the caller's commit writes it either way.
+    ``options``: filename, actor, actor_name, today, cal, config, dry_run (``import_steps``).
     """
+    for step in import_steps(session, kind, data, **options):
+        if isinstance(step, Report):
+            return step
+        if progress is not None:
+            progress(*step)
+    raise AssertionError("import_steps ends with its report")
+
+
+def import_steps(session: Session, kind: Kind, data: bytes, *, filename: str, actor: Any,
+                 actor_name: str, today: dt.date, cal: WorkCalendar, config: Any,
+                 dry_run: bool) -> Iterator[tuple[int, int] | Report]:
+    """``run_import`` as it goes: (rows read, rows in the file) every PROGRESS_EVERY rows,
+    then the Report (for a screen that shows the progress of thousands of rows)."""
     report = Report(kind=kind.key, filename=filename, sha256=sha256(data), dry_run=dry_run)
     run = ImportRun(session=session, actor=actor, actor_name=actor_name, today=today, cal=cal,
                     config=config)
     try:
         workbook = open_workbook(data)
         with force_locale("zh"):
-            _run_sheets(run, kind, workbook, report, progress)
+            yield from _run_sheets(run, kind, workbook, report)
         if report.ok:
             session.flush()
     except ImportFileError as exc:
@@ -181,11 +194,11 @@ def run_import(session: Session, kind: Kind, data: bytes, *, filename: str, acto
                 "dry_run": dry_run, "imported": keep, "counts": report.counts,
                 "file_problems": report.file_problems[:5]},
         user=actor, session=session)
-    return report
+    yield report
 
 
-def _run_sheets(run: ImportRun, kind: Kind, workbook: Any, report: Report,
-                progress: Progress | None) -> None:
+def _run_sheets(run: ImportRun, kind: Kind, workbook: Any,
+                report: Report) -> Iterator[tuple[int, int]]:
     found = [(sheet, _find_sheet(workbook, sheet, kind)) for sheet in kind.sheets]
     for sheet, worksheet in found:
         if worksheet is None and not sheet.optional:
@@ -196,9 +209,8 @@ def _run_sheets(run: ImportRun, kind: Kind, workbook: Any, report: Report,
     for sheet, worksheet in found:
         if worksheet is None:
             continue
-        done = _run_sheet(run, sheet, worksheet, report, progress, done, total)
-    if progress is not None:
-        progress(total, total)
+        done = yield from _run_sheet(run, sheet, worksheet, report, done, total)
+    yield total, total
 
 
 def _columns_of(sheet: Sheet, header_row: tuple[Any, ...]) -> list[Any]:
@@ -217,8 +229,8 @@ def _columns_of(sheet: Sheet, header_row: tuple[Any, ...]) -> list[Any]:
     return columns
 
 
-def _run_sheet(run: ImportRun, sheet: Sheet, worksheet: Any, report: Report,
-               progress: Progress | None, done: int, total: int) -> int:
+def _run_sheet(run: ImportRun, sheet: Sheet, worksheet: Any, report: Report, done: int,
+               total: int) -> Generator[tuple[int, int], None, int]:
     rows = worksheet.iter_rows(values_only=True)
     header_row = next(rows, None) or ()
     columns = _columns_of(sheet, header_row)
@@ -230,8 +242,8 @@ def _run_sheet(run: ImportRun, sheet: Sheet, worksheet: Any, report: Report,
         sheet.prepare(run)
     for number, cells in enumerate(rows, start=2):
         done += 1
-        if progress is not None and done % PROGRESS_EVERY == 0:
-            progress(done, total)
+        if done % PROGRESS_EVERY == 0:
+            yield done, total
         if number > MAX_ROWS + 1:
             raise ImportFileError(_("A sheet holds at most %(n)d rows; split the file.",
                                     n=MAX_ROWS))

@@ -8,6 +8,11 @@ supervisor, app/roles.py):
 - GET  /imports/preview/<kind>/<sha256>   the dry run's per-row preview
 - GET  /imports/report/<kind>/<sha256>.xlsx  the same report as a workbook
 - POST /imports/confirm/<kind>/<sha256>   import the stored file: all rows or none
+- GET  /imports/done/<kind>/<sha256>      what the import did (or back to the problems)
+
+The upload and the confirmation answer with a page that shows the rows read so far while
+the run goes on (streamed: no job queue, nothing for another worker to find), then moves on
+to the preview or the result.
 
 The uploaded file is kept under IMPORTS_DIR by its SHA-256 between the dry run and the
 confirmation, so the import runs on exactly the file previewed. A bad file, a refused row
@@ -19,9 +24,21 @@ import io
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
-from flask import abort, current_app, flash, g, redirect, request, send_file, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    request,
+    send_file,
+    stream_template,
+    stream_with_context,
+    url_for,
+)
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.security.decorators import permission_name
 from flask_babel import lazy_gettext as _
@@ -30,12 +47,19 @@ from app import imports, storage
 from app.clock import office_today
 from app.domain.workdays import load_calendar
 from app.extensions import db
-from app.imports.run import Report, run_import
+from app.imports.run import (
+    ImportFileError,
+    Report,
+    import_steps,
+    open_workbook,
+    run_import,
+    sha256,
+)
 from app.instance import private_dir
 from app.views.ledgers import XLSX
 from app.views.menu import REFERENCE, add
 from app.views.roster_forms import user_display_name
-from app.views.transaction import run_in_transaction
+from app.views.transaction import run_in_transaction, transaction
 
 _SHA = re.compile(r"[0-9a-f]{64}")
 #: rows the preview page lists (refused rows first); the report workbook has them all
@@ -58,17 +82,51 @@ def _paths(kind: str, sha: str) -> tuple[Path, Path]:
     return folder / f"{sha}.xlsx", folder / f"{sha}-{kind}.json"
 
 
+def _options(filename: str, dry_run: bool) -> dict[str, Any]:
+    """What a run on the screen is run with: the signed-in user, today, the calendar."""
+    return {"filename": filename, "actor": g.user, "actor_name": user_display_name(g.user),
+            "today": office_today(), "cal": load_calendar(db.session),
+            "config": current_app.config, "dry_run": dry_run}
+
+
+def _refused(kind: str, filename: str, dry_run: bool, message: str) -> Report:
+    """The database refused the flush or the audit row: nothing was saved."""
+    report = Report(kind=kind, filename=filename, sha256="", dry_run=dry_run)
+    report.file_problems.append(message)
+    return report
+
+
 def _run(kind: str, data: bytes, filename: str, dry_run: bool) -> Report:
     """Run the import inside the one transaction helper (its audit row is committed)."""
-    outcome = run_in_transaction(
-        run_import, db.session, imports.kind(kind), data, filename=filename, actor=g.user,
-        actor_name=user_display_name(g.user), today=office_today(),
-        cal=load_calendar(db.session), config=current_app.config, dry_run=dry_run)
-    if outcome.refused:  # the database refused the audit row or the flush: nothing saved
-        report = Report(kind=kind, filename=filename, sha256="", dry_run=dry_run)
-        report.file_problems.append(outcome.message)
-        return report
+    outcome = run_in_transaction(run_import, db.session, imports.kind(kind), data,
+                                 **_options(filename, dry_run))
+    if outcome.refused:
+        return _refused(kind, filename, dry_run, outcome.message)
     return outcome.value
+
+
+def _steps(kind: str, data: bytes, filename: str, dry_run: bool, sha: str,
+           then: str) -> Iterator[tuple[int, int] | str]:
+    """The run inside the one transaction helper, as it goes: (rows read, rows) pairs, then
+    the address to go on to, once the report is kept beside the file."""
+    report = None
+    with transaction() as outcome:
+        for step in import_steps(db.session, imports.kind(kind), data,
+                                 **_options(filename, dry_run)):
+            if isinstance(step, Report):
+                report = step
+            else:
+                yield step
+    if outcome.refused or report is None:
+        report = _refused(kind, filename, dry_run, outcome.message or "")
+    report.sha256 = sha
+    _keep(kind, sha, report)
+    yield then
+
+
+def _keep(kind: str, sha: str, report: Report) -> None:
+    _file, report_path = _paths(kind, sha)
+    report_path.write_text(json.dumps(report.as_dict(), ensure_ascii=False), "utf-8")
 
 
 def _send_workbook(write: Any, download_name: str) -> Any:
@@ -130,13 +188,27 @@ class ImportView(BaseView):
         if len(data) > limit:
             return self._index(_("The file is larger than %(limit)s MB.",
                                  limit=f"{limit / 1024 / 1024:g}"), kind, status=400)
-        report = _run(kind, data, name, dry_run=True)
-        if report.file_problems and not report.rows:  # not a workbook, no such sheet, ...
+        try:
+            open_workbook(data)
+        except ImportFileError:  # not a workbook at all: said at once (and audited)
+            report = _run(kind, data, name, dry_run=True)
             return self._index(report.file_problems[0], kind, status=400)
-        file_path, report_path = _paths(kind, report.sha256)
+        sha = sha256(data)
+        file_path, _report = _paths(kind, sha)
         file_path.write_bytes(data)
-        report_path.write_text(json.dumps(report.as_dict(), ensure_ascii=False), "utf-8")
-        return redirect(url_for(".preview", kind=kind, sha=report.sha256))
+        return self._progress(kind, _steps(kind, data, name, True, sha,
+                                           url_for(".preview", kind=kind, sha=sha)))
+
+    def _progress(self, kind: str, steps: Iterator[Any]) -> Response:
+        """A page that shows the rows read so far while the run goes on, then moves on."""
+        page = stream_template(
+            "imports/running.html", title=_("Excel import"), spec=imports.kind(kind),
+            steps=steps, base_template=self.appbuilder.base_template,
+            appbuilder=self.appbuilder, current_app=current_app)
+        response = Response(stream_with_context(page), mimetype="text/html")
+        response.headers["X-Accel-Buffering"] = "no"  # a proxy passes each line on at once
+        response.headers["Cache-Control"] = "no-store"
+        return response
 
     def _stored(self, kind: str, sha: str) -> tuple[Path, Report | None]:
         file_path, report_path = _paths(kind, sha)
@@ -179,12 +251,20 @@ class ImportView(BaseView):
         file_path, stored = self._stored(kind, sha)
         if stored is None:
             return self._index(GONE, kind, status=404)
-        report = _run(kind, file_path.read_bytes(), stored.filename, dry_run=False)
+        return self._progress(kind, _steps(kind, file_path.read_bytes(), stored.filename,
+                                           False, sha, url_for(".done", kind=kind, sha=sha)))
+
+    @expose("/done/<kind>/<sha>")
+    @has_access
+    @permission_name("import")
+    def done(self, kind: str, sha: str):
+        """After the import: what it did, or — refused — back to the problems."""
+        _file, report = self._stored(kind, sha)
+        if report is None:
+            return self._index(GONE, kind, status=404)
         if not report.committed:
-            _file, report_path = _paths(kind, sha)
             report.dry_run = True
-            report.sha256 = sha
-            report_path.write_text(json.dumps(report.as_dict(), ensure_ascii=False), "utf-8")
+            _keep(kind, sha, report)
             flash(str(_("Rows were refused: nothing was imported. See the problems below.")),
                   "danger")
             return redirect(url_for(".preview", kind=kind, sha=sha))
