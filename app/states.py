@@ -37,6 +37,10 @@ _TERMINABLE = frozenset(
     COMMISSION_OPEN - {CommissionState.terminating, CommissionState.announced}
 )
 
+# Waiting for the first contact with the unit (Art.7, R-5.4): the 1-working-day deadline runs
+# from the confirmed application, whether or not a coordinator is assigned yet.
+COMMISSION_AWAITING_CONTACT = frozenset({CommissionState.accepted, CommissionState.assigned})
+
 COMMISSION_TRANSITIONS: dict[CommissionState, frozenset[CommissionState]] = {
     CommissionState.pre_review: frozenset({CommissionState.ineligible, CommissionState.accepted}),
     CommissionState.accepted: frozenset({CommissionState.assigned}),

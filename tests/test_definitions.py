@@ -12,7 +12,8 @@ worked); "today" is Monday 2025-10-20. Its corners:
 * a refused item re-applied (the new attempt has no clock yet), one refused before
   acceptance (no clock: decided on time), a completed commission with a late and an
   on-time approval, an item due today (not overdue) and one due last Thursday;
-* a commission accepted but not assigned (no contact deadline), one whose contact is late,
+* a commission accepted but not assigned (its contact deadline runs from acceptance, R-5.4:
+  late, the window's delay), one whose contact is late,
   one contacted late (no longer late), one whose termination started before any contact.
 
 The readers: the 督办 screen (query and page), the dashboard (figures and page), the sweep's
@@ -225,10 +226,11 @@ def test_every_reader_agrees_on_overdue_items(district, ctx):
 
 def test_every_reader_agrees_on_late_contacts(district, ctx):
     """R-13.7: the 督办 screen, the sweep, the assessment and the predicate agree on late
-    contacts: not the unassigned, not the one contacted late, not one being terminated."""
+    contacts: the unassigned one too (R-5.4: the deadline runs from acceptance; the window's
+    delay, not a coordinator's), not the one contacted late, not one being terminated."""
     commissions = list(db.session.scalars(sa.select(Commission)))
     expected = {c.id for c in commissions if definitions.is_late_contact(c, TODAY)}
-    assert expected == _named(district, "late contact")
+    assert expected == _named(district, "late contact", "unassigned")
     assert {c.id for c in overdue.late_contacts(db.session, today=TODAY)} == expected
     assert {c.id for c in commissions if coordination.contact_overdue(c, TODAY)} == expected
     as_of = set(db.session.scalars(
@@ -236,7 +238,7 @@ def test_every_reader_agrees_on_late_contacts(district, ctx):
     assert as_of == expected
     coordinators = [fig for fig in assessment.compute(db.session, TODAY, TODAY)
                     if fig.subject == AssessmentSubject.coordinator]
-    assert sum(fig.contacts_overdue for fig in coordinators) == len(expected)
+    assert sum(fig.contacts_overdue for fig in coordinators) == 1  # the unassigned: window
     marked = sweep(db.session, today=TODAY, cal=CAL).contacts_marked
     stamped = set(db.session.scalars(
         sa.select(Commission.id).where(Commission.contact_overdue_on == TODAY)))

@@ -17,7 +17,8 @@ What each figure counts:
   accepted it (no ``due_on``) ran no deadline and counts as on time.
 * **contacts made / on time** (coordinators only): first contacts with the unit recorded in
   the period (``contacted_on`` in the period); on time when ``contacted_on <=
-  contact_due_on`` and the contact was never marked overdue.
+  contact_due_on`` and the contact was never marked overdue. A contact whose coordinator
+  was assigned only after the contact deadline is not the coordinator's (R-5.4).
 * **on-time rate** (按时办结率, %): (items on time + contacts on time) / (items decided +
   contacts made) × 100, two decimals; for a department this is the items' rate. The item
   and contact rates are also given separately. Empty (not 0) when nothing was decided.
@@ -26,7 +27,9 @@ What each figure counts:
   were overdue at the end of the period (app/domain/definitions.py, "as of" ``end``: not
   decided / not contacted by ``end``, due before ``end``, the commission still open at
   ``end``; an item in 补正 at ``end`` is not running, a commission whose termination was
-  issued no longer waits for a contact).
+  issued no longer waits for a contact). A late contact that is the window's delay (no
+  coordinator assigned by the deadline, definitions.window_delay, R-5.4) is charged to
+  the department that runs the window, not to a coordinator.
 * **refusals** (不予许可件数): items refused in the period.
 * **average rating** (平均满意度): revisits made in the period, 非常满意 5 … 非常不满意 1
   (app/choices.py RATING_SCORES), averaged to two decimals; department: revisits of
@@ -152,6 +155,7 @@ def compute(session: Session, start: dt.date, end: dt.date) -> list[Figures]:
         _add(coordinators, _grouped(session, sub, "coord"))
     for family in (_contacts, _contact_overdue, _coordinator_ratings):
         _add(coordinators, _grouped(session, family(start, end).subquery(), "coord"))
+    _add(departments, _grouped(session, _contact_overdue(start, end).subquery(), "dept"))
     _add(departments, _department_ratings(session, start, end))
     _add(departments, _department_handled(session, start, end))
     _add(coordinators, _coordinator_handled(session, start, end))
@@ -221,15 +225,23 @@ def _contacts(start: dt.date, end: dt.date) -> sa.Select:
         _coordinator_on(Commission.contacted_on).label("coord"),
         sa.literal(1).label("contacts_made"),
         _flag(on_time).label("contacts_on_time"),
-    ).where(Commission.contacted_on.between(start, end))
+    ).where(Commission.contacted_on.between(start, end), ~defs.window_delay())
+
+
+def _window_department() -> sa.ColumnElement:
+    """The department that runs the window (charged with its own delays, R-5.4)."""
+    return (sa.select(Department.id).where(Department.runs_window.is_(True))
+            .order_by(Department.id).limit(1).scalar_subquery())
 
 
 def _contact_overdue(start: dt.date, end: dt.date) -> sa.Select:
     marked = Commission.contact_overdue_on.between(start, end)
     still_late = defs.late_contact_as_of(end)
     day = sa.case((marked, Commission.contact_overdue_on), else_=_day(end))
+    window = defs.window_delay()
     return sa.select(
-        _coordinator_on(day).label("coord"),
+        sa.case((window, sa.null()), else_=_coordinator_on(day)).label("coord"),
+        sa.case((window, _window_department()), else_=sa.null()).label("dept"),
         sa.literal(1).label("contacts_overdue"),
     ).where(sa.or_(marked, still_late))
 

@@ -177,7 +177,7 @@ def enter_imported(session: Session, record: Commission | CommissionItem, *, sta
     record.state = state
     commission = record if isinstance(record, Commission) else record.commission
     if isinstance(record, Commission):
-        if record.assigned_on is not None:
+        if record.applied_on is not None:  # runs from acceptance
             record.contact_due_on = contact_due_on(record.applied_on, cal)
         subject = ""
     else:

@@ -29,9 +29,15 @@ The reading of the measures (Art.7, Art.9, Art.11 of the 实施办法):
   up (Art.9), so they are neither on the 督办 screen nor on the dashboard nor marked by the
   sweep.
 * **late contact** (on day D): a commission waiting for its first contact with the unit
-  (state ``assigned``: the coordinator is assigned and has not recorded the contact) whose
-  1-working-day contact deadline ``contact_due_on`` is before D (Art.7). Once the contact is
-  made, or the termination procedure has started, it no longer waits for one.
+  (accepted or assigned, no contact recorded: ``COMMISSION_AWAITING_CONTACT``) whose
+  1-working-day contact deadline ``contact_due_on`` is before D (Art.7, R-5.4). The
+  deadline runs from the confirmed application (set by the accept step), whether or not a
+  coordinator is assigned yet. Once the contact is made, or the termination procedure has
+  started, it no longer waits for one.
+* **the window's delay** (R-5.4): a late contact whose coordinator was not assigned by the
+  contact deadline (not at all yet, or later than it) is the window's, not the
+  coordinator's: 督办 says so and the assessment charges it to the department that runs
+  the window (``runs_window``), not to the coordinator.
 * **working days late**: the working days from the promised date to D, the promised date
   excluded, D included (``WorkCalendar.between``); holidays and weekends are not counted, a
   调休 working weekend is.
@@ -63,6 +69,7 @@ from app.models.items import CommissionItem, ItemSupplement
 from app.models.termination import Termination
 from app.states import (
     COMMISSION_OPEN,
+    COMMISSION_AWAITING_CONTACT,
     ITEM_DECIDED,
     ITEM_OPEN,
     ITEM_RUNNING,
@@ -79,8 +86,9 @@ OPEN_ITEM_STATES: tuple[ItemState, ...] = tuple(s for s in ItemState if s in ITE
 DECIDED_ITEM_STATES: tuple[ItemState, ...] = tuple(s for s in ItemState if s in ITEM_DECIDED)
 #: Item states whose deadline clock runs (open, not suspended for 补正).
 RUNNING_ITEM_STATES: tuple[ItemState, ...] = tuple(s for s in ItemState if s in ITEM_RUNNING)
-#: The commission state of one waiting for its first contact with the unit.
-AWAITING_CONTACT = CommissionState.assigned
+#: The commission states of one waiting for its first contact with the unit.
+AWAITING_CONTACT: tuple[CommissionState, ...] = tuple(
+    s for s in CommissionState if s in COMMISSION_AWAITING_CONTACT)
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -120,8 +128,15 @@ def overdue_item_alone(today: dt.date) -> ColumnElement:
 
 def late_contact(today: dt.date) -> ColumnElement:
     """Over Commission: waiting for the first contact past its deadline on ``today``."""
-    return sa.and_(Commission.state == AWAITING_CONTACT, Commission.contacted_on.is_(None),
+    return sa.and_(Commission.state.in_(AWAITING_CONTACT), Commission.contacted_on.is_(None),
                    Commission.contact_due_on < today)
+
+
+def window_delay() -> ColumnElement:
+    """Over a Commission with a contact deadline: no coordinator was assigned by it (none
+    yet, or later): a late contact is then the window's, not the coordinator's (R-5.4)."""
+    return sa.or_(Commission.assigned_on.is_(None),
+                  Commission.assigned_on > Commission.contact_due_on)
 
 
 # ---- SQL: as of a past day (from the recorded dates) ------------------------------------
@@ -160,7 +175,7 @@ def late_contact_as_of(day: dt.date) -> ColumnElement:
         .exists()
     )
     return sa.and_(
-        Commission.assigned_on <= day,
+        Commission.applied_on <= day,
         sa.or_(Commission.contacted_on.is_(None), Commission.contacted_on > day),
         Commission.contact_due_on < day, open_commission_as_of(day), ~termination_started,
     )
@@ -195,8 +210,14 @@ def is_overdue(item: CommissionItem, today: dt.date) -> bool:
 
 def is_late_contact(commission: Commission, today: dt.date) -> bool:
     """``late_contact`` on a loaded commission."""
-    return (commission.state == AWAITING_CONTACT and commission.contacted_on is None
+    return (commission.state in COMMISSION_AWAITING_CONTACT and commission.contacted_on is None
             and commission.contact_due_on is not None and commission.contact_due_on < today)
+
+
+def is_window_delay(commission: Commission) -> bool:
+    """``window_delay`` on a loaded commission."""
+    return commission.contact_due_on is not None and (
+        commission.assigned_on is None or commission.assigned_on > commission.contact_due_on)
 
 
 def decided_on_time(item: CommissionItem) -> bool | None:

@@ -9,10 +9,12 @@ from flask_babel import lazy_gettext as _
 from sqlalchemy.orm import Session
 
 from app.choices import DelegationScope
+from app.domain.deadlines import contact_due_on
 from app.domain.errors import DomainError
 from app.domain.numbering import DEFAULT_FORMAT, next_application_no
 from app.domain.scope import check_scope, default_items
 from app.domain.transitions import check_move, move_commission, record_creation, require
+from app.domain.workdays import WorkCalendar, load_calendar
 from app.models.client import Project
 from app.models.commission import Commission
 from app.models.items import CommissionItem
@@ -143,12 +145,14 @@ def check_accept(commission: Commission) -> None:
 
 
 def accept(session: Session, commission: Commission, *, applied_on: dt.date, actor: Any = None,
-           number_format: str = DEFAULT_FORMAT) -> str:
-    """The unit's confirmed application form is received: number it and accept (R-4.2)."""
+           number_format: str = DEFAULT_FORMAT, cal: WorkCalendar | None = None) -> str:
+    """The unit's confirmed application form is received: number it and accept (R-4.2);
+    the 1-working-day contact deadline starts now, assigned or not (Art.7, R-5.4)."""
     check_accept(commission)
     move_commission(session, commission, CommissionState.accepted, actor=actor,
                     note=str(_("Confirmed application form received")))
     commission.applied_on = applied_on
+    commission.contact_due_on = contact_due_on(applied_on, cal or load_calendar(session))
     commission.application_no = next_application_no(session, applied_on.year, number_format)
     return commission.application_no
 

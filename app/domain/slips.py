@@ -125,6 +125,8 @@ def slipping_items(session: Session, *, today: dt.date, cal: WorkCalendar, limit
                                       CommissionItem.approval_item_id == PlanStep.approval_item_id))
         .join(Commission, Commission.id == CommissionItem.commission_id)
         .where(defs.open_commission(),
+               # an item withdrawn by the termination is no longer followed up
+               CommissionItem.withdrawn_on.is_(None),
                ~sa.exists().where(later.previous_attempt_id == CommissionItem.id),
                sa.or_(sa.and_(CommissionItem.decided_on.is_(None),
                               PlanStep.planned_done_on < today),

@@ -69,9 +69,25 @@ def due_announcements(session: Session, today: dt.date) -> list[Commission]:
     return list(session.scalars(query))
 
 
+def start_contact_deadlines(session: Session, cal: WorkCalendar) -> int:
+    """Give a contact deadline to commissions accepted before it ran from acceptance
+    (R-5.4: existing data; the accept step sets it now). Returns how many."""
+    waiting = session.scalars(
+        sa.select(Commission).where(Commission.state.in_(defs.AWAITING_CONTACT),
+                                    Commission.contacted_on.is_(None),
+                                    Commission.contact_due_on.is_(None),
+                                    Commission.applied_on.is_not(None)))
+    started = 0
+    for commission in waiting:
+        commission.contact_due_on = contact_due_on(commission.applied_on, cal)
+        started += 1
+    return started
+
+
 def sweep(session: Session, *, today: dt.date, cal: WorkCalendar) -> SweepResult:
     """One pass: mark overdue deadlines, apply due automatic terminations. Commits."""
     result = SweepResult()
+    start_contact_deadlines(session, cal)
     result.items_marked, result.contacts_marked = mark_overdue(session, today)
     session.commit()
     for commission in due_announcements(session, today):
@@ -92,7 +108,7 @@ def recompute_deadlines(session: Session, *, today: dt.date, cal: WorkCalendar) 
     """After a calendar change: recompute every stored deadline that is still running."""
     changed = 0
     commissions = session.scalars(
-        sa.select(Commission).where(Commission.state == CommissionState.assigned,
+        sa.select(Commission).where(Commission.state.in_(defs.AWAITING_CONTACT),
                                     Commission.applied_on.is_not(None))
     )
     for commission in commissions:

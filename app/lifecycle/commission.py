@@ -25,7 +25,7 @@ def _coordinator(session: Session, pk: Any) -> StaffMember:
 
 
 def _accept(session: Session, c: Commission, ctx: Context, *, applied_on: dt.date) -> str:
-    return intake.accept(session, c, applied_on=applied_on, actor=ctx.actor,
+    return intake.accept(session, c, applied_on=applied_on, actor=ctx.actor, cal=ctx.cal,
                          number_format=ctx.config["APPLICATION_NO_FORMAT"])
 
 

@@ -14,10 +14,11 @@ from app.models.client import Project
 from app.models.mixins import Timestamped, UTCDateTime, utcnow
 from app.models.organisation import StaffMember
 from app.models.prereview import PreReview
-from app.states import COMMISSION_OPEN, CommissionState
+from app.states import COMMISSION_AWAITING_CONTACT, COMMISSION_OPEN, CommissionState
 
 _OPEN_SQL = "state IN ({})".format(", ".join(f"'{s.value}'" for s in sorted(COMMISSION_OPEN)))
-_AWAITING_CONTACT_SQL = f"state = '{CommissionState.assigned.value}' AND contacted_on IS NULL"
+_AWAITING_CONTACT_SQL = "state IN ({}) AND contacted_on IS NULL".format(
+    ", ".join(f"'{s.value}'" for s in sorted(COMMISSION_AWAITING_CONTACT)))
 
 
 class Commission(Timestamped, Model):
@@ -109,7 +110,7 @@ class Commission(Timestamped, Model):
     @property
     def deadline(self) -> dt.date | None:
         """The commission-level deadline running now (contact, or the unit's confirmation)."""
-        if self.state == CommissionState.assigned and self.contacted_on is None:
+        if self.state in COMMISSION_AWAITING_CONTACT and self.contacted_on is None:
             return self.contact_due_on
         if self.state == CommissionState.terminating and self.termination is not None:
             return self.termination.confirm_due_on

@@ -7,6 +7,7 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import lazy_gettext as _
 
 from app import access
+from app.domain import definitions as defs
 from app.domain import meetings, overdue, slips
 from app.clock import office_today
 from app.extensions import db
@@ -52,6 +53,7 @@ class OverdueView(BaseView):
             page=page, pages=max((total + PER_PAGE - 1) // PER_PAGE, 1), sort=sort, soon=soon,
             department_id=department_id, departments=departments, light_cell=light_cell,
             contacts=overdue.late_contacts(db.session, today=today, commissions=mine),
+            window_delay=defs.is_window_delay,
             announcements=overdue.awaiting_announcement(db.session, today=today,
                                                         commissions=mine),
             handovers=overdue.late_handovers(db.session, today=today, commissions=mine),
