@@ -252,3 +252,37 @@ def test_cli_import_names_refused_rows_and_exits_non_zero(app, tmp_path):
     assert result.exit_code == 0, result.output
     with app.app_context():
         assert count(Unit) == 1
+
+
+@pytest.mark.parametrize("key", ["units", "projects", "staff", "catalogue", "commissions"])
+def test_every_template_reads_back_with_its_example_skipped(ctx, tmp_path, key):
+    """R-18.1: each kind's template, uploaded untouched, is read without a file problem: its
+    headers are the import's own and its example rows are skipped, nothing is created."""
+    from app import imports
+
+    kind = imports.kind(key)
+    target = tmp_path / f"{key}.xlsx"
+    write_template(kind, target)
+    report = run(kind, target.read_bytes(), dry_run=True)
+    assert not report.file_problems, report.file_problems
+    assert {r.action for r in report.rows} == {Action.skip}, [
+        (r.sheet, r.row, r.problems) for r in report.rows]
+    assert len(report.rows) == len(kind.sheets)
+
+
+def test_projects_and_commissions_duplicates_within_the_file(ctx):
+    """R-18.1: a project code or an application number twice in one file: the second row is
+    refused, naming the first; nothing is saved."""
+    from app.imports import commissions
+
+    f.town()
+    f.unit(name="库中单位", credit_code=GOOD_B)
+    db.session.commit()
+    report = run(projects.KIND, book(projects.KIND, {"projects": [
+        project_row(unit_credit_code=GOOD_B), project_row(unit_credit_code=GOOD_B)]}))
+    assert [r.row for r in report.refused] == [3] and "第 2 行" in problems(report)[0]
+    report = run(commissions.KIND, book(commissions.KIND, {"commissions": [
+        {"application_no": "JCXB-2025-0001", "project_code": "2026-441702-70-03-012345",
+         "state": "已受理", "applied_on": "2025-03-03"}] * 2}))
+    assert 3 in [r.row for r in report.refused]
+    assert count(Project) == 0

@@ -157,3 +157,22 @@ def test_upload_needs_the_csrf_token(app, database_url):
     with csrf_app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+def test_uploads_never_confirmed_are_forgotten(app, client):
+    """R-18.1: a previewed file left unconfirmed is deleted after two days (it may hold
+    personal data), at the next upload."""
+    import os
+    import time
+
+    from app.views.imports import KEEP_SECONDS, imports_dir
+
+    with app.test_request_context():
+        stale = imports_dir() / ("f" * 64 + ".xlsx")
+    stale.write_bytes(b"old")
+    old = time.time() - KEEP_SECONDS - 60
+    os.utime(stale, (old, old))
+    with app.app_context():
+        data = book(units.KIND, {"units": [unit_row()]})
+    _next(_upload(client, data))
+    assert not stale.exists()

@@ -23,6 +23,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import time
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -73,6 +74,18 @@ def imports_dir() -> Path:
     """IMPORTS_DIR (default <INSTANCE_DIR>/imports), 0700, created on first use."""
     configured = current_app.config.get("IMPORTS_DIR")
     return private_dir(configured or Path(current_app.instance_path) / "imports")
+
+
+#: a previewed file never confirmed is forgotten after this long
+KEEP_SECONDS = 2 * 24 * 3600
+
+
+def _forget_old() -> None:
+    """Drop uploads (and their reports) previewed but never confirmed within KEEP_SECONDS."""
+    cutoff = time.time() - KEEP_SECONDS
+    for path in imports_dir().iterdir():
+        if path.is_file() and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
 
 
 def _paths(kind: str, sha: str) -> tuple[Path, Path]:
@@ -194,6 +207,7 @@ class ImportView(BaseView):
             report = _run(kind, data, name, dry_run=True)
             return self._index(report.file_problems[0], kind, status=400)
         sha = sha256(data)
+        _forget_old()
         file_path, _report = _paths(kind, sha)
         file_path.write_bytes(data)
         return self._progress(kind, _steps(kind, data, name, True, sha,
