@@ -88,20 +88,24 @@ def test_case_page_shows_the_gantt_chart_and_its_table(app, client, clock):
 
 
 def test_supervision_lists_items_behind_their_confirmed_plan(app, client, clock):
-    """R-5.6: 督办 lists the items of open commissions behind their confirmed plan, with
-    the working days behind."""
+    """R-5.6: 督办 lists the undecided items of open commissions behind their confirmed
+    plan, with the working days behind (an item decided late is history: the case page and
+    the plan's paper show it)."""
     clock.now = dt.datetime(2025, 11, 10, 2, 0, tzinfo=dt.timezone.utc)
     with app.app_context():
         commission, plan = _case()
         db.session.commit()
         rows, total = slips.slipping_items(db.session, today=TODAY, cal=CAL)
-        assert total == 2
-        assert sorted((r.item.approval_item.name[:4], r.slip.days) for r in rows) == sorted([
-            ("用地预审", 2), ("建设工程", CAL.between(plan.steps[1].planned_done_on, TODAY))])
-        first_item = plan.steps[0].commission_item_id
+        assert total == 1
+        assert [(r.item.id, r.slip.days) for r in rows] == [
+            (plan.steps[1].commission_item_id,
+             CAL.between(plan.steps[1].planned_done_on, TODAY))]
+        late_item, decided_item = (plan.steps[1].commission_item_id,
+                                   plan.steps[0].commission_item_id)
     html = client.get("/overdue/").get_data(as_text=True)
     section = html[html.index("plan-slips"):]
-    assert f"/commissionitemview/show/{first_item}" in section
+    assert f"/commissionitemview/show/{late_item}" in section
+    assert f"/commissionitemview/show/{decided_item}" not in section
 
 
 def test_closed_commissions_and_items_on_plan_are_not_on_supervision(ctx):
@@ -132,3 +136,25 @@ def test_plan_pdf_prints_actual_completion_and_slip(ctx, clock, documents_dir):
                            first.commission_item.decided_on.isoformat(), "+2",
                            "偏差：截至2025年11月10日"])
     assert app_clock.office_today() == TODAY
+
+
+def test_items_hold_the_newest_confirmed_plan_dates(ctx):
+    """R-5.6: confirming a plan writes its dates onto the items (督办's yardstick); a newer
+    draft changes nothing until it is confirmed; a re-application keeps the item's line."""
+    commission, plan = _case()
+    second = plan.steps[1].commission_item
+    assert (second.planned_submit_on, second.planned_done_on) == (
+        plan.steps[1].planned_submit_on, plan.steps[1].planned_done_on)
+    again = planning.draft_plan(db.session, commission, start=D("2025-11-03"),
+                                drafted_on=TODAY, cal=CAL)
+    assert second.planned_done_on == plan.steps[1].planned_done_on
+    planning.confirm_plan(db.session, commission, again, confirmed_by="陈经办",
+                          confirmed_on=TODAY)
+    line = next(s for s in again.steps if s.approval_item_id == second.approval_item_id)
+    assert second.planned_done_on == line.planned_done_on != plan.steps[1].planned_done_on
+    approvals.accept(db.session, second, on=TODAY, cal=CAL)
+    approvals.refuse(db.session, second, on=TODAY, reason="材料不符合要求")
+    approvals.record_unit_informed(second, on=TODAY)
+    retry = approvals.reapply(db.session, second)
+    assert (retry.planned_submit_on, retry.planned_done_on) == (
+        second.planned_submit_on, second.planned_done_on)

@@ -172,6 +172,8 @@ def reapply(session: Session, item: CommissionItem) -> CommissionItem:
     attempt = CommissionItem(
         commission=item.commission, approval_item=item.approval_item,
         attempt=item.attempt + 1, previous_attempt=item, specialist=item.specialist,
+        # the confirmed plan's line stays the item's until a new plan is confirmed
+        planned_submit_on=item.planned_submit_on, planned_done_on=item.planned_done_on,
     )
     session.add(attempt)
     return attempt

@@ -237,6 +237,16 @@ def draft_plan(session: Session, commission: Commission, *, start: dt.date, draf
     return plan
 
 
+def hold_plan(commission: Commission, plan: PlanVersion) -> None:
+    """Write the confirmed plan's dates onto the current attempt of each planned item: the
+    yardstick of plan against actual on 督办 (R-5.6, app/domain/slips.py)."""
+    steps = {step.approval_item_id: step for step in plan.steps}
+    for item in current_items(commission):
+        step = steps.get(item.approval_item_id)
+        item.planned_submit_on = step.planned_submit_on if step else None
+        item.planned_done_on = step.planned_done_on if step else None
+
+
 def latest_plan(session: Session, commission: Commission) -> PlanVersion | None:
     """The newest plan version of ``commission``."""
     return session.scalars(
@@ -267,6 +277,7 @@ def confirm_plan(session: Session, commission: Commission, plan: PlanVersion, *,
     plan.confirmed_on = confirmed_on
     plan.confirmed_by = confirmed_by.strip()
     commission.plan_confirmed_on = confirmed_on
+    hold_plan(commission, plan)
     if commission.state == CommissionState.planning:
         move_commission(session, commission, CommissionState.in_progress, actor=actor,
                         note=str(_("Plan v%(version)s confirmed by %(who)s",

@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, aliased, selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from app.domain import definitions as defs
 from app.domain.planning import current_items
@@ -83,6 +83,16 @@ def step_slip(step: PlanStep, item: CommissionItem | None, *, today: dt.date,
                 step.critical, days)
 
 
+def item_slip(item: CommissionItem, *, today: dt.date, cal: WorkCalendar) -> Slip:
+    """The slip of an item against the plan dates confirm_plan wrote onto it."""
+    if item.planned_done_on is None:
+        return Slip(item.approval_item, item, None, None, False, None)
+    days = slip_days(item.planned_submit_on, item.planned_done_on, item.submitted_on,
+                     item.decided_on, today=today, cal=cal)
+    return Slip(item.approval_item, item, item.planned_submit_on, item.planned_done_on,
+                False, days)
+
+
 def plan_slips(session: Session, commission: Commission, *, today: dt.date,
                cal: WorkCalendar, plan: PlanVersion | None = None) -> list[Slip]:
     """Every item of the confirmed plan (or ``plan``) with its actual dates and slip, in plan
@@ -101,55 +111,38 @@ def plan_slips(session: Session, commission: Commission, *, today: dt.date,
 class SlippingItem:
     """A delegated item of an open commission behind its confirmed plan, for 督办."""
 
-    step: PlanStep
     item: CommissionItem
     slip: Slip
 
 
 def slipping_items(session: Session, *, today: dt.date, cal: WorkCalendar, limit: int = 50,
                    commissions: sa.ColumnElement | None = None) -> tuple[list[SlippingItem], int]:
-    """Items of open commissions behind their confirmed plan (at most ``limit``: the oldest
-    planned completions, furthest behind first) and how many may be; only commissions
-    matching ``commissions`` (a row scope over Commission) when given."""
-    newest = (sa.select(PlanVersion.commission_id,
-                        sa.func.max(PlanVersion.version).label("version"))
-              .where(PlanVersion.confirmed_on.is_not(None))
-              .group_by(PlanVersion.commission_id).subquery())
-    later = aliased(CommissionItem)
+    """Undecided items of open commissions behind their confirmed plan (at most ``limit``:
+    the oldest planned completions, furthest behind first), and how many there are; only
+    commissions matching ``commissions`` (a row scope over Commission) when given. Items
+    decided late are history: the case page and the plan's paper show them. The planned
+    dates are those confirm_plan wrote onto the items (app/domain/planning.hold_plan)."""
     query = (
-        sa.select(PlanStep.id, CommissionItem.id.label("item_id"))
-        .join(PlanVersion, PlanStep.plan_version_id == PlanVersion.id)
-        .join(newest, sa.and_(newest.c.commission_id == PlanVersion.commission_id,
-                              newest.c.version == PlanVersion.version))
-        .join(CommissionItem, sa.and_(CommissionItem.commission_id == PlanVersion.commission_id,
-                                      CommissionItem.approval_item_id == PlanStep.approval_item_id))
+        sa.select(CommissionItem.id, CommissionItem.planned_done_on)
         .join(Commission, Commission.id == CommissionItem.commission_id)
-        .where(defs.open_commission(),
+        .where(defs.open_item(), defs.open_commission(),
                # an item withdrawn by the termination is no longer followed up (R-10.5)
                CommissionItem.withdrawn_on.is_(None),
-               ~sa.exists().where(later.previous_attempt_id == CommissionItem.id),
-               sa.or_(sa.and_(CommissionItem.decided_on.is_(None),
-                              PlanStep.planned_done_on < today),
-                      CommissionItem.decided_on > PlanStep.planned_done_on,
-                      sa.and_(CommissionItem.submitted_on.is_(None),
-                              PlanStep.planned_submit_on < today),
-                      CommissionItem.submitted_on > PlanStep.planned_submit_on))
+               CommissionItem.planned_submit_on < today,
+               sa.or_(CommissionItem.planned_done_on < today,
+                      CommissionItem.submitted_on.is_(None),
+                      CommissionItem.submitted_on > CommissionItem.planned_submit_on))
     )
     if commissions is not None:
         query = query.where(commissions)
-    found = query.subquery()
+    found = query.cte("slipping")
     total = session.scalar(sa.select(sa.func.count()).select_from(found)) or 0
-    pairs = session.execute(
-        sa.select(found.c.id, found.c.item_id)
-        .join(PlanStep, PlanStep.id == found.c.id)
-        .order_by(PlanStep.planned_done_on, found.c.id).limit(limit)).all()
-    steps = {s.id: s for s in session.scalars(
-        sa.select(PlanStep).where(PlanStep.id.in_([p for p, _ in pairs])))}
-    items = {i.id: i for i in session.scalars(
-        sa.select(CommissionItem).where(CommissionItem.id.in_([i for _, i in pairs]))
-        .options(selectinload(CommissionItem.commission).selectinload(Commission.coordinator)))}
-    rows = [SlippingItem(steps[p], items[i], step_slip(steps[p], items[i], today=today, cal=cal))
-            for p, i in pairs]
+    ids = list(session.scalars(sa.select(found.c.id)
+                               .order_by(found.c.planned_done_on, found.c.id).limit(limit)))
+    items = session.scalars(
+        sa.select(CommissionItem).where(CommissionItem.id.in_(ids))
+        .options(selectinload(CommissionItem.commission).selectinload(Commission.coordinator)))
+    rows = [SlippingItem(item, item_slip(item, today=today, cal=cal)) for item in items]
     rows = [row for row in rows if row.slip.late]
-    rows.sort(key=lambda row: -row.slip.days)
+    rows.sort(key=lambda row: (-row.slip.days, row.item.id))
     return rows, total

@@ -63,6 +63,8 @@ class CommissionItem(Timestamped, Model):
         sa.Index("ix_commission_item_state_due_on", "state", "due_on"),
         sa.Index("ix_commission_item_state_decided_on", "state", "decided_on", "due_on",
                  "overdue_on"),
+        # 督办's "behind the confirmed plan" asks for open items past a planned date (R-5.6).
+        sa.Index("ix_commission_item_state_planned_done_on", "state", "planned_done_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -90,6 +92,10 @@ class CommissionItem(Timestamped, Model):
     # so assessments can count late items after they close.
     overdue_on: Mapped[Optional[dt.date]] = mapped_column(sa.Date, index=True)
     decided_on: Mapped[Optional[dt.date]] = mapped_column(sa.Date)
+    # The item's line of the newest plan the unit confirmed, written when it is confirmed
+    # (app/domain/planning.confirm_plan), so that 督办 finds slips without reading plans.
+    planned_submit_on: Mapped[Optional[dt.date]] = mapped_column(sa.Date)
+    planned_done_on: Mapped[Optional[dt.date]] = mapped_column(sa.Date)
     refusal_reason: Mapped[Optional[str]] = mapped_column(sa.Text)
     unit_informed_on: Mapped[Optional[dt.date]] = mapped_column(sa.Date)
     result_document: Mapped[Optional[str]] = mapped_column(sa.String(200))

@@ -15,6 +15,7 @@ from app.domain.planning import (
     catalogue_order,
     catalogue_prerequisites,
     critical_path,
+    hold_plan,
     plan_offsets,
 )
 from app.models import (
@@ -202,6 +203,7 @@ def _plan(ctx: DemoContext, built: Built, version: int, drafted: dt.date, start:
 def _confirm(built: Built, plan: PlanVersion, day: dt.date) -> None:
     plan.confirmed_on, plan.confirmed_by = day, built.case.project.unit.handler_name
     built.commission.plan_confirmed_on = day
+    hold_plan(built.commission, plan)
 
 
 def _replan(ctx: DemoContext, built: Built, attempt: Attempt) -> None:

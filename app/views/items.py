@@ -65,6 +65,8 @@ class CommissionItemView(KeptRecordView):
         "decided_on": _("Decided on"),
         "refusal_reason": _("Refusal reason"),
         "unit_informed_on": _("Unit informed on"),
+        "planned_submit_on": _("Planned submission"),
+        "planned_done_on": _("Planned completion"),
         "result_document": _("Result document"),
         "withdrawn_on": _("Withdrawn on"),
         "withdrawal_reason": _("Withdrawal reason"),
@@ -96,7 +98,7 @@ class CommissionItemView(KeptRecordView):
         ]}),
         (_("Dates"), {"fields": [
             "submitted_on", "accepted_on", "due_on", "decided_on", "unit_informed_on",
-            "withdrawn_on",
+            "withdrawn_on", "planned_submit_on", "planned_done_on",
         ]}),
         (_("Result"), {"fields": ["refusal_reason", "result_document", "withdrawal_reason"]}),
         (_("Record"), {"fields": ["created_at", "updated_at"], "expanded": False}),
