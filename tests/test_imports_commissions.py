@@ -68,7 +68,8 @@ def test_past_commissions_enter_their_state_with_their_numbers(ctx):
     done = db.session.scalar(sa.select(Commission).where(Commission.application_no
                                                          == "JCXB-2025-0042"))
     assert done.state == CommissionState.completed and done.completed_on == D(2025, 6, 30)
-    assert done.coordinator.name == "张协办" and done.contact_due_on is not None
+    assert done.coordinator.name == "张协办"
+    assert done.contact_due_on is not None and done.contact_due_on > D(2025, 3, 3)  # R-5.4
     history = db.session.scalars(sa.select(CommissionStateChange)
                                  .where(CommissionStateChange.commission_id == done.id)).all()
     assert any("导入" in (h.note or "") for h in history)
@@ -139,3 +140,25 @@ def test_bad_ledger_rows_are_refused_and_nothing_is_saved(ctx):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Commission)) == 0
     assert numbering.next_application_no(db.session, 2025) == "JCXB-2025-0001"
     db.session.rollback()
+
+
+def test_items_of_a_terminated_commission_are_imported_withdrawn(ctx):
+    """R-18.1 with R-10.5: a terminated commission's undecided items enter as withdrawn on
+    its termination day; an open state under it, or 已撤回 under a live one, is refused."""
+    setup_records()
+    terminated = commission_row(state="已终止", completed_on=None, terminated_on=D(2025, 5, 6),
+                                plan_confirmed_on=None)
+    report = run(commissions.KIND, book(commissions.KIND, {
+        "commissions": [terminated],
+        "items": [item_row(state="已撤回（委托终止）", submitted_on=None, accepted_on=None,
+                           decided_on=None),
+                  item_row(item_code="S3-002", state="已申报", accepted_on=None,
+                           decided_on=None)]}))
+    assert [r.row for r in report.refused] == [3] and "已撤回" in problems(report)[0]
+    ok = run(commissions.KIND, book(commissions.KIND, {
+        "commissions": [terminated],
+        "items": [item_row(state="已撤回（委托终止）", submitted_on=None, accepted_on=None,
+                           decided_on=None)]}))
+    assert ok.ok, problems(ok)
+    item = db.session.scalar(sa.select(CommissionItem))
+    assert item.state == ItemState.withdrawn and item.withdrawn_on == D(2025, 5, 6)

@@ -21,7 +21,7 @@ from app.domain.workdays import WorkCalendar
 from app.models.commission import Commission, CommissionStateChange
 from app.models.items import CommissionItem
 from app.models.mixins import utcnow
-from app.states import CommissionState, ItemState
+from app.states import ITEM_OPEN, CommissionState, ItemState
 
 #: dates that follow one another in the lifecycle: a correction keeps them in this order
 COMMISSION_ORDER = ("applied_on", "assigned_on", "contacted_on", "plan_confirmed_on",
@@ -140,6 +140,7 @@ ITEM_IMPORTABLE: dict[ItemState, tuple[str, ...]] = {
     I.accepted: ("submitted_on", "accepted_on"),
     I.approved: ("submitted_on", "accepted_on", "decided_on"),
     I.refused: ("submitted_on", "decided_on"),
+    I.withdrawn: (),  # on the terminated commission's day
 }
 IMPORTED = "导入（纸质台账）"
 
@@ -151,6 +152,13 @@ def check_enter_imported(record: Commission | CommissionItem, state: Any,
     table = IMPORTABLE if isinstance(record, Commission) else ITEM_IMPORTABLE
     require(state in table, _("A record in state “%(state)s” cannot be imported; record it "
                               "through its steps.", state=state.label))
+    if isinstance(record, CommissionItem):
+        # a terminated commission's undecided items are withdrawn, and only those
+        terminated = record.commission.state == CommissionState.terminated
+        require(terminated or state != ItemState.withdrawn,
+                "只有已终止委托的事项可以导入为“已撤回”。")
+        require(not terminated or state not in ITEM_OPEN,
+                "已终止委托的未办结事项已撤回（R-10.5）：请导入为“已撤回”。")
     labels = _dates_of(record)
     missing = [str(labels[name]) for name in table[state] if dates.get(name) is None]
     require(not missing, _("State “%(state)s” needs the date(s): %(dates)s",
@@ -183,6 +191,9 @@ def enter_imported(session: Session, record: Commission | CommissionItem, *, sta
     else:
         if record.accepted_on is not None:
             refresh_due_on(record, today, cal)
+        if state == ItemState.withdrawn:
+            record.withdrawn_on = commission.terminated_on
+            record.withdrawal_reason = f"{IMPORTED}：委托已终止"
         subject = f"{record}："
     session.add(CommissionStateChange(
         commission=commission, from_state=None if isinstance(record, Commission) else
