@@ -172,3 +172,26 @@ def test_a_paper_with_dates_in_an_unconfirmed_year_says_so(ctx, monkeypatch):
     db.session.flush()
     again, created = archive.issue(db.session, DocumentKind.approval_plan, commission, plan)
     assert created and "尚未确认" not in b.pdf_text(archive.file_of(again).read_bytes())
+
+
+def test_the_termination_form_warns_about_its_handover_deadline(app, no_2027):
+    """R-12.2, R-10.3: a final 终止单 whose materials are still to be handed over by a day in
+    an unconfirmed year says the day was counted on weekends only."""
+    from types import SimpleNamespace
+
+    from app.choices import TerminationReason
+
+    termination = SimpleNamespace(
+        reason=TerminationReason.unit_request, reason_text=None, announcement=None,
+        effective_on=D("2026-12-31"), unit_confirmed_on=D("2026-12-31"),
+        issued_on=D("2026-12-28"), handed_over_on=None, handover_due_on=D("2027-01-01"))
+    commission = SimpleNamespace(project=SimpleNamespace(name="江城项目"),
+                                 application_no="JCXB-2026-0009", termination=termination)
+    unknown = content.context(DocumentKind.termination, commission, None, WorkCalendar())
+    assert unknown["unknown_years"] == [2027]
+    known = content.context(DocumentKind.termination, commission, None,
+                            WorkCalendar(confirmed_years=frozenset({2027})))
+    assert known["unknown_years"] == []
+    termination.handed_over_on = D("2026-12-31")
+    assert content.context(DocumentKind.termination, commission, None,
+                           WorkCalendar())["unknown_years"] == []

@@ -43,7 +43,7 @@ class Spec:
     qualifier: Callable[[Any], str] = lambda record: ""
     #: the deadlines and planned dates the paper prints (R-12.2: warned about when their
     #: year's holidays are not confirmed)
-    deadlines: Callable[[Any], list[dt.date]] = lambda record: []
+    deadlines: Callable[[Commission, Any], list[dt.date]] = lambda commission, record: []
 
 
 SPECS: dict[DocumentKind, Spec] = {spec.kind: spec for spec in (
@@ -52,17 +52,19 @@ SPECS: dict[DocumentKind, Spec] = {spec.kind: spec for spec in (
     Spec(DocumentKind.completion, "completion.html", "协办办结单", None,
          lambda c, r: forms.completion_form(c)),
     Spec(DocumentKind.termination, "termination.html", "协办委托终止单", None,
-         lambda c, r: forms.termination_form(c)),
+         lambda c, r: forms.termination_form(c),
+         deadlines=lambda c, r: [c.termination.handover_due_on]
+         if c.termination.handover_due_on and c.termination.handed_over_on is None else []),
     Spec(DocumentKind.approval_plan, "approval_plan.html", "审批进度计划表", PlanVersion,
          papers.approval_plan, lambda r: f"第{r.version}版",
-         lambda r: [d for s in r.steps for d in (s.planned_submit_on, s.planned_done_on)]),
+         lambda c, r: [d for s in r.steps for d in (s.planned_submit_on, s.planned_done_on)]),
     Spec(DocumentKind.material_notice, "material_notice.html", "申报材料一次性告知书",
          MaterialNotice, papers.material_notice, lambda r: r.issued_on.isoformat()),
     Spec(DocumentKind.delivery_receipt, "delivery_receipt.html", "送达回执", Delivery,
          papers.delivery_receipt, lambda r: r.delivered_on.isoformat()),
     Spec(DocumentKind.meeting_minutes, "meeting_minutes.html", "会议纪要", CoordinationMeeting,
          papers.meeting_minutes, lambda r: f"{r.held_on.isoformat()} {r.title}",
-         lambda r: [a.due_on for a in r.action_items if a.due_on]),
+         lambda c, r: [a.due_on for a in r.action_items if a.due_on]),
     Spec(DocumentKind.revisit_record, "revisit_record.html", "协办回访记录表", Revisit,
          papers.revisit_record, lambda r: r.visited_on.isoformat()),
 )}
@@ -88,8 +90,8 @@ def context(kind: DocumentKind, commission: Commission | None, record: Any = Non
     spec = SPECS[kind]
     data = spec.build(commission, record)
     unknown: list[int] = []
-    if cal is not None and record is not None:
-        unknown = cal.fallback_years(d.year for d in spec.deadlines(record))
+    if cal is not None:
+        unknown = cal.fallback_years(d.year for d in spec.deadlines(commission, record))
     return {"prefix": PREFIX, "heading": data.pop("heading", spec.heading),
             "unknown_years": unknown, **data}
 
