@@ -99,7 +99,7 @@ def test_progress_of_a_large_file_is_shown(app, client, monkeypatch):
         data = book(units.KIND, {"units": [
             unit_row(name=f"单位{n}", credit_code=None) for n in range(7)]})
     html = _upload(client, data).get_data(as_text=True)
-    assert 'progress max="8" value="2"' in html and 'value="8"' in html
+    assert "progress max=\"8\" value=\"2\"" in html and "value=\"8\"" in html
     assert "共" in html or "行" in html
 
 
