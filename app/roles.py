@@ -148,6 +148,9 @@ ROLES: dict[str, tuple[tuple[str, str], ...]] = {
         ("CommissionView", "can_list|can_show"),
         ("CommissionItemView", "can_list|can_show|can_edit"),
         ("ConsultationView", WRITE),
+        # a specialist raises escalations (to the department head or the
+        # window) and sees those of their department's items and their own (app/access.py)
+        ("EscalationView", "can_list|can_show|can_add"),
         (_any(("JointApprovalView", "IssuedDocumentView", "ItemSupplementView")), READ),
         ("MaterialView", "can_list|can_show|can_add"),
         (WORKFLOW_VIEW, "can_step"),

@@ -130,7 +130,8 @@ MATRIX: dict[str, object] = {
     # the work log is append-only
     **crud("WorkLogEntryView", read=WINDOW_READ, add=CASE_WRITE,
            routes=("list", "show", "add", "download")),
-    **crud("EscalationView", read=WINDOW_READ, add=CASE_WRITE, edit=CASE_WRITE,
+    # specialists raise and see escalations too (R-6.7, R-6.9; their rows: app/access.py)
+    **crud("EscalationView", read=CASE_READ, add=_roles(A, SV, CO, SP), edit=CASE_WRITE,
            delete=SV_ONLY),
     **crud("MaterialNoticeView", read=WINDOW_READ, add=CASE_WRITE, edit=CASE_WRITE,
            delete=SV_ONLY),

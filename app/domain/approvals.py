@@ -8,6 +8,7 @@ the coordinator records when the unit was told; a re-application is a new attemp
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _
@@ -17,7 +18,9 @@ from app.domain.deadlines import item_due_on
 from app.domain.transitions import check_move, move_item, require
 from app.domain.workdays import WorkCalendar
 from app.models.commission import Commission
+from app.choices import StaffRole
 from app.models.items import CommissionItem, ItemSupplement
+from app.models.organisation import StaffMember
 from app.states import COMMISSION_OPEN, ITEM_OPEN, ItemState
 
 
@@ -110,6 +113,21 @@ def _decidable(item: CommissionItem, target: ItemState) -> None:
     require(item.submitted_on is not None, _("The decision cannot be before submission."))
 
 
+def check_decider(session: Session, item: CommissionItem, actor: Any) -> None:
+    """Whether ``actor`` (a signed-in account; None: the system) may record the decision on
+    ``item``: a specialist (专办员) decides only items of their own department (R-6.9)."""
+    user_id = getattr(actor, "id", None)
+    if user_id is None:
+        return
+    staff = session.scalars(sa.select(StaffMember).where(StaffMember.user_id == user_id)).first()
+    if staff is None or staff.role != StaffRole.specialist:
+        return
+    department = item.approval_item.department
+    require(staff.department_id == department.id,
+            _("A specialist decides only items of their own department (this item is "
+              "%(department)s's).", department=department.name))
+
+
 def check_approve(item: CommissionItem) -> None:
     """Whether the item may be approved (准予许可): accepted, its clock running."""
     _decidable(item, ItemState.approved)
@@ -121,17 +139,20 @@ def check_refuse(item: CommissionItem) -> None:
 
 
 def approve(session: Session, item: CommissionItem, *, on: dt.date,
-            result_document: str | None = None) -> None:
-    """准予许可."""
+            result_document: str | None = None, actor: Any = None) -> None:
+    """准予许可 (by ``actor``: a specialist of another department may not, R-6.9)."""
     check_approve(item)
+    check_decider(session, item, actor)
     require(on >= item.submitted_on,
             _("The decision cannot be before submission."))
     move_item(session, item, ItemState.approved, decided_on=on, result_document=result_document)
 
 
-def refuse(session: Session, item: CommissionItem, *, on: dt.date, reason: str) -> None:
-    """不予许可, recorded by the specialist with reasons (R-6.2)."""
+def refuse(session: Session, item: CommissionItem, *, on: dt.date, reason: str,
+           actor: Any = None) -> None:
+    """不予许可, recorded by the specialist with reasons (R-6.2; R-6.9 as ``approve``)."""
     check_refuse(item)
+    check_decider(session, item, actor)
     require(bool(reason and reason.strip()), _("Give the reasons for the refusal."))
     require(on >= item.submitted_on,
             _("The decision cannot be before submission."))

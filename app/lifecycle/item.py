@@ -34,12 +34,13 @@ def _supplement_in(session: Session, i: CommissionItem, ctx: Context, *, on: dt.
 
 def _approve(session: Session, i: CommissionItem, ctx: Context, *, on: dt.date,
              result_document: str | None = None) -> None:
-    approvals.approve(session, i, on=on, result_document=result_document or None)
+    approvals.approve(session, i, on=on, result_document=result_document or None,
+                      actor=ctx.actor)
 
 
 def _refuse(session: Session, i: CommissionItem, ctx: Context, *, on: dt.date,
             reason: str) -> None:
-    approvals.refuse(session, i, on=on, reason=reason)
+    approvals.refuse(session, i, on=on, reason=reason, actor=ctx.actor)
 
 
 def _informed(session: Session, i: CommissionItem, ctx: Context, *, on: dt.date) -> None:
@@ -61,9 +62,9 @@ ITEM = Lifecycle("item", CommissionItem, (
     Step("supplement_in", _("Supplement received"),
          on_record(approvals.check_receive_supplement), _supplement_in, moves_to=S.accepted),
     Step("approve", _("Approved"), on_record(approvals.check_approve), _approve,
-         moves_to=S.approved, style="success"),
+         moves_to=S.approved, style="success", by=approvals.check_decider),
     Step("refuse", _("Refused"), on_record(approvals.check_refuse), _refuse,
-         moves_to=S.refused, style="danger"),
+         moves_to=S.refused, style="danger", by=approvals.check_decider),
     Step("informed", _("Unit told of refusal"),
          on_record(approvals.check_record_unit_informed), _informed),
     Step("reapply", _("Re-apply"), approvals.check_reapply, _reapply),

@@ -18,6 +18,8 @@ from app.notify.templates import Template
 Check = Callable[[Session, Any], Any]
 #: an action: (session, record, context, **values from the step's form) → its result
 Action = Callable[..., Any]
+#: a check of who acts: the domain's, (session, record, actor) raising DomainError
+ActorCheck = Callable[[Session, Any, Any], Any]
 
 
 @dataclass(frozen=True)
@@ -49,18 +51,23 @@ class Step:
     issues: tuple[DocumentKind, ...] = ()
     #: the button's colour
     style: str = "primary"
+    #: the domain's check of who may take the step on the record (the action checks it too)
+    by: ActorCheck | None = None
 
-    def refusal(self, session: Session, record: Any) -> str | None:
-        """Why the domain would refuse the step on ``record`` now; None when it would not."""
+    def refusal(self, session: Session, record: Any, actor: Any = None) -> str | None:
+        """Why the domain would refuse the step on ``record`` now (by ``actor``, when
+        given); None when it would not."""
         try:
             self.check(session, record)
+            if self.by is not None and actor is not None:
+                self.by(session, record, actor)
         except DomainError as refused:
             return str(refused)
         return None
 
-    def allowed(self, session: Session, record: Any) -> bool:
-        """True when the domain would accept the step on ``record`` now."""
-        return self.refusal(session, record) is None
+    def allowed(self, session: Session, record: Any, actor: Any = None) -> bool:
+        """True when the domain would accept the step on ``record`` now (by ``actor``)."""
+        return self.refusal(session, record, actor) is None
 
     def run(self, session: Session, record: Any, ctx: Context, **values: Any) -> Any:
         """Perform the step (the action checks its precondition itself); the caller commits."""
@@ -79,9 +86,10 @@ class Lifecycle:
         """The step called ``key``, if any."""
         return next((step for step in self.steps if step.key == key), None)
 
-    def open_steps(self, session: Session, record: Any) -> list[Step]:
-        """The steps the domain would accept on ``record`` now, in the table's order."""
-        return [step for step in self.steps if step.allowed(session, record)]
+    def open_steps(self, session: Session, record: Any, actor: Any = None) -> list[Step]:
+        """The steps the domain would accept on ``record`` now (by ``actor``, when given),
+        in the table's order."""
+        return [step for step in self.steps if step.allowed(session, record, actor)]
 
 
 def on_record(check: Callable[[Any], Any]) -> Check:

@@ -3,12 +3,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
+from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_babel import lazy_gettext as _
 
+from app.choices import StaffRole
 from app.domain import intake
 from app.domain.errors import DomainError
 from app.extensions import db
-from app.models import CommissionItem, ItemSupplement, JointApproval
+from app.models import CommissionItem, ItemSupplement, JointApproval, StaffMember
 from app.views.base import AppInterface, AppModelView, KeptRecordView, LifecycleRecordView
 from app.views.lights import light_cell
 from app.views.menu import CASEWORK, add
@@ -88,6 +91,9 @@ class CommissionItemView(KeptRecordView):
     # an attempt is for is fixed once it exists.
     add_columns = ["commission", "approval_item", "specialist", "joint_approval"]
     edit_columns = ["specialist", "joint_approval"]
+    # 专办员 are specialists; on an item's edit form, of the item's department (R-6.9).
+    add_form_query_rel_fields = edit_form_query_rel_fields = {
+        "specialist": [["role", FilterEqual, StaffRole.specialist]]}
     show_template = "show_with_steps.html"
     extra_args = {"workflow_target": "item"}
     lookup_columns = {"commission": "commission", "joint_approval": "joint_approval"}
@@ -104,6 +110,15 @@ class CommissionItemView(KeptRecordView):
         (_("Record"), {"fields": ["created_at", "updated_at"], "expanded": False}),
     ]
     related_views = [ItemSupplementView]
+
+    def _get_edit_widget(self, form: Any, **kwargs: Any) -> Any:
+        """The 专办员 select of an item offers only its department's specialists (R-6.9)."""
+        item = self._edited()
+        if item is not None and hasattr(form, "specialist"):
+            form.specialist.query_func = lambda: department_specialists(
+                item.approval_item.department_id)
+            form.specialist._object_list = None
+        return super()._get_edit_widget(form=form, **kwargs)
 
     def check_form(self, form: Any) -> dict[str, object]:
         """The domain's rules for adding an item (R-1.4, R-6.1); the joint approval is of the
@@ -128,6 +143,14 @@ class CommissionItemView(KeptRecordView):
                 errors.setdefault("specialist", _(
                     "The specialist must belong to the item's approval department."))
         return errors
+
+
+def department_specialists(department_id: int) -> list[StaffMember]:
+    """The specialists (专办员) of one department, by name: the choices of an item's 专办员."""
+    return list(db.session.scalars(
+        sa.select(StaffMember).where(StaffMember.role == StaffRole.specialist,
+                                     StaffMember.department_id == department_id)
+        .order_by(StaffMember.name, StaffMember.id)))
 
 
 class JointApprovalView(AppModelView):

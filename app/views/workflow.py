@@ -64,8 +64,9 @@ FORMS: dict[tuple[str, str], type[forms.StepForm]] = {
 
 
 def available_steps(target: str, obj: Any) -> list[Step]:
-    """The steps whose buttons show on ``obj``'s page: those the domain would accept now."""
-    return LIFECYCLES[target].open_steps(db.session, obj)
+    """The steps whose buttons show on ``obj``'s page: those the domain would accept now,
+    from the signed-in user."""
+    return LIFECYCLES[target].open_steps(db.session, obj, g.user)
 
 
 def load(target: str, pk: int) -> Any:
@@ -104,7 +105,7 @@ class WorkflowView(BaseView):
         if step is None or (target, key) not in FORMS:
             abort(404)
         back = url_for(PAGES[target], pk=pk)
-        refusal = step.refusal(db.session, obj)
+        refusal = step.refusal(db.session, obj, g.user)
         if refusal is not None:
             flash(f"{NOT_NOW} {refusal}", "danger")
             return redirect(back)
