@@ -99,6 +99,13 @@ def test_leaver_with_open_commissions_is_refused_and_nothing_changes(ctx):
         person_row(staff_no="XB-9", name="在办者", status="调离", exited_on=office_today())]}))
     assert not report.ok
     assert commission.application_no in " ".join(problems(report))
+    role = run(staff.KIND, book(staff.KIND, {"staff": [
+        person_row(staff_no="XB-9", name="在办者", role="专办员", department=None)]}))
+    assert not role.ok  # nor become a specialist while holding them
+    role = run(staff.KIND, book(staff.KIND, {"staff": [
+        person_row(staff_no="XB-9", name="在办者", role="专办员",
+                   department=f.department(name="某局").name)]}))
+    assert commission.application_no in " ".join(problems(role))
     db.session.expire_all()
     assert holder.status == StaffStatus.active
     assert db.session.scalar(sa.select(sa.func.count()).select_from(StaffMember)) == 2

@@ -162,6 +162,12 @@ def upsert(run: Any, values: dict[str, Any]) -> Outcome:
     if values.get("id_card"):
         person.id_card_hash = id_card_hash(values["id_card"])
         run.table("staff_card")[person.id_card_hash] = person
+    if not created and values["role"] != person.role:
+        held = roster.open_commissions(run.session, person.id)
+        if held:
+            raise RowRefused(_("%(name)s still coordinates open commissions (%(numbers)s): "
+                               "reassign them before the role changes.", name=person.name,
+                               numbers="、".join(str(c) for c in held)))
     if not values.get("staff_no"):  # a key is never emptied by a row naming the ID card
         values = {**values, "staff_no": person.staff_no}
     changed = assign(person, values, PLAIN)
