@@ -253,6 +253,7 @@ class StaffMemberView(AppModelView):
     add_title = _("Add staff member")
     edit_title = _("Edit staff member")
     label_columns = {
+        "staff_no": _("Staff number"),
         "name": _("Full name"),
         "role": _("Role"),
         "department": _("Approval department"),
@@ -270,19 +271,20 @@ class StaffMemberView(AppModelView):
     description_columns = {
         "department": _("Required for a specialist: the approval department they work for."),
     }
-    list_columns = ["name", "role", "department", "title", "phone", "status", "admitted_on"]
+    list_columns = ["staff_no", "name", "role", "department", "title", "phone", "status",
+                    "admitted_on"]
     add_columns = edit_columns = [
-        "name", "role", "department", "title", "phone", "email", "status", "admitted_on",
+        "staff_no", "name", "role", "department", "title", "phone", "email", "status", "admitted_on",
         "exited_on", "user", "remarks",
     ]
     show_fieldsets = [
         (_("Staff member"), {"fields": [
-            "name", "role", "department", "title", "phone", "email", "user", "remarks",
+            "staff_no", "name", "role", "department", "title", "phone", "email", "user", "remarks",
         ]}),
         (_("Service"), {"fields": ["status", "admitted_on", "exited_on"]}),
         (_("Record"), {"fields": ["created_at", "updated_at"], "expanded": False}),
     ]
-    search_columns = ["name", "role", "department", "status", "admitted_on"]
+    search_columns = ["staff_no", "name", "role", "department", "status", "admitted_on"]
     order_columns = ["name", "role", "status", "admitted_on"]
     base_order = ("name", "asc")
     field_checks = {"phone": check_phone, "email": check_email}

@@ -117,6 +117,7 @@ class ApprovalItemView(AppModelView):
         "alternative_group": _("Group of alternatives"),
         "investment_kind": _("Only for investment kind"),
         "prerequisites": _("Prerequisite items"),
+        "code": _("Item code"),
         "created_at": _("Created at"),
         "updated_at": _("Updated at"),
     }
@@ -131,17 +132,17 @@ class ApprovalItemView(AppModelView):
                            "this item after them (within or across stages)."),
     }
     list_columns = [
-        "name", "stage", "department", "promised_days", "legal_days", "is_intermediary",
-        "alternative_group", "investment_kind", "active",
+        "code", "name", "stage", "department", "promised_days", "legal_days",
+        "is_intermediary", "alternative_group", "investment_kind", "active",
     ]
     add_columns = edit_columns = [
-        "name", "stage", "department", "promised_days", "legal_days", "limit_is_default",
+        "code", "name", "stage", "department", "promised_days", "legal_days", "limit_is_default",
         "is_intermediary", "alternative_group", "investment_kind", "prerequisites",
         "description", "active", "sort_order",
     ]
     show_fieldsets = [
         (_("Approval item"), {"fields": [
-            "name", "stage", "department", "is_intermediary", "description", "active",
+            "code", "name", "stage", "department", "is_intermediary", "description", "active",
             "sort_order",
         ]}),
         (_("Scope rules"), {"fields": ["alternative_group", "investment_kind",
@@ -149,8 +150,8 @@ class ApprovalItemView(AppModelView):
         (_("Time limits"), {"fields": ["promised_days", "legal_days", "limit_is_default"]}),
         (_("Record"), {"fields": ["created_at", "updated_at"], "expanded": False}),
     ]
-    search_columns = ["name", "stage", "department", "is_intermediary", "active"]
-    order_columns = ["name", "stage", "promised_days", "sort_order"]
+    search_columns = ["code", "name", "stage", "department", "is_intermediary", "active"]
+    order_columns = ["code", "name", "stage", "promised_days", "sort_order"]
     base_order = ("sort_order", "asc")
     field_checks = {"promised_days": check_days, "legal_days": check_days}
     related_views = [ItemMaterialView]
