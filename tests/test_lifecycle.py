@@ -19,6 +19,7 @@ from app.models import (
     CoordinatorAssignment,
     Delivery,
     Notification,
+    ResultReceipt,
     WorkLogEntry,
 )
 from app.states import CommissionState, ItemState, PreReviewOutcome
@@ -88,6 +89,9 @@ def test_completion_path(ctx):
         closing.start_delivery(db.session, commission)  # items still open
     db.session.rollback()
     _decide_all(commission)
+    db.session.add(ResultReceipt(commission=commission, received_on=D("2025-10-21"),
+                                 department=commission.items[0].department,
+                                 documents="许可证正本"))  # results at the window
     closing.start_delivery(db.session, commission)
     db.session.commit()
     assert commission.state == CommissionState.delivering

@@ -42,7 +42,24 @@ CONTEXTS = {
         **fee_fields([("城市基础设施配套费", Decimal("12000")), ("防空地下室易地建设费", 3500.5)])},
     Template.results_ready: {
         "application_no": "XB-2025-0001", "project_name": "江城区第一小学扩建工程",
-        "collection_place": "江城区政务服务中心协办专窗", "coordinator_phone": "13900139000"},
+        "collection_place": "江城区政务服务中心协办专窗", "coordinator_phone": "13900139000",
+        "fees_due": "尚需缴纳法定费用：城市基础设施配套费12,000.00元，缴费后"},
+    Template.item_accepted: {
+        "application_no": "XB-2025-0001", "project_name": "江城区第一小学扩建工程",
+        "item_name": "建设工程规划许可证核发", "department_name": "市自然资源局",
+        "accepted_on": dt.date(2025, 10, 13), "promised_days": 5},
+    Template.item_supplement: {
+        "application_no": "XB-2025-0001", "project_name": "江城区第一小学扩建工程",
+        "item_name": "建设工程规划许可证核发", "department_name": "市自然资源局",
+        "materials": "建设工程设计方案总平面图（缺少）"},
+    Template.item_approved: {
+        "application_no": "XB-2025-0001", "project_name": "江城区第一小学扩建工程",
+        "item_name": "建设工程规划许可证核发", "department_name": "市自然资源局",
+        "decided_on": dt.date(2025, 10, 20)},
+    Template.item_refused: {
+        "application_no": "XB-2025-0001", "project_name": "江城区第一小学扩建工程",
+        "item_name": "建设工程规划许可证核发", "department_name": "市自然资源局",
+        "reason": "不符合控制性详细规划"},
     Template.termination_notice: {
         "application_no": "XB-2025-0001", "reason": "建设单位要求终止协办委托",
         "confirm_days": 3},

@@ -44,7 +44,8 @@ MESSAGES = [
         **fee_fields([("城市基础设施配套费", 12000)])}),
     (Template.results_ready, ChannelKind.wechat, {
         "application_no": "XB-2025-0002", "project_name": "江城区污水处理厂提标改造工程",
-        "collection_place": "江城区政务服务中心协办专窗", "coordinator_phone": "13900139000"}),
+        "collection_place": "江城区政务服务中心协办专窗", "coordinator_phone": "13900139000",
+        "fees_due": "无需缴纳费用，"}),
     (Template.termination_notice, ChannelKind.sms, {
         "application_no": "XB-2025-0003", "reason": "建设单位要求终止协办委托",
         "confirm_days": 3}),

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from app import clock
 from app.choices import Stage
 from app.extensions import db
-from app.models import Commission, CommissionItem, Delivery, Notification, PreReview
+from app.models import Commission, CommissionItem, Delivery, Notification, PreReview, ResultReceipt
 from app.states import CommissionState, ItemState, PreReviewOutcome
 from tests import factories as f
 
@@ -63,6 +63,11 @@ def test_drive_a_commission_from_enquiry_to_completion(app, client):
         for key, data in (("submit", {"on": "2025-10-10"}), ("accept", {"on": "2025-10-13"}),
                           ("approve", {"on": "2025-10-15", "result_document": "许可证001"})):
             assert _step(client, "item", item_pk, key, **data).status_code == 302
+    with app.app_context():  # results-ready waits for the paper results
+        db.session.add(ResultReceipt(commission_id=pk, department_id=db.session.get(
+            CommissionItem, item_pks[0]).approval_item.department_id,
+            received_on=D("2025-10-16"), documents="许可证001"))
+        db.session.commit()
     assert _step(client, "commission", pk, "start_delivery").status_code == 302
     r = _step(client, "commission", pk, "complete", on="2025-10-20")
     # refused by the domain's own precondition before any form, with its reason

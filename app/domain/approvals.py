@@ -15,17 +15,49 @@ from flask_babel import lazy_gettext as _
 from sqlalchemy.orm import Session
 
 from app.domain.deadlines import item_due_on
+from app.domain.notices import notify_unit
 from app.domain.transitions import check_move, move_item, require
 from app.domain.workdays import WorkCalendar
 from app.models.commission import Commission
 from app.choices import StaffRole
+from app.models.casework import MaterialNotice, MaterialNoticeLine
 from app.models.items import CommissionItem, ItemSupplement
+from app.notify.templates import Template
 from app.models.organisation import StaffMember
 from app.states import COMMISSION_OPEN, ITEM_OPEN, ItemState
 
 
 def _periods(item: CommissionItem) -> list[tuple[dt.date, dt.date | None]]:
     return [(s.requested_on, s.received_on) for s in item.supplements]
+
+
+def _tell_unit(session: Session, item: CommissionItem, template: Template,
+               **fields: Any) -> None:
+    """The unit hears of the item's event through the outbox (Art.5, R-6.8); not before
+    its application was accepted (no application number to name it by yet)."""
+    if not item.commission.application_no:
+        return
+    notify_unit(session, item.commission, template, {
+        "item_name": item.approval_item.name,
+        "department_name": item.approval_item.department.name, **fields})
+
+
+def notice_materials(session: Session, item: CommissionItem) -> str:
+    """The item's lines of its newest one-time notice (一次性告知书), as the 补正 message
+    lists them: "material（missing / insufficient：note）"; empty when there is none."""
+    lines = session.scalars(
+        sa.select(MaterialNoticeLine).join(MaterialNotice)
+        .where(MaterialNoticeLine.commission_item_id == item.id)
+        .order_by(MaterialNotice.issued_on.desc(), MaterialNotice.id.desc(),
+                  MaterialNoticeLine.id)).all()
+    if not lines:
+        return ""
+    newest = lines[0].notice_id
+    words = {"missing": "缺少", "insufficient": "不符合要求"}
+    return "；".join(
+        f"{line.material_name}（{words.get(line.problem.value, '')}"
+        f"{'：' + line.note if line.note else ''}）"
+        for line in lines if line.notice_id == newest)
 
 
 def refresh_due_on(item: CommissionItem, today: dt.date, cal: WorkCalendar) -> None:
@@ -65,6 +97,8 @@ def accept(session: Session, item: CommissionItem, *, on: dt.date, cal: WorkCale
             _("Acceptance cannot be before submission."))
     move_item(session, item, ItemState.accepted, accepted_on=on)
     refresh_due_on(item, on, cal)
+    _tell_unit(session, item, Template.item_accepted, accepted_on=on,
+               promised_days=item.approval_item.promised_days)
 
 
 def check_request_supplement(item: CommissionItem) -> None:
@@ -84,6 +118,9 @@ def request_supplement(session: Session, item: CommissionItem, *, on: dt.date,
     move_item(session, item, ItemState.supplementing)
     supplement = ItemSupplement(commission_item=item, requested_on=on, note=note)
     session.add(supplement)
+    # R-6.8: the message carries the one-time notice (else the department's note)
+    materials = notice_materials(session, item) or (note or "").strip() or "详见《申报材料一次性告知书》"
+    _tell_unit(session, item, Template.item_supplement, materials=materials)
     return supplement
 
 
@@ -146,6 +183,7 @@ def approve(session: Session, item: CommissionItem, *, on: dt.date,
     require(on >= item.submitted_on,
             _("The decision cannot be before submission."))
     move_item(session, item, ItemState.approved, decided_on=on, result_document=result_document)
+    _tell_unit(session, item, Template.item_approved, decided_on=on)
 
 
 def refuse(session: Session, item: CommissionItem, *, on: dt.date, reason: str,
@@ -157,6 +195,7 @@ def refuse(session: Session, item: CommissionItem, *, on: dt.date, reason: str,
     require(on >= item.submitted_on,
             _("The decision cannot be before submission."))
     move_item(session, item, ItemState.refused, decided_on=on, refusal_reason=reason.strip())
+    _tell_unit(session, item, Template.item_refused, reason=reason.strip())
 
 
 def check_record_unit_informed(item: CommissionItem) -> None:

@@ -17,7 +17,8 @@ from app.domain.deadlines import announcement_effective_on, confirmation_due_on,
 from app.domain.transitions import check_move, move_commission, require
 from app.domain.workdays import WorkCalendar
 from app.models.commission import Commission
-from app.models.delivery import Delivery, FeeNotice
+from app.models.delivery import Delivery, FeeNotice, ResultReceipt
+from app.models.notification import Notification
 from app.models.termination import Announcement, Termination
 from app.notify.templates import Template, fee_fields
 from app.states import ITEM_CLOSED, CommissionState
@@ -40,20 +41,53 @@ def check_start_delivery(commission: Commission) -> None:
     _no_open_items(commission)
 
 
+COLLECTION_PLACE = "区政务服务大厅协办专窗"
+
+
+def _unpaid_fees(session: Session, commission: Commission) -> list[FeeNotice]:
+    return list(session.scalars(
+        sa.select(FeeNotice).where(FeeNotice.commission_id == commission.id,
+                                   FeeNotice.paid_on.is_(None)).order_by(FeeNotice.id)))
+
+
 def start_delivery(session: Session, commission: Commission, *, actor: Any = None,
-                   collection_place: str = "区政务服务大厅协办专窗") -> None:
-    """Every item is decided: results go to the window; the unit is told to pay and collect."""
+                   collection_place: str = COLLECTION_PLACE) -> None:
+    """Every item is decided: results go to the window; the unit is told to pay, and to
+    collect once the paper results are at the window (R-8.5: ``tell_results_ready``)."""
     check_start_delivery(commission)
     move_commission(session, commission, CommissionState.delivering, actor=actor)
-    unpaid = session.scalars(
-        sa.select(FeeNotice).where(FeeNotice.commission_id == commission.id,
-                                   FeeNotice.paid_on.is_(None))
-    ).all()
+    unpaid = _unpaid_fees(session, commission)
     if unpaid:
         notify_unit(session, commission, Template.payment_reminder,
                     fee_fields((f.fee_name, f.amount) for f in unpaid))
-    notify_unit(session, commission, Template.results_ready,
-                {"collection_place": collection_place})
+    tell_results_ready(session, commission, collection_place=collection_place)
+
+
+def results_ready_due() -> sa.ColumnElement:
+    """Over Commission: delivering, paper results recorded as received at the window, and
+    the unit not yet told to collect them (R-8.5)."""
+    received = sa.select(ResultReceipt.id).where(
+        ResultReceipt.commission_id == Commission.id).exists()
+    told = sa.select(Notification.id).where(
+        Notification.commission_id == Commission.id,
+        Notification.template == Template.results_ready.value).exists()
+    return sa.and_(Commission.state == CommissionState.delivering, received, ~told)
+
+
+def tell_results_ready(session: Session, commission: Commission, *,
+                       collection_place: str = COLLECTION_PLACE) -> bool:
+    """"Results ready" to the unit, once: only when paper results are recorded as received
+    at the window, naming the statutory fees still unpaid (R-8.5, R-3.1). True if queued."""
+    session.flush()
+    due = session.scalar(sa.select(Commission.id).where(Commission.id == commission.id,
+                                                        results_ready_due()))
+    if due is None:
+        return False
+    unpaid = _unpaid_fees(session, commission)
+    fees_due = (f"尚需缴纳法定费用：{fee_fields((f.fee_name, f.amount) for f in unpaid)['fees']}，"
+                "缴费后" if unpaid else "无需缴纳费用，")
+    return notify_unit(session, commission, Template.results_ready,
+                       {"collection_place": collection_place, "fees_due": fees_due}) is not None
 
 
 def signed_delivery(session: Session, commission: Commission) -> Delivery | None:

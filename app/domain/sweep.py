@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from app.documents.steps import apply_announcement
 from app.domain.approvals import refresh_due_on
 from app.domain import definitions as defs
+from app.domain.closing import results_ready_due, tell_results_ready
 from app.domain.errors import DomainError
 from app.domain.deadlines import announcement_effective_on, contact_due_on, handover_due_on
 from app.domain.transitions import TransitionRefused
@@ -89,6 +90,10 @@ def sweep(session: Session, *, today: dt.date, cal: WorkCalendar) -> SweepResult
     result = SweepResult()
     start_contact_deadlines(session, cal)
     result.items_marked, result.contacts_marked = mark_overdue(session, today)
+    session.commit()
+    # results recorded as received since the last pass: the unit is told now
+    for commission in session.scalars(sa.select(Commission).where(results_ready_due())):
+        tell_results_ready(session, commission)
     session.commit()
     for commission in due_announcements(session, today):
         try:

@@ -12,6 +12,7 @@ from app.domain import approvals, corrections
 from app.lifecycle.commission import correct_date
 from app.lifecycle.step import Context, Lifecycle, Step, on_record
 from app.models import CommissionItem
+from app.notify.templates import Template
 from app.states import ItemState
 
 
@@ -56,15 +57,18 @@ ITEM = Lifecycle("item", CommissionItem, (
     Step("submit", _("Submitted to department"), on_record(approvals.check_submit), _submit,
          moves_to=S.submitted),
     Step("accept", _("Accepted by department"), on_record(approvals.check_accept), _accept,
-         moves_to=S.accepted),
+         moves_to=S.accepted, notifies=(Template.item_accepted,)),
     Step("supplement", _("Supplement requested"), on_record(approvals.check_request_supplement),
-         _supplement, moves_to=S.supplementing, style="warning"),
+         _supplement, moves_to=S.supplementing, style="warning",
+         notifies=(Template.item_supplement,)),
     Step("supplement_in", _("Supplement received"),
          on_record(approvals.check_receive_supplement), _supplement_in, moves_to=S.accepted),
     Step("approve", _("Approved"), on_record(approvals.check_approve), _approve,
-         moves_to=S.approved, style="success", by=approvals.check_decider),
+         moves_to=S.approved, style="success", by=approvals.check_decider,
+         notifies=(Template.item_approved,)),
     Step("refuse", _("Refused"), on_record(approvals.check_refuse), _refuse,
-         moves_to=S.refused, style="danger", by=approvals.check_decider),
+         moves_to=S.refused, style="danger", by=approvals.check_decider,
+         notifies=(Template.item_refused,)),
     Step("informed", _("Unit told of refusal"),
          on_record(approvals.check_record_unit_informed), _informed),
     Step("reapply", _("Re-apply"), approvals.check_reapply, _reapply),

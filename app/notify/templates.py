@@ -30,6 +30,10 @@ class Template(LabelledEnum):
     plan_awaiting_confirmation = ("plan_awaiting_confirmation", _("Plan awaiting confirmation"))
     payment_reminder = ("payment_reminder", _("Payment reminder"))
     results_ready = ("results_ready", _("Results ready for collection"))
+    item_accepted = ("item_accepted", _("Item accepted by the department"))
+    item_supplement = ("item_supplement", _("Item needs supplementary materials"))
+    item_approved = ("item_approved", _("Item approved"))
+    item_refused = ("item_refused", _("Item refused"))
     termination_notice = ("termination_notice", _("Termination notice"))
     announcement = ("announcement", _("Termination announcement"))
 
@@ -50,11 +54,29 @@ TEXTS: dict[Template, str] = {
         "您单位“{project_name}”（申请编号：{application_no}）已完成联合审批，"
         "需缴纳以下费用：{fees}，合计{total}元。请按《缴费通知书》要求及时缴费。"
     ),
-    # Art.8, R-8.3/R-8.4: collect the results in person or have them posted.
+    # Art.8, R-8.4, R-8.5: sent once paper results are received at the window; names the
+    # statutory fees still to pay (R-3.1: the service itself is free).
     Template.results_ready: (
         "您单位“{project_name}”（申请编号：{application_no}）的审批结果已送达协办专窗，"
-        "请到{collection_place}领取并签收《送达回执》；如需邮寄送达，"
+        "{fees_due}请到{collection_place}领取并签收《送达回执》；如需邮寄送达，"
         "请联系协办员（联系电话：{coordinator_phone}）。"
+    ),
+    # Art.5, R-6.8: the unit hears of every item event (及时向建设单位反馈办理情况).
+    Template.item_accepted: (
+        "您单位“{project_name}”（申请编号：{application_no}）的“{item_name}”已于"
+        "{accepted_on}由{department_name}受理，承诺时限{promised_days}个工作日。"
+    ),
+    Template.item_supplement: (
+        "您单位“{project_name}”（申请编号：{application_no}）的“{item_name}”需补正材料，"
+        "{department_name}一次性告知如下：{materials}。请补齐后交协办员，补正期间审批时限暂停计算。"
+    ),
+    Template.item_approved: (
+        "您单位“{project_name}”（申请编号：{application_no}）的“{item_name}”已于"
+        "{decided_on}由{department_name}准予许可。"
+    ),
+    Template.item_refused: (
+        "您单位“{project_name}”（申请编号：{application_no}）的“{item_name}”经{department_name}"
+        "审查不予许可，理由：{reason}。协办员将与您联系说明情况，并协助您按要求重新申办。"
     ),
     # Art.9, R-10.2: the termination form is issued; the unit confirms within N working days.
     Template.termination_notice: (
@@ -76,6 +98,10 @@ SUBJECTS: dict[Template, str] = {
     Template.plan_awaiting_confirmation: "委托协办：审批进度计划待确认",
     Template.payment_reminder: "委托协办：缴费提醒",
     Template.results_ready: "委托协办：审批结果待领取",
+    Template.item_accepted: "委托协办：审批事项已受理",
+    Template.item_supplement: "委托协办：审批事项需补正材料",
+    Template.item_approved: "委托协办：审批事项已准予许可",
+    Template.item_refused: "委托协办：审批事项不予许可",
     Template.termination_notice: "委托协办：协办委托终止通知",
     Template.announcement: "委托协办：终止委托公告",
 }
