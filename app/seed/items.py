@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy.orm import object_session
+
 from app.choices import Stage
 from app.domain import definitions
 from app.domain.deadlines import item_due_on
@@ -203,7 +205,9 @@ def _plan(ctx: DemoContext, built: Built, version: int, drafted: dt.date, start:
 def _confirm(built: Built, plan: PlanVersion, day: dt.date) -> None:
     plan.confirmed_on, plan.confirmed_by = day, built.case.project.unit.handler_name
     built.commission.plan_confirmed_on = day
-    hold_plan(built.commission, plan)
+    # no_autoflush: reading the items must not flush them early (the demo keeps its ids)
+    with object_session(built.commission).no_autoflush:
+        hold_plan(built.commission, plan)
 
 
 def _replan(ctx: DemoContext, built: Built, attempt: Attempt) -> None:
