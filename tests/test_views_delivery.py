@@ -25,7 +25,8 @@ def _case(app):
     with app.app_context():
         dept = make_department("区人民防空办公室")
         commission = make_commission("JC2026-0401")
-        item = make_item(commission, make_approval_item(dept, "防空地下室审批"))
+        item = make_item(commission, make_approval_item(
+            dept, "防空地下室审批", statutory_fees="防空地下室易地建设费"))
         db.session.commit()
         return {"commission": commission.id, "item": item.id, "dept": dept.id}
 

@@ -23,6 +23,12 @@ class Town(Model):
     name: Mapped[str] = mapped_column(sa.String(30), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
 
+    @property
+    def fee_types(self) -> list[str]:
+        """The item's statutory fees (R-3.1), in the catalogue's order."""
+        return [line.strip() for line in (self.statutory_fees or "").splitlines()
+                if line.strip()]
+
     def __repr__(self) -> str:
         return self.name
 
@@ -71,6 +77,10 @@ class ApprovalItem(Timestamped, Model):
     investment_kind: Mapped[Optional[InvestmentKind]] = mapped_column(
         enum_column_type(InvestmentKind, "approval_item_investment_kind")
     )
+    # The statutory fees (规费) the item's department may ask the unit to pay, one per line
+    # (防空地下室易地建设费, ...): a fee notice names one of these and nothing else; the
+    # assistance itself is free (无偿协办, R-3.1). Empty: the item carries no fee.
+    statutory_fees: Mapped[Optional[str]] = mapped_column(sa.Text)
 
     department: Mapped[Department] = relationship(lazy="selectin")
     # The items that must be decided before this one is submitted (R-5.5), e.g. 施工图联合审查
@@ -85,6 +95,12 @@ class ApprovalItem(Timestamped, Model):
         back_populates="approval_item", order_by="ItemMaterial.sort_order",
         cascade="all, delete-orphan",
     )
+
+    @property
+    def fee_types(self) -> list[str]:
+        """The item's statutory fees (R-3.1), in the catalogue's order."""
+        return [line.strip() for line in (self.statutory_fees or "").splitlines()
+                if line.strip()]
 
     def __repr__(self) -> str:
         return self.name
@@ -110,6 +126,12 @@ class ItemMaterial(Model):
     approval_item: Mapped[ApprovalItem] = relationship(
         back_populates="materials", lazy="selectin"
     )
+
+    @property
+    def fee_types(self) -> list[str]:
+        """The item's statutory fees (R-3.1), in the catalogue's order."""
+        return [line.strip() for line in (self.statutory_fees or "").splitlines()
+                if line.strip()]
 
     def __repr__(self) -> str:
         return self.name

@@ -161,6 +161,13 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
 
 # item → the items that must be decided before it is submitted. Each is a document
 # the item's application requires (see the materials above) or a statutory order.
+#: The statutory fees (规费) of an item (R-3.1): the only fees a 缴费通知书 may name.
+STATUTORY_FEES: dict[str, tuple[str, ...]] = {
+    "防空地下室审批": ("防空地下室易地建设费",),
+    "水土保持方案审批": ("水土保持补偿费",),
+    "占用、挖掘城市道路许可": ("城市道路挖掘修复费", "城市道路占用费"),
+}
+
 PREREQUISITES: dict[str, tuple[str, ...]] = {
     # 可研 needs the 建议书 reply, the 用地预审 opinion and (政府投资) the 节能审查 opinion
     "可行性研究报告审批": ("政府投资项目建议书审批", "用地预审与选址意见书", "节能审查"),

@@ -12,7 +12,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.models import ApprovalItem, Department, ItemMaterial, Town
-from app.seed.catalogue import CATALOGUE, PREREQUISITES, CatalogueEntry, material_rows
+from app.seed.catalogue import (
+    CATALOGUE,
+    PREREQUISITES,
+    STATUTORY_FEES,
+    CatalogueEntry,
+    material_rows,
+)
 
 DISTRICT_CODE = "441702"
 WINDOW_DEPARTMENT = "区政务服务数据管理局"
@@ -133,6 +139,7 @@ def _approval_item(entry: CatalogueEntry, department: Department, sort_order: in
         is_intermediary=entry.is_intermediary, description=entry.description, active=True,
         sort_order=sort_order, alternative_group=entry.alternative_group,
         investment_kind=entry.investment_kind,
+        statutory_fees="\n".join(STATUTORY_FEES.get(entry.name, ())) or None,
     )
     for position, (name, required, copies) in enumerate(material_rows(entry), start=1):
         item.materials.append(

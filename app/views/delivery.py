@@ -8,6 +8,8 @@ from typing import Any
 from flask_babel import lazy_gettext as _
 
 from app.choices import DeliveryMethod
+from app.domain import fees
+from app.domain.errors import DomainError
 from app.models import Delivery, FeeNotice, ResultReceipt
 from app.views.base import AppInterface, AppModelView, date_order
 from app.views.menu import CASEWORK, add
@@ -44,8 +46,9 @@ class FeeNoticeView(AppModelView):
         "updated_at": _("Updated at"),
     }
     description_columns = {
-        "fee_name": _("Only fees that laws and regulations require the unit to pay: the "
-                      "assistance service itself is free."),
+        "fee_name": _("Only fees that laws and regulations require the unit to pay, as the "
+                      "catalogue lists them for the item: the assistance service itself is "
+                      "free."),
     }
     list_columns = [
         "commission", "department", "fee_name", "amount", "issued_on", "paid_on",
@@ -77,6 +80,10 @@ class FeeNoticeView(AppModelView):
             if item.approval_item.department_id != department.id:
                 errors.setdefault("department", _(
                     "The department is not the approval department of the related item."))
+        try:  # a statutory fee of the catalogue, nothing else
+            fees.check_fee(form.commission.data, item, department, form.fee_name.data)
+        except DomainError as refused:
+            errors.setdefault("fee_name", refused.message)
         return errors
 
 

@@ -117,6 +117,7 @@ class ApprovalItemView(AppModelView):
         "alternative_group": _("Group of alternatives"),
         "investment_kind": _("Only for investment kind"),
         "prerequisites": _("Prerequisite items"),
+        "statutory_fees": _("Statutory fees"),
         "code": _("Item code"),
         "created_at": _("Created at"),
         "updated_at": _("Updated at"),
@@ -128,6 +129,8 @@ class ApprovalItemView(AppModelView):
         "alternative_group": _("Items with the same group name exclude each other (e.g. 备案 "
                                "and 核准): a commission delegates at most one of them."),
         "investment_kind": _("Leave empty when the item applies to every project."),
+        "statutory_fees": _("One fee per line: the only fees a fee notice for this item may "
+                            "name (laws and regulations; the assistance itself is free)."),
         "prerequisites": _("Items decided before this one is submitted; the plan starts "
                            "this item after them (within or across stages)."),
     }
@@ -138,7 +141,7 @@ class ApprovalItemView(AppModelView):
     add_columns = edit_columns = [
         "code", "name", "stage", "department", "promised_days", "legal_days", "limit_is_default",
         "is_intermediary", "alternative_group", "investment_kind", "prerequisites",
-        "description", "active", "sort_order",
+        "statutory_fees", "description", "active", "sort_order",
     ]
     show_fieldsets = [
         (_("Approval item"), {"fields": [
@@ -148,6 +151,7 @@ class ApprovalItemView(AppModelView):
         (_("Scope rules"), {"fields": ["alternative_group", "investment_kind",
                                        "prerequisites"]}),
         (_("Time limits"), {"fields": ["promised_days", "legal_days", "limit_is_default"]}),
+        (_("Fees"), {"fields": ["statutory_fees"]}),
         (_("Record"), {"fields": ["created_at", "updated_at"], "expanded": False}),
     ]
     search_columns = ["code", "name", "stage", "department", "is_intermediary", "active"]
