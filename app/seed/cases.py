@@ -119,8 +119,8 @@ def _commission(ctx: DemoContext, case: Case) -> Commission:
         mode_proactive=project.investment_kind.value == "government" or rng.random() < 0.3,
         mode_accompanied=rng.random() < 0.25,
         applied_on=applied, assigned_on=entered.get(CS.assigned),
-        contact_due_on=contact_due_on(applied, ctx.cal)
-        if CS.assigned in entered else None,
+        # the contact deadline runs from acceptance, assigned or not
+        contact_due_on=contact_due_on(applied, ctx.cal) if applied is not None else None,
         contacted_on=entered.get(CS.planning),
         contact_method=rng.choice(list(ContactMethod)) if CS.planning in entered else None,
         completed_on=entered.get(CS.completed), terminated_on=entered.get(CS.terminated),
