@@ -1023,10 +1023,12 @@ def test_updated_at_moves_on_update(ctx):
 
 def test_no_service_fee_can_be_recorded():
     """R-3.1: the service is free: the only money amount in the schema is the statutory fee
-    of a fee notice (R-8.1); no table has a fee, price or charge column of its own."""
+    of a fee notice (R-8.1); no table has a fee, price or charge column of its own. The
+    catalogue's list of statutory fee names (what a fee notice may name) holds no amount."""
     money_words = {"fee", "fees", "amount", "price", "charge", "cost"}
     columns = sorted(
         f"{t.name}.{c.name}" for t in db.Model.metadata.sorted_tables for c in t.columns
         if money_words & set(c.name.split("_")) and not c.foreign_keys
     )
-    assert columns == ["fee_notice.amount", "fee_notice.fee_name"]
+    assert columns == ["approval_item.statutory_fees", "fee_notice.amount",
+                       "fee_notice.fee_name"]
