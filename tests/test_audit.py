@@ -144,7 +144,10 @@ def test_state_transitions_are_recorded(ctx):
     facts = {}
     for update in rows(AuditAction.update, "Commission", commission.id):
         facts.update(update.detail["after"])
-    assert facts == {"applied_on": "2025-09-30", "application_no": commission.application_no}
+    # the one-working-day contact deadline runs from acceptance (the National Day week
+    # lies between)
+    assert facts == {"applied_on": "2025-09-30", "application_no": commission.application_no,
+                     "contact_due_on": "2025-10-09"}
 
     item = commission.items[0]
     approvals.submit(db.session, item, on=D("2025-10-10"))

@@ -28,7 +28,7 @@ from app.labels import LabelledEnum
 from app.models.document import DocumentKind
 from app.models import (
     AccountSecurity, AuditLog, IssuedDocument, Material,
-    Announcement, ApplicationCounter, ApprovalItem, Assessment, CalendarDay, Commission,
+    Announcement, ApplicationCounter, ApprovalItem, Assessment, CalendarDay, CalendarYear, Commission,
     CommissionItem, CommissionStateChange, Consultation, CoordinationMeeting,
     CoordinatorAssignment, Delivery, Department, Escalation, FeeNotice, ItemMaterial,
     ItemSupplement, JointApproval, MaterialNotice, MaterialNoticeLine, MeetingActionItem,
@@ -305,6 +305,10 @@ def material(**kw):
         "content_type": "application/pdf", "sha256": "0" * 64, **kw}))
 
 
+def calendar_year(**kw):
+    return _add(CalendarYear(**{"year": 2100 + _n(), **kw}))
+
+
 def account_security(**kw):
     if "user_id" not in kw:
         name = f"acct{_n()}_{uuid.uuid4().hex[:6]}"
@@ -318,7 +322,7 @@ BUILDERS = {
     AccountSecurity: account_security, IssuedDocument: issued_document, Material: material,
     Announcement: announcement, ApplicationCounter: application_counter,
     ApprovalItem: approval_item, Assessment: assessment,
-    CalendarDay: calendar_day, Commission: commission, CommissionItem: commission_item,
+    CalendarDay: calendar_day, CalendarYear: calendar_year, Commission: commission, CommissionItem: commission_item,
     CommissionStateChange: state_change, Consultation: consultation,
     CoordinationMeeting: meeting, CoordinatorAssignment: coordinator_assignment,
     Delivery: delivery, Department: department, Escalation: escalation,

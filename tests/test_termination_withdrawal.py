@@ -17,6 +17,7 @@ from app.lifecycle import ITEM
 from app.models import CommissionItem, CommissionStateChange, DocumentKind
 from app.states import ItemState
 from tests.documents_builders import CAL, D, assert_in_order, opened, pdf_text
+from tests.test_migrations import fresh_app  # noqa: F401  (the fresh-database fixture)
 
 URL = "https://www.gdzwfw.gov.cn/notice/77"
 
@@ -167,7 +168,7 @@ def test_deemed_confirmation_issues_the_final_form_naming_the_announcement_R_10_
                            "满10个工作日视为建设单位确认"])
 
 
-def test_migration_withdraws_undecided_items_of_terminated_commissions_R_10_5(fresh_app):
+def test_migration_withdraws_undecided_items_of_terminated_commissions_R_10_5(fresh_app):  # noqa: F811
     """R-10.5, existing data: upgrading withdraws the undecided items of a commission whose
     termination had started (on the form's issue day) and drops an overdue stamp the sweep
     left on them from that day on; a commission at work keeps its items."""
@@ -196,5 +197,3 @@ def test_migration_withdraws_undecided_items_of_terminated_commissions_R_10_5(fr
     assert all(r[4] for r in ended_rows)
     assert {r[1] for r in rows if r[0] == at_work_id} == {"pending"}
 
-
-from test_migrations import fresh_app  # noqa: E402,F401  (the fresh-database fixture)
