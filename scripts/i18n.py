@@ -73,7 +73,10 @@ def compile_if_stale() -> bool:
 
 
 def extract() -> None:
+    """Merge the code's msgids into messages.po. The header's creation date is kept, so two
+    branches that each extract do not conflict on that line."""
     with locked():
+        created = _read().creation_date if PO.exists() else None
         _pybabel("extract", "-F", "babel.cfg", *KEYWORDS, "--sort-output", "--no-location",
                  "--omit-header", "-o", str(POT), "app")
         if PO.exists():
@@ -82,7 +85,10 @@ def extract() -> None:
         else:
             _pybabel("init", "-i", str(POT), "-d", "translations", "-l", "zh")
         POT.unlink()
-        _write(_read())
+        catalog = _read()
+        if created is not None:
+            catalog.creation_date = created
+        _write(catalog)
 
 
 def set_from(path: str) -> None:
