@@ -97,3 +97,23 @@ def test_catalogue_prerequisites_may_name_later_rows_and_circles_are_refused(ctx
     db.session.expire_all()
     assert item.prerequisites and not db.session.scalar(
         sa.select(ApprovalItem).where(ApprovalItem.code == "S2-001")).prerequisites
+
+
+def test_catalogue_statutory_fees_import_one_per_line_R_18_1_R_3_1(ctx):
+    """R-18.1, R-3.1: the statutory fee names come in one cell ("；" or new lines) and are
+    kept one per line, as the catalogue screen keeps them; the fee notice reads them; an
+    emptied cell empties the list, and a re-import of the same list changes nothing."""
+    fees = "城市基础设施配套费；防空地下室易地建设费\n 水土保持补偿费 "
+    report = run(catalogue.KIND, book(catalogue.KIND, {
+        "departments": [dept_row()], "items": [item_row(statutory_fees=fees)]}))
+    assert report.ok, problems(report)
+    item = db.session.scalar(sa.select(ApprovalItem).where(ApprovalItem.code == "S1-001"))
+    assert item.statutory_fees == "城市基础设施配套费\n防空地下室易地建设费\n水土保持补偿费"
+    assert item.fee_types == ["城市基础设施配套费", "防空地下室易地建设费", "水土保持补偿费"]
+    again = run(catalogue.KIND, book(catalogue.KIND, {"items": [item_row(statutory_fees=fees)]}))
+    assert again.counts["unchanged"] == 1, [(r.row, r.detail) for r in again.rows]
+    emptied = run(catalogue.KIND, book(catalogue.KIND, {"items": [item_row(statutory_fees=None)]}))
+    assert emptied.ok and emptied.counts["update"] == 1
+    db.session.expire_all()
+    item = db.session.scalar(sa.select(ApprovalItem).where(ApprovalItem.code == "S1-001"))
+    assert item.statutory_fees is None and item.fee_types == []

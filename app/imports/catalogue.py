@@ -36,6 +36,14 @@ from app.models import ApprovalItem, ItemMaterial
 OPTIONAL_MARK = ("?", "？")
 _SPLIT = re.compile(r"[；;\n]+")
 
+
+def _fee_list(value: Any) -> str | None:
+    """The statutory fee names of one cell (separated by "；" or new lines), stored one per
+    line as the catalogue screen keeps them (R-3.1); None when the cell is empty."""
+    names = [part.strip() for part in _SPLIT.split(cells.text(2000)(value) or "")]
+    return "\n".join(name for name in names if name) or None
+
+
 COLUMNS = (
     Column("code", _("Item code"), cells.text(40), required=True, attr="code",
            example="JC-S1-001", width=14,
@@ -63,6 +71,10 @@ COLUMNS = (
     Column("investment_kind", _("Only for investment kind"), cells.choice(InvestmentKind),
            attr="investment_kind", example="社会投资",
            note=_("Leave empty when the item applies to every project.")),
+    Column("statutory_fees", _("Statutory fees"), _fee_list, attr="statutory_fees",
+           example="城市基础设施配套费；防空地下室易地建设费", width=24,
+           note=_("The only fees a fee notice for this item may name, separated by "
+                  "“；” or new lines; leave empty when the item has none.")),
     Column("description", _("Description"), cells.text(4000), attr="description",
            example="法定时限：20个工作日。"),
     Column("active", _("In use"), cells.yes_no, attr="active", default=True, example="是"),

@@ -23,12 +23,6 @@ class Town(Model):
     name: Mapped[str] = mapped_column(sa.String(30), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
 
-    @property
-    def fee_types(self) -> list[str]:
-        """The item's statutory fees (R-3.1), in the catalogue's order."""
-        return [line.strip() for line in (self.statutory_fees or "").splitlines()
-                if line.strip()]
-
     def __repr__(self) -> str:
         return self.name
 
@@ -126,12 +120,6 @@ class ItemMaterial(Model):
     approval_item: Mapped[ApprovalItem] = relationship(
         back_populates="materials", lazy="selectin"
     )
-
-    @property
-    def fee_types(self) -> list[str]:
-        """The item's statutory fees (R-3.1), in the catalogue's order."""
-        return [line.strip() for line in (self.statutory_fees or "").splitlines()
-                if line.strip()]
 
     def __repr__(self) -> str:
         return self.name
