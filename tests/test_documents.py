@@ -258,6 +258,38 @@ def test_the_chinese_font_is_embedded_when_a_truetype_font_exists(ctx):
     assert not any("STSong" in name for name in base_fonts(data))
 
 
+def test_the_font_file_is_read_once_per_process_not_per_pdf_R_15_1(ctx, monkeypatch):
+    """R-15.1 (speed): the TrueType file is parsed once per process (fonts.register), not by
+    every PDF: the documents' HTML names the registered family and no font file
+    (xhtml2pdf re-read and hashed a file named in @font-face on every render)."""
+    font = fonts.find_font()
+    if not font.embedded:
+        pytest.skip("no TrueType Chinese font on this machine")
+    from reportlab.pdfbase import ttfonts
+
+    built = []
+    original = ttfonts.TTFont.__init__
+
+    def counting(self, *args, **kw):
+        built.append(args[0])
+        original(self, *args, **kw)
+
+    monkeypatch.setattr(ttfonts.TTFont, "__init__", counting)
+    fonts.register.cache_clear()
+    ids = case(complete=True)
+    first = _issue(DocumentKind.completion, ids.commission)
+    second = _issue(DocumentKind.application, ids.commission)
+    assert built == [font.family]
+    assert "/FontFile2" in font_files(first) and "/FontFile2" in font_files(second)
+    commission = db.session.get(Commission, ids.commission)
+    record = content.record_of(db.session, DocumentKind.completion, commission, None)
+    source = render.render_html(content.SPECS[DocumentKind.completion].template,
+                                content.context(DocumentKind.completion, commission, record),
+                                font)
+    assert "@font-face" not in source and str(font.path) not in source
+    assert font.family in source
+
+
 def test_pdf_font_path_from_config_comes_first_and_a_cff_font_is_refused(app, tmp_path,
                                                                         monkeypatch):
     """R-15.1: PDF_FONT_PATH wins when it is a TrueType font; an OTF/CFF file (or anything

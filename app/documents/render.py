@@ -5,8 +5,8 @@ before paying for the PDF: ``render_html`` (cheap, deterministic for the same da
 font) and ``html_to_pdf``. xhtml2pdf is imported on the first PDF, not at start-up.
 
 xhtml2pdf 0.2.28 confines local reads to the working directory unless its resource policy
-allows more: the policy here allows the font's folder and nothing else (no network, no
-other file), which is all our templates need.
+allows more: the policy here allows nothing (no network, no file); the font is registered
+with ReportLab beforehand (app/documents/fonts.register), so no template reads a file.
 """
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _
 
 from app.documents import typesetting
+from app.documents import fonts
 from app.documents.fonts import PdfFont
 from app.domain.errors import DomainError
 from app.inputs import clean_text
@@ -36,12 +37,11 @@ def render_html(template: str, context: dict[str, Any], font: PdfFont) -> str:
         return render_template(f"documents/{template}", font=font, **context)
 
 
-def _policy(font: PdfFont) -> Any:
+def _policy() -> Any:
     from xhtml2pdf.config.resources import ResourceAccessPolicy
 
-    roots = (font.path.parent,) if font.path is not None else ()
-    # base_dir=None: not even the working directory; only the font's folder may be read.
-    return ResourceAccessPolicy(allow_remote=False, base_dir=None, extra_roots=roots)
+    # base_dir=None: not even the working directory; no extra roots: the font is registered
+    return ResourceAccessPolicy(allow_remote=False, base_dir=None, extra_roots=())
 
 
 def html_to_pdf(html: str, font: PdfFont) -> bytes:
@@ -53,10 +53,11 @@ def html_to_pdf(html: str, font: PdfFont) -> bytes:
         from xhtml2pdf import pisa
 
         typesetting.line_breaking()
+        fonts.register(font)
 
         out = io.BytesIO()
         result = pisa.CreatePDF(html, dest=out, encoding="utf-8",
-                                resource_policy=_policy(font))
+                                resource_policy=_policy())
     except Exception as exc:  # xhtml2pdf raises anything from parsing to font files
         log.exception("rendering a document failed")
         raise RenderError(_("The document could not be produced; nothing was issued. "
