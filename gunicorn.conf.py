@@ -9,8 +9,10 @@ Every value can be changed from the environment (deploy/README.md):
 - LOG_FORMAT=json: the server's own lines and the access log as JSON lines on stderr, like
   the app's (app/ops/logs.py); otherwise plain text. LOG_LEVEL sets the level.
 
-The app is not preloaded: each worker builds its own app, so no database connection is
-shared across a fork. Workers never sync permissions: FAB_UPDATE_PERMS is forced off here;
+The app is built once in the master (preload_app) and the workers are forked from it, so
+they share its memory (code, templates, translations); each worker then drops the database
+connections it inherited (``post_fork``: the engine is disposed without closing the parent's
+sockets), so no connection is ever shared across a fork. Workers never sync permissions: FAB_UPDATE_PERMS is forced off here;
 run ``flask sync-perms`` once per deploy, before the workers start (several workers would
 otherwise race on FAB's permission tables at every start).
 """
@@ -32,7 +34,7 @@ bind = [part.strip() for part in os.environ.get("GUNICORN_BIND", "127.0.0.1:8000
 workers = int(os.environ.get("WEB_CONCURRENCY")
               or min(2 * multiprocessing.cpu_count() + 1, MAX_DEFAULT_WORKERS))
 worker_class = "sync"
-preload_app = False
+preload_app = True
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
 graceful_timeout = 30
 keepalive = 5
@@ -67,6 +69,16 @@ if _FORMAT == "json":
         "handlers": {"json": _handler},
         "formatters": {},
     }
+
+
+def post_fork(server, worker):
+    """A forked worker starts with an empty connection pool of its own (SQLAlchemy's advice
+    for forked processes: dispose with close=False, leaving the parent's connections)."""
+    from app.extensions import db
+
+    application = server.app.wsgi()
+    with application.app_context():
+        db.engine.dispose(close=False)
 
 
 def on_starting(server):

@@ -9,7 +9,7 @@ from flask_appbuilder import AppBuilder
 from app import instance
 from app.audit import init_audit
 from app.config import INSTANCE_DIR, Config
-from app.extensions import csrf, db, migrate
+from app.extensions import cache, csrf, db, migrate
 from app.ops.logs import init_logging
 from app.views.input_guard import init_input_guard
 from app.web_security import init_web_security
@@ -45,6 +45,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=_migrations_dir(), render_as_batch=True, compare_type=True,
                      render_item=render_migration_type)
     csrf.init_app(app)
+    cache.init_app(app)
     appbuilder = AppBuilder(indexview=IndexView, security_manager_class=AppSecurityManager)
     with app.app_context():
         appbuilder.init_app(app, db.session)

@@ -120,10 +120,18 @@ class Config:
 
     # Deadline lights: yellow when due within this many working days.
     DEADLINE_WARNING_DAYS = int(os.environ.get("DEADLINE_WARNING_DAYS", "2"))
-    # The dashboard's figures are kept this many seconds per caseload and worker (0: every
-    # visit computes them): they summarise every open commission, the landing page of
-    # every login must not pay that each time. The page says when they were computed.
+    # The dashboard's figures are kept this many seconds per caseload (0: every visit
+    # computes them): they summarise every open commission, the landing page of every
+    # login must not pay that each time. The page says when they were computed.
     DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "60"))
+    # Where kept figures live (Flask-Caching): with REDIS_URL (e.g. redis://127.0.0.1:6379/1)
+    # in Redis, shared by every worker and server, so all show the same figures; without
+    # it in each worker's memory.
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    CACHE_TYPE = "RedisCache" if REDIS_URL else "SimpleCache"
+    CACHE_REDIS_URL = REDIS_URL
+    CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "xieban:")
+    CACHE_DEFAULT_TIMEOUT = 300
     # Application numbers: {year} and {seq} are filled in; sequential per year.
     APPLICATION_NO_FORMAT = os.environ.get("APPLICATION_NO_FORMAT", "JCXB-{year}-{seq:04d}")
     # Art.10 提前报备: a roster change is filed at least this many working days

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_appbuilder import Model
+from flask_caching import Cache
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
@@ -12,6 +13,9 @@ from flask_wtf.csrf import CSRFProtect
 db = SQLAlchemy(model_class=Model)
 migrate = Migrate()
 csrf = CSRFProtect()
+# Figures shared by every worker and server (the dashboard's): Redis where REDIS_URL is
+# set, this process's memory otherwise (app/config.py, CACHE_*).
+cache = Cache()
 
 
 @sa.event.listens_for(sa.engine.Engine, "connect")

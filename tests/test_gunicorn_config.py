@@ -29,10 +29,11 @@ def settings(monkeypatch):
 
 
 def test_defaults(settings):
-    """Serves app:create_app(), not preloaded, on loopback, 2 x cores + 1 workers (capped)."""
+    """Serves app:create_app(), preloaded (workers share the master's memory and dispose the
+    inherited engine after the fork), on loopback, 2 x cores + 1 workers (capped)."""
     conf = settings()
     assert conf["wsgi_app"] == "app:create_app()"
-    assert conf["preload_app"] is False
+    assert conf["preload_app"] is True and callable(conf["post_fork"])
     assert conf["bind"] == ["127.0.0.1:8000"]
     assert conf["workers"] == min(2 * multiprocessing.cpu_count() + 1,
                                   conf["MAX_DEFAULT_WORKERS"])

@@ -65,3 +65,38 @@ def test_login_limit_is_shared_through_redis(database_url, redis_prefix):
         for application in apps:
             with application.app_context():
                 db.engine.dispose()
+
+
+def test_dashboard_figures_are_shared_by_every_server_through_redis(app, database_url,
+                                                                   redis_prefix, monkeypatch):
+    """R-13.5, R-14.2 (production shape): with REDIS_URL set, the dashboard's kept figures
+    live in Redis: a second server (another app on the same database) shows the figures the
+    first computed, with the same computing time, instead of computing its own."""
+    from app.domain import dashboard
+    from app.extensions import cache
+    from app.views import index
+    from tests.conftest import ADMIN_USER
+
+    apps = [create_app(app_config.TestConfig(), {
+        "SQLALCHEMY_DATABASE_URI": database_url, "DASHBOARD_CACHE_SECONDS": 60,
+        "CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": REDIS_URL,
+        "CACHE_KEY_PREFIX": f"{redis_prefix}:"}) for _ in range(2)]
+    built = []
+    real_build = dashboard.build
+    monkeypatch.setattr(dashboard, "build",
+                        lambda *a, **k: built.append(a) or real_build(*a, **k))
+    try:
+        seen = []
+        for application in apps:
+            with application.test_request_context("/"):
+                user = application.appbuilder.sm.find_user(username=ADMIN_USER)
+                seen.append(index.current_board(user))
+        assert len(built) == 1
+        assert seen[0][1] == seen[1][1] and seen[0][0] == seen[1][0]
+        with apps[0].app_context():
+            assert cache.cache.__class__.__name__ == "RedisCache"
+    finally:
+        for application in apps:
+            with application.app_context():
+                cache.clear()
+                db.engine.dispose()

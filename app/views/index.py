@@ -6,12 +6,12 @@ user may see); this module only turns them into labelled series for the charts, 
 server). The page also carries the warnings about the working-day calendar (years counted
 on weekends only) and the PDF font (no TrueType Chinese font found). A visitor who is not
 logged in sees the welcome banner only. The figures are kept for DASHBOARD_CACHE_SECONDS
-(``current_board``) and the page shows the time they were computed.
+(``current_board``) in the app's cache (Redis when REDIS_URL is set: every worker and server
+shows the same figures) and the page shows the time they were computed.
 """
 from __future__ import annotations
 
 import datetime as dt
-import time
 from typing import Any
 
 from flask import current_app, g
@@ -23,7 +23,7 @@ from app import access
 from app.documents.fonts import font_warning
 from app.domain import dashboard
 from app.clock import office_now, office_today
-from app.extensions import db
+from app.extensions import cache, db
 
 
 def dashboard_scope(user: Any) -> Any:
@@ -31,36 +31,27 @@ def dashboard_scope(user: Any) -> Any:
     return access.commission_scope(user)
 
 
-_monotonic = time.monotonic
-Kept = tuple[float, dashboard.Dashboard, dt.datetime]
-
-
-def kept_boards(app: Any) -> dict[tuple[Any, ...], Kept]:
-    """(today, caseload) → (monotonic expiry, figures, computed at), kept on the app (one
-    per worker process)."""
-    return app.extensions.setdefault("xb_dashboard_boards", {})
+def board_key(today: dt.date, user: Any) -> str:
+    """The cache key of ``user``'s dashboard on ``today``: one for everyone who sees every
+    commission, one per user otherwise (their caseload is theirs)."""
+    scope = dashboard_scope(user)
+    return f"dashboard:{today.isoformat()}:{'all' if scope is None else user.id}"
 
 
 def current_board(user: Any) -> tuple[dashboard.Dashboard, dt.datetime]:
     """The dashboard of ``user``'s caseload and when it was computed: kept for
-    DASHBOARD_CACHE_SECONDS, shared by everyone who sees every commission, per user
-    otherwise (their caseload is theirs)."""
-    today, scope = office_today(), dashboard_scope(user)
+    DASHBOARD_CACHE_SECONDS in the shared cache (``board_key``)."""
+    today = office_today()
     seconds = current_app.config.get("DASHBOARD_CACHE_SECONDS", 0)
-    key = (today, None if scope is None else user.id)
-    boards = kept_boards(current_app)
-    kept = boards.get(key)
-    if seconds > 0 and kept is not None and kept[0] > _monotonic():
-        return kept[1], kept[2]
-    board = dashboard.build(db.session, today, scope)
+    key = board_key(today, user)
+    if seconds > 0:
+        kept = cache.get(key)
+        if kept is not None:
+            return kept
+    board = dashboard.build(db.session, today, dashboard_scope(user))
     computed = office_now()
     if seconds > 0:
-        now = _monotonic()
-        # list(): taken at once, while other threads of a threaded server may add entries
-        for stale, (expiry, _board, _at) in list(boards.items()):
-            if expiry <= now:
-                boards.pop(stale, None)
-        boards[key] = (now + seconds, board, computed)
+        cache.set(key, (board, computed), timeout=seconds)
     return board, computed
 
 
