@@ -124,12 +124,16 @@ def middle_commission(conn: Any) -> int:
 def case_pages(conn: Any, runs: int, app: Any) -> list[Page]:
     """The case page, the dashboard (its figures computed, and kept: DASHBOARD_CACHE_SECONDS)
     and the overdue screen."""
-    from app.views.index import kept_boards
+    from app.extensions import cache
+
+    def forget_boards() -> None:
+        with app.app_context():
+            cache.clear()
 
     pk = middle_commission(conn)
     return [
         Page(f"commission page (#{pk})", f"/commissionview/show/{pk}", runs),
-        Page("dashboard, figures computed", "/", runs, before=kept_boards(app).clear),
+        Page("dashboard, figures computed", "/", runs, before=forget_boards),
         Page("dashboard, figures kept", "/", runs),
         Page("overdue screen (督办)", "/overdue/", runs),
     ]
