@@ -1,4 +1,4 @@
-"""R-5.3: the planning rule, once: plan_offsets on numbers, schedule on dates, the seed alike."""
+"""R-5.3: the planning rule, once: plan_offsets on numbers, schedule on dates."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,7 +7,6 @@ from app.choices import Stage
 from app.domain.planning import catalogue_order, plan_offsets, schedule
 from app.domain.workdays import WorkCalendar
 from app.models import ApprovalItem, CommissionItem
-from app.seed.timeline import planned_offsets
 from app.states import ItemState
 
 D = dt.date.fromisoformat
@@ -32,7 +31,6 @@ def test_offsets_follow_the_stage_rule():
                            days=lambda i: i.promised_days, key=catalogue_order)
     assert list(offsets) == [a, b, c, d, water]
     assert offsets == {a: (0, 5), b: (0, 3), c: (6, 10), d: (11, 13), water: (11, 17)}
-    assert planned_offsets([a, b, c, d, water]) == offsets    # the demo's plan is the same
     late = plan_offsets([a, b, c], stage=lambda i: i.stage, days=lambda i: i.promised_days,
                         key=catalogue_order, fixed={a: (0, 9)})
     assert late[c] == (10, 14)

@@ -53,6 +53,7 @@ from app.seed import DEMO_ANCHOR, seed_demo
 from app.states import (
     COMMISSION_OPEN,
     ITEM_CLOSED,
+    ITEM_DECIDED,
     CommissionState,
     EscalationStatus,
     ItemState,
@@ -198,15 +199,17 @@ def test_demo_commission_fields_match_their_state(demo):
 
 
 def test_demo_pre_reviews(demo):
-    """R-1.2: a pre-review per commission; ineligible ones keep the reason and other channel."""
+    """R-1.2: a pre-review per commission, decided eligible (the open step needs it); a
+    commission found ineligible before acceptance (an excluded project, Art.2) says why in
+    its history; enquiries turned away keep the reason and the other channel."""
     for c in all_rows(Commission):
         assert c.pre_review is not None and c.pre_review.project_id == c.project_id
         assert c.pre_review.received_on == c.state_changes[0].changed_at.date()
-        expected = PreReviewOutcome.ineligible if c.state == CS.ineligible \
-            else PreReviewOutcome.eligible
-        assert c.pre_review.outcome == expected
+        assert c.pre_review.outcome == PreReviewOutcome.eligible
         if c.state == CS.ineligible:
             assert c.project.is_excluded
+            last = c.state_changes[-1]
+            assert last.to_state == CS.ineligible and "第二条" in last.note
     for p in all_rows(PreReview):   # 首问负责人: a coordinator on duty that day
         receiver = p.receiver
         assert receiver.role == StaffRole.coordinator and receiver.admitted_on <= p.received_on
@@ -217,17 +220,18 @@ def test_demo_pre_reviews(demo):
 
 
 def test_demo_items_match_their_commission(demo):
-    """R-6.1, R-6.2: item states and dates agree with each other and with the commission."""
+    """R-6.1, R-6.2, R-10.5: item states and dates agree with each other and with the
+    commission; a termination withdrew what was still undecided."""
     from app.domain.planning import current_items
 
     for c in all_rows(Commission):
         visited = _visited(c)
-        if c.state == CS.ineligible:
-            assert not c.items
-            continue
         assert c.items and all(not i.approval_item.is_intermediary for i in c.items)
+        undecided = {ItemState.withdrawn} if CS.terminating in visited else {ItemState.pending}
         if CS.in_progress not in visited:
-            assert {i.state for i in c.items} == {ItemState.pending}
+            assert {i.state for i in c.items} == undecided
+        elif CS.terminating in visited:
+            assert ItemState.pending not in {i.state for i in c.items}
         if c.state in (CS.delivering, CS.completed):
             assert {i.state for i in current_items(c)} == {ItemState.approved}
         if c.state == CS.in_progress:
@@ -240,12 +244,15 @@ def test_demo_items_match_their_commission(demo):
 
 def _check_item(item: CommissionItem) -> None:
     state = item.state
-    assert (item.submitted_on is None) == (state == ItemState.pending)
-    if state not in (ItemState.pending, ItemState.submitted):
+    if state != ItemState.withdrawn:
+        assert (item.submitted_on is None) == (state == ItemState.pending)
+    else:
+        assert item.withdrawn_on and item.withdrawal_reason
+    if state not in (ItemState.pending, ItemState.submitted, ItemState.withdrawn):
         assert item.accepted_on >= item.submitted_on and item.due_on > item.accepted_on
     open_supplements = [s for s in item.supplements if s.received_on is None]
     assert bool(open_supplements) == (state == ItemState.supplementing)
-    assert (item.decided_on is not None) == (state in ITEM_CLOSED)
+    assert (item.decided_on is not None) == (state in ITEM_DECIDED)
     assert (item.result_document is not None) == (state == ItemState.approved)
     if state == ItemState.refused:
         assert item.refusal_reason
@@ -347,10 +354,14 @@ def test_demo_casework_meetings_and_supervision(demo):
     assert len(trainings) == 3 and all(len(t.attendances) >= 10 for t in trainings)
     assert count(CalendarDay) >= 3
 
-    kinds = Counter(r.kind for r in all_rows(RosterChange))
-    assert kinds[RosterChangeKind.join] >= 1 and kinds[RosterChangeKind.transfer] >= 1
+    changes = all_rows(RosterChange)
+    kinds = Counter(r.kind for r in changes)
+    assert kinds[RosterChangeKind.join] >= 1 and kinds[RosterChangeKind.replace] >= 1
+    assert all(r.approved_on and r.applied_on == r.effective_on for r in changes)
     handed_over = [a for a in all_rows(CoordinatorAssignment) if a.ended_on is not None]
     assert handed_over and all(a.reason for a in handed_over)   # R-5.1 reassignment recorded
+    leaver = next(r.staff for r in changes if r.kind == RosterChangeKind.replace)
+    assert leaver.exited_on == handed_over[0].ended_on and leaver.status.value == "transferred"
 
 
 def _check_assessments() -> None:

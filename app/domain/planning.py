@@ -62,7 +62,7 @@ def _stage_rank(stage: Stage) -> int:
     return SEQUENTIAL_STAGES.index(Stage.s3 if stage == Stage.parallel else stage)
 
 
-def _in_prerequisite_order(items: list[T], prerequisites: Callable[[T], Iterable[T]]) -> list[T]:
+def in_prerequisite_order(items: list[T], prerequisites: Callable[[T], Iterable[T]]) -> list[T]:
     """``items`` (in plan order) so that an item comes after its prerequisites among them;
     a cycle (the catalogue screen refuses one) leaves the rest in plan order."""
     members, done, ordered = set(items), set(), []
@@ -111,10 +111,10 @@ def plan_offsets(items: Iterable[T], *, stage: Callable[[T], Stage], days: Calla
         if current == Stage.s3:
             parallel_start = cursor
         latest = cursor
-        for item in _in_prerequisite_order(stage_items, needs):
+        for item in in_prerequisite_order(stage_items, needs):
             latest = max(latest, lay(item, cursor))
         cursor = latest + 1
-    for item in _in_prerequisite_order([i for i in pool if stage(i) == Stage.parallel], needs):
+    for item in in_prerequisite_order([i for i in pool if stage(i) == Stage.parallel], needs):
         lay(item, parallel_start)
     return {item: result[item] for item in pool}
 

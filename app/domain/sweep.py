@@ -24,7 +24,7 @@ from app.domain.workdays import WorkCalendar
 from app.models.commission import Commission
 from app.models.items import CommissionItem
 from app.models.termination import Announcement, Termination
-from app.states import COMMISSION_OPEN, ITEM_OPEN, CommissionState
+from app.states import COMMISSION_OPEN, CommissionState
 
 log = logging.getLogger(__name__)
 
@@ -85,17 +85,27 @@ def start_contact_deadlines(session: Session, cal: WorkCalendar) -> int:
     return started
 
 
-def sweep(session: Session, *, today: dt.date, cal: WorkCalendar) -> SweepResult:
-    """One pass: mark overdue deadlines, apply due automatic terminations. Commits."""
+def catch_up(session: Session, *, today: dt.date, cal: WorkCalendar,
+             commit: bool = False) -> SweepResult:
+    """The day's deadline work on ``today``: mark what is found overdue, tell units whose
+    paper results arrived (R-8.5), apply the terminations deemed confirmed (R-10.4).
+
+    Without ``commit`` it all happens in the caller's transaction (the demo's replay runs it
+    for every day it replays, app/seed/replay.py); with it, each part is committed on its
+    own and a termination another sweep applied first is skipped (``sweep``).
+    """
     result = SweepResult()
-    start_contact_deadlines(session, cal)
     result.items_marked, result.contacts_marked = mark_overdue(session, today)
-    session.commit()
-    # R-8.5: results recorded as received since the last pass: the unit is told now
+    if commit:
+        session.commit()
     for commission in session.scalars(sa.select(Commission).where(results_ready_due())):
         tell_results_ready(session, commission)
-    session.commit()
+    if commit:
+        session.commit()
     for commission in due_announcements(session, today):
+        if not commit:
+            result.terminated += apply_announcement(session, commission, today=today, cal=cal)
+            continue
         try:
             if apply_announcement(session, commission, today=today, cal=cal):
                 result.terminated += 1
@@ -109,8 +119,15 @@ def sweep(session: Session, *, today: dt.date, cal: WorkCalendar) -> SweepResult
     return result
 
 
+def sweep(session: Session, *, today: dt.date, cal: WorkCalendar) -> SweepResult:
+    """One pass: mark overdue deadlines, apply due automatic terminations. Commits."""
+    start_contact_deadlines(session, cal)
+    return catch_up(session, today=today, cal=cal, commit=True)
+
+
 def recompute_deadlines(session: Session, *, today: dt.date, cal: WorkCalendar) -> int:
-    """After a calendar change: recompute every stored deadline that is still running."""
+    """After a calendar change: recompute every stored deadline that is still running (an
+    item suspended for 补正 is recomputed when its supplement arrives)."""
     changed = 0
     commissions = session.scalars(
         sa.select(Commission).where(Commission.state.in_(defs.AWAITING_CONTACT),
@@ -122,7 +139,7 @@ def recompute_deadlines(session: Session, *, today: dt.date, cal: WorkCalendar) 
             commission.contact_due_on = due
             changed += 1
     items = session.scalars(
-        sa.select(CommissionItem).where(CommissionItem.state.in_(ITEM_OPEN),
+        sa.select(CommissionItem).where(defs.running_item(),
                                         CommissionItem.accepted_on.is_not(None))
     )
     for item in items:

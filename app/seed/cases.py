@@ -1,25 +1,18 @@
-"""Write the planned commissions: pre-review, commission, history, coordinators (R-1.2, R-4, R-5.1).
+"""Plan the commissions' intake: pre-review, commission, acceptance, coordinator, contact
+(R-1.2, R-4, R-5.1, R-5.2).
 
-Every field a lifecycle step sets is set exactly when the commission's path went through that
-step, with the step's date, as the domain functions of app/domain/ would have set it.
+Nothing here writes what the lifecycle owns: each fact is a step planned on its day
+(app/seed/replay.py), run by the replay through the lifecycle's table as its button runs it.
 """
 from __future__ import annotations
 
 import datetime as dt
 
 from app.choices import ContactMethod, DelegationScope, KeyProjectLevel
-from app.domain import definitions
-from app.domain.deadlines import contact_due_on
-from app.domain.numbering import next_application_no
-from app.models import (
-    Commission,
-    CommissionStateChange,
-    CoordinatorAssignment,
-    PreReview,
-    StaffMember,
-)
+from app.models import ApprovalItem, PreReview, StaffMember
 from app.seed.context import Built, DemoContext
 from app.seed.people import HEAD, LEAVER, REPLACEMENT
+from app.seed.replay import Replay
 from app.seed.scenario import Case
 from app.states import CommissionState as CS
 from app.states import PreReviewOutcome
@@ -38,35 +31,21 @@ INELIGIBLE = {
     "special": ("属特殊工程（应急抢险救灾工程），依《实施办法》第二条不纳入协办服务范围。",
                 "指引按应急抢险救灾工程有关规定，向区应急管理局和区住建局办理。"),
 }
-HISTORY_NOTES = {
-    CS.pre_review: "咨询预审，首问负责人：{receiver}",
-    CS.ineligible: "不符合协办条件，已现场告知原因并指引其他办理途径",
-    CS.accepted: "收到建设单位确认的《委托协办申请表》",
-    CS.assigned: "分派协办员：{coordinator}",
-    CS.planning: "已按约定方式联系建设单位",
-    CS.in_progress: "建设单位确认审批进度计划",
-    CS.delivering: "审批结果物已统一送达协办专窗",
-    CS.completed: "《协办办结单》经双方确认",
-    CS.terminating: "填写《协办委托终止单》，已短信告知建设单位",
-    CS.announced: "建设单位逾期未确认，已在政务服务网发布公告",
-    CS.terminated: "终止委托生效",
-}
+METHOD_TEXT = {"phone": "电话", "wechat": "微信", "sms": "短信", "visit": "上门", "email": "邮件"}
 
 
-def write_cases(ctx: DemoContext, cases: list[Case]) -> list[Built]:
-    """Add a pre-review, commission, history and assignments for every case."""
+def plan_commissions(ctx: DemoContext, cases: list[Case]) -> list[Built]:
+    """Plan every case's intake: the enquiry and its pre-review, the commission opened from
+    it, acceptance (or the finding that it is ineligible), the coordinator and the contact."""
     handled: dict[str, list[tuple[dt.date, dt.date]]] = {}
     for case in sorted(cases, key=lambda c: (c.first_day, c.project.name)):
         end = ctx.anchor if case.open else case.last_day
-        receiver = _pick_receiver(ctx, case, end, handled)
-        built = Built(case, _commission(ctx, case), receiver, end)
-        built.commission.pre_review = _pre_review(ctx, case, receiver)
-        _assign(ctx, built)
-        _history(ctx, built)
+        built = Built(case, _pick_receiver(ctx, case, end, handled), end)
+        _plan_intake(ctx, built)
+        _plan_coordination(ctx, built)
         ctx.built.append(built)
         # 项目当前进度 on the form: what the latest commission is about.
         case.project.progress = (DONE if case.target == CS.completed else PROGRESS)[case.phase]
-    _number(ctx)
     return ctx.built
 
 
@@ -74,7 +53,7 @@ def _pick_receiver(ctx: DemoContext, case: Case, end: dt.date,
                    handled: dict[str, list[tuple[dt.date, dt.date]]]) -> StaffMember:
     """The coordinator with the fewest open cases that day (the head takes fewer).
 
-    A case still open when the leaver's transfer takes effect goes to him, so that the
+    A case still open when the leaver's roster change takes effect goes to him, so that the
     demo shows the hand-over of his cases (人员报备, R-2.3, R-5.1).
     """
     day = case.first_day
@@ -91,43 +70,80 @@ def _pick_receiver(ctx: DemoContext, case: Case, end: dt.date,
     return person
 
 
-def _pre_review(ctx: DemoContext, case: Case, receiver: StaffMember) -> PreReview:
+def _plan_intake(ctx: DemoContext, built: Built) -> None:
+    """The enquiry (added on its screen), decided eligible; the commission opened with the
+    delegated items; then accepted, or found ineligible before acceptance."""
+    case, replay = built.case, ctx.replay
     unit = case.project.unit
-    row = PreReview(
-        received_on=case.first_day, receiver=receiver, project=case.project,
+    day = case.first_day
+    enquiry = dict(
+        received_on=day, receiver=built.receiver, project=case.project,
         enquirer_name=unit.handler_name, enquirer_phone=unit.handler_phone,
         enquiry=f"咨询“{case.project.name}”{PHASE_TEXT[case.phase]}阶段审批事项及委托协办条件。",
-        outcome=PreReviewOutcome.eligible,
     )
-    if case.target == CS.ineligible:
-        kind = "special" if case.project.is_special_project else "major"
-        row.outcome = PreReviewOutcome.ineligible
-        row.ineligible_reason, row.other_channel = INELIGIBLE[kind]
-    ctx.session.add(row)
-    return row
+    exclusion = _exclusion_found_later(built) if case.target == CS.ineligible else None
+
+    def receive(replay: Replay) -> None:
+        built.pre_review = PreReview(outcome=PreReviewOutcome.pending, **enquiry)
+        replay.session.add(built.pre_review)
+
+    built.plan(replay, day, "pre-review received", receive)
+    built.step(replay, day, "pre_review", "decide", lambda: built.pre_review,
+               outcome=PreReviewOutcome.eligible.value)
+    built.plan(replay, day, "pre_review.open_commission", _opener(ctx, built))
+    if exclusion is not None:
+        built.plan(replay, case.entered[CS.ineligible], "commission.ineligible", exclusion)
+    elif CS.accepted in case.entered:
+        built.step(replay, case.entered[CS.accepted], "commission", "accept",
+                   applied_on=case.entered[CS.accepted])
 
 
-def _commission(ctx: DemoContext, case: Case) -> Commission:
-    project, rng, entered = case.project, ctx.rng, case.entered
+def _opener(ctx: DemoContext, built: Built):
+    """The open step with the case's items; the commission's modes and the items'
+    specialists are then set as their screens set them."""
+    case, project, rng = built.case, built.case.project, ctx.rng
     key = project.key_level in (KeyProjectLevel.provincial, KeyProjectLevel.municipal)
-    applied = entered.get(CS.accepted)
-    commission = Commission(
-        project=project, scope=case.scope, state=case.target, intention=_intention(case),
-        delegated_items_text="、".join(i.name for i in case.items),
+    modes = dict(
         mode_special_handling=project.key_level == KeyProjectLevel.provincial,
         mode_priority=key, mode_supervised=key or rng.random() < 0.2,
         mode_proactive=project.investment_kind.value == "government" or rng.random() < 0.3,
         mode_accompanied=rng.random() < 0.25,
-        applied_on=applied, assigned_on=entered.get(CS.assigned),
-        # R-5.4: the contact deadline runs from acceptance, assigned or not
-        contact_due_on=contact_due_on(applied, ctx.cal) if applied is not None else None,
-        contacted_on=entered.get(CS.planning),
-        contact_method=rng.choice(list(ContactMethod)) if CS.planning in entered else None,
-        completed_on=entered.get(CS.completed), terminated_on=entered.get(CS.terminated),
     )
-    commission.contact_overdue_on = _contact_overdue_on(ctx, case, commission)
-    ctx.session.add(commission)
-    return commission
+    specialists = {item.id: _specialist(ctx, item, case.first_day) for item in case.items}
+
+    def action(replay: Replay) -> None:
+        built.commission = commission = replay.step(
+            "pre_review", "open_commission", built.pre_review, scope=case.scope.value,
+            items=[item.id for item in case.items], intention=_intention(case))
+        for name, value in modes.items():
+            setattr(commission, name, value)
+        for row in commission.items:
+            row.specialist = specialists[row.approval_item_id]
+            built.rows[(row.approval_item_id, row.attempt or 1)] = row
+
+    return action
+
+
+def _specialist(ctx: DemoContext, item: ApprovalItem, day: dt.date) -> StaffMember | None:
+    people = ctx.roster.specialists_on(day, item.department)
+    return ctx.rng.choice(people) if people else None
+
+
+def _exclusion_found_later(built: Built):
+    """An excluded project (Art.2) whose exclusion came to light only after the
+    pre-review: the project is recorded as excluded on its screen, and the commission is
+    found ineligible before acceptance, the reason in its history."""
+    project = built.case.project
+    flags = (project.is_special_project, project.is_major_infrastructure)
+    project.is_special_project = project.is_major_infrastructure = False
+    reason, channel = INELIGIBLE["special" if flags[0] else "major"]
+
+    def action(replay: Replay) -> None:
+        project.is_special_project, project.is_major_infrastructure = flags
+        replay.step("commission", "ineligible", built.commission,
+                    reason=f"经核查，{reason}{channel}")
+
+    return action
 
 
 def _intention(case: Case) -> str:
@@ -137,63 +153,28 @@ def _intention(case: Case) -> str:
     return f"委托协办{PHASE_TEXT[case.phase]}阶段部分审批事项，希望{PHASE_GOAL[case.phase]}。"
 
 
-def _contact_overdue_on(ctx: DemoContext, case: Case,
-                        commission: Commission) -> dt.date | None:
-    """The stamp the daily deadline sweep would have left (app/domain/definitions.py): the
-    commission waited for its contact until it was made or its termination began (R-5.2)."""
-    stopped = commission.contacted_on or case.entered.get(CS.terminating)
-    return definitions.overdue_stamp(commission.contact_due_on, stopped, ctx.anchor)
-
-
-def _assign(ctx: DemoContext, built: Built) -> None:
-    """The coordinator (定人), and the hand-over when the leaver's transfer takes effect."""
-    case, commission = built.case, built.commission
+def _plan_coordination(ctx: DemoContext, built: Built) -> None:
+    """The coordinator (定人) and the first contact with the unit (Art.7). A coordinator
+    assigned after the leaver left is his replacement; the leaver's cases still open on
+    that day pass to the replacement by the roster change (people.plan_roster)."""
+    case, replay = built.case, ctx.replay
     assigned_on = case.entered.get(CS.assigned)
     if assigned_on is None:
         return
-    leaver, replacement = ctx.roster.by_name(LEAVER), ctx.roster.by_name(REPLACEMENT)
-    handover = ctx.roster.handover_day
-    first = built.receiver
-    if first is leaver and assigned_on >= handover:
-        first = replacement
-    built.assignments.append(CoordinatorAssignment(commission=commission, staff=first,
-                                                   assigned_on=assigned_on))
-    commission.coordinator = first
-    if first is leaver and built.now >= handover:
-        built.assignments[0].ended_on = handover
-        built.assignments[0].reason = "原协办员调离（人员报备），在办项目移交接替人员"
-        built.assignments.append(CoordinatorAssignment(
-            commission=commission, staff=replacement, assigned_on=handover,
-            reason=f"接替调离的协办员{LEAVER}"))
-        commission.coordinator = replacement
-    ctx.session.add_all(built.assignments)
-
-
-def _history(ctx: DemoContext, built: Built) -> None:
-    """One CommissionStateChange per step taken, at the step's date (UTC+8 office hours)."""
-    previous = None
-    for position, state in enumerate(built.case.path):
-        day = built.case.entered[state]
-        note = HISTORY_NOTES[state].format(
-            receiver=built.receiver.name,
-            coordinator=built.assignments[0].staff.name if built.assignments else "",
-        )
-        ctx.session.add(CommissionStateChange(
-            commission=built.commission, from_state=previous, to_state=state,
-            changed_at=ctx.at(day, 9 + position, ctx.rng.randint(0, 50)), note=note,
-        ))
-        previous = state
-
-
-def _number(ctx: DemoContext) -> None:
-    """申请编号 in order of acceptance, drawn as intake.accept draws them (R-4.2)."""
-    accepted = sorted(
-        (b for b in ctx.built if b.commission.applied_on),
-        key=lambda b: (b.commission.applied_on, b.case.first_day, b.case.project.name),
-    )
-    for built in accepted:
-        built.commission.application_no = next_application_no(
-            ctx.session, built.commission.applied_on.year, ctx.number_format)
+    coordinator = built.receiver
+    if coordinator.name == LEAVER and assigned_on >= ctx.roster.handover_day:
+        coordinator = ctx.roster.by_name(REPLACEMENT)
+    built.step(replay, assigned_on, "commission", "assign", coordinator=coordinator.id,
+               on=assigned_on)
+    contacted_on = case.entered.get(CS.planning)
+    if contacted_on is None:
+        return
+    method = ctx.rng.choice(list(ContactMethod))
+    unit = case.project.unit
+    built.step(replay, contacted_on, "commission", "contact", method=method.value,
+               contacted_on=contacted_on,
+               note=f"按约定方式（{METHOD_TEXT[method.value]}）联系项目经办人{unit.handler_name}，"
+                    "了解项目进展及审批需求。")
 
 
 # Enquiries turned away at the pre-review, with the reason and the other channel (R-1.2).
@@ -214,12 +195,21 @@ ENQUIRIES = (
 )
 
 
-def write_enquiries(ctx: DemoContext) -> None:
-    """Pre-reviews that never became commissions: ineligible, told why and where to go."""
+def plan_enquiries(ctx: DemoContext) -> None:
+    """Enquiries that never became commissions: decided ineligible at the pre-review,
+    told why and where to go."""
     for back, name, phone, enquiry, reason, channel in ENQUIRIES:
         day = ctx.cal.add(ctx.anchor, -back)
-        ctx.session.add(PreReview(
-            received_on=day, receiver=ctx.rng.choice(ctx.roster.coordinators_on(day)),
-            enquirer_name=name, enquirer_phone=phone, enquiry=enquiry,
-            outcome=PreReviewOutcome.ineligible, ineligible_reason=reason, other_channel=channel,
-        ))
+        receiver = ctx.rng.choice(ctx.roster.coordinators_on(day))
+        fields = dict(received_on=day, receiver=receiver, enquirer_name=name,
+                      enquirer_phone=phone, enquiry=enquiry, outcome=PreReviewOutcome.pending)
+        ctx.replay.at(day, _turned_away(fields, reason, channel), label=f"enquiry {name}")
+
+
+def _turned_away(fields: dict, reason: str, channel: str):
+    def action(replay: Replay) -> None:
+        review = PreReview(**fields)
+        replay.session.add(review)
+        replay.step("pre_review", "decide", review, outcome=PreReviewOutcome.ineligible.value,
+                    reason=reason, other_channel=channel)
+    return action

@@ -1,17 +1,17 @@
-"""Write the casework: work log, consultations, one-time notices, escalations (R-6.3–6.7)."""
+"""Write the casework after the replay: work log, consultations, escalations (R-6.3–6.7).
+
+The entries a coordinator adds on the casework screens, written from what the replay made
+(the states' dates, the items' rows). The first contact's entry is the contact step's own,
+and the one-time notices were issued with their 补正 steps (app/seed/items.py).
+"""
 from __future__ import annotations
 
 import datetime as dt
 
-from app.choices import EscalationTarget, MaterialProblem, Stage, WorkLogType
-from app.models import (
-    CommissionItem,
-    Consultation,
-    Escalation,
-    MaterialNotice,
-    MaterialNoticeLine,
-    WorkLogEntry,
-)
+import sqlalchemy as sa
+
+from app.choices import EscalationTarget, Stage, WorkLogType
+from app.models import CommissionItem, Consultation, Escalation, WorkLogEntry
 from app.seed.context import Built, DemoContext
 from app.seed.timeline import Attempt
 from app.states import CommissionState as CS
@@ -48,12 +48,12 @@ QUESTIONS = {
 
 
 def write_casework(ctx: DemoContext) -> None:
-    """Work log, consultations and one-time notices of every case; the open escalation."""
+    """Work log and consultations of every case; the open escalation."""
     for built in ctx.built:
         _work_log(ctx, built)
         for attempt, row in built.worked():
             _consultation(ctx, built, attempt, row)
-            _material_notice(ctx, built, attempt, row)
+            _supplement_log(ctx, built, row)
     _correction(ctx)
     _open_escalation(ctx)
     _department_escalation(ctx)
@@ -72,16 +72,15 @@ def log(ctx: DemoContext, built: Built, day: dt.date, kind: WorkLogType, content
 
 
 def _work_log(ctx: DemoContext, built: Built) -> None:
-    case, unit = built.case, built.case.project.unit
+    case = built.case
     log(ctx, built, case.first_day, T.guidance,
         "首问接待，介绍协办服务流程，指导填写《委托协办申请表》。")
     for state in case.path[1:]:
         day = case.entered[state]
-        if state == CS.planning:
-            method = built.commission.contact_method
-            built.contact_entry = log(ctx, built, day, T.contact,
-                f"按约定方式（{_METHOD_TEXT[method.value]}）联系项目经办人{unit.handler_name}，"
-                "了解项目进展及审批需求。")
+        if state == CS.planning:   # the contact's entry is the contact step's (R-5.2)
+            built.contact_entry = ctx.session.scalars(
+                sa.select(WorkLogEntry).where(WorkLogEntry.commission_id == built.commission.id,
+                                              WorkLogEntry.entry_type == T.contact)).first()
             log(ctx, built, day, T.guidance,
                 f"拟定个性化审批进度计划（第1版，共{len(case.items)}个事项），发送建设单位确认。")
         elif state in STATE_LOGS:
@@ -89,9 +88,6 @@ def _work_log(ctx: DemoContext, built: Built) -> None:
             log(ctx, built, day, kind, text)
     for attempt, row in built.worked():
         _item_logs(ctx, built, attempt, row)
-
-
-_METHOD_TEXT = {"phone": "电话", "wechat": "微信", "sms": "短信", "visit": "上门", "email": "邮件"}
 
 
 def _item_logs(ctx: DemoContext, built: Built, attempt: Attempt, row: CommissionItem) -> None:
@@ -128,26 +124,12 @@ def _consultation(ctx: DemoContext, built: Built, attempt: Attempt, row: Commiss
     ))
 
 
-def _material_notice(ctx: DemoContext, built: Built, attempt: Attempt, row: CommissionItem) -> None:
-    """一次性告知书: every missing material at once, when a supplement is requested (R-6.5)."""
+def _supplement_log(ctx: DemoContext, built: Built, row: CommissionItem) -> None:
+    """The coordinator's entry on the day a 补正 and its one-time notice were issued."""
     if not row.supplements:
         return
-    day = row.supplements[0].requested_on
-    notice = MaterialNotice(commission=built.commission, issued_on=day,
-                            issued_by=built.coordinator_on(day),
-                            note="请建设单位按本告知书一次性补齐下列材料。")
-    materials = list(attempt.item.materials)
-    chosen = ctx.rng.sample(materials, min(len(materials), ctx.rng.randint(1, 2)))
-    for material in chosen or [None]:
-        notice.lines.append(MaterialNoticeLine(
-            commission_item=row, material=material,
-            material_name=material.name if material else "补充说明材料",
-            problem=ctx.rng.choice(list(MaterialProblem)),
-            note="请按审批部门意见修改完善后重新提交。",
-        ))
-    ctx.session.add(notice)
-    log(ctx, built, day, T.guidance,
-        f"“{attempt.item.name}”需补正材料，已出具一次性告知书并指导建设单位补正。", row)
+    log(ctx, built, row.supplements[0].requested_on, T.guidance,
+        f"“{row.approval_item.name}”需补正材料，已出具一次性告知书并指导建设单位补正。", row)
 
 
 def _correction(ctx: DemoContext) -> None:

@@ -5,30 +5,66 @@ import datetime as dt
 import random
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Callable
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.domain.numbering import DEFAULT_FORMAT
 from app.domain.workdays import WorkCalendar
-from app.models import Commission, CommissionItem, CoordinatorAssignment, Department, StaffMember
+from app.models import (
+    Commission,
+    CommissionItem,
+    CoordinatorAssignment,
+    Department,
+    PreReview,
+    StaffMember,
+)
 from app.seed.people import Roster
+from app.seed.replay import Action, Replay
 from app.seed.scenario import Case
-from app.seed.timeline import Attempt
+from app.seed.timeline import Attempt, visible
 
 CST = dt.timezone(dt.timedelta(hours=8))
 
 
 @dataclass
 class Built:
-    """A written commission with the rows later writers attach things to."""
+    """A planned commission: its timeline of steps, and the rows the replay made for it.
+
+    ``commission`` and ``rows`` are filled by the replay (the open step creates the
+    commission and its items, a re-application the second attempt); ``assignments`` and
+    ``items`` are collected after it for the writers of the casework and supervision."""
 
     case: Case
-    commission: Commission
     receiver: StaffMember
     now: dt.date
+    pre_review: PreReview | None = None
+    commission: Commission | None = None
+    #: the events planned for this case (in planning order)
+    steps: list[str] = field(default_factory=list)
+    #: (catalogue item id, attempt number) → its item row, as the replay creates them
+    rows: dict[tuple[int, int], CommissionItem] = field(default_factory=dict)
     assignments: list[CoordinatorAssignment] = field(default_factory=list)
     items: list[tuple[Attempt | None, CommissionItem]] = field(default_factory=list)
     contact_entry: object | None = None   # the work-log entry of the first contact
+
+    def plan(self, replay: Replay, day: dt.date, label: str, action: Action) -> None:
+        """Plan ``action`` on ``day`` in this case's timeline."""
+        self.steps.append(label)
+        replay.at(day, action, owner=self, label=f"{self.case.project.name}: {label}")
+
+    def step(self, replay: Replay, day: dt.date, target: str, key: str,
+             record: Callable[[], object] | None = None, **values: object) -> None:
+        """Plan lifecycle step ``key`` of ``target`` on ``day`` (on the commission unless
+        ``record`` says which row)."""
+        record = record or (lambda: self.commission)
+        self.plan(replay, day, f"{target}.{key}", replay.step_action(target, key, record,
+                                                                     **values))
+
+    def row(self, attempt: Attempt) -> CommissionItem:
+        """The item row of ``attempt`` (once the replay has made it)."""
+        return self.rows[(attempt.item.id, attempt.number)]
 
     def coordinator_on(self, day: dt.date) -> StaffMember:
         """Who handled the commission on ``day`` (the 首问负责人 before the assignment)."""
@@ -54,6 +90,7 @@ class DemoContext:
     roster: Roster
     departments: dict[str, Department]
     confirm_days: int
+    replay: Replay
     number_format: str = DEFAULT_FORMAT
     built: list[Built] = field(default_factory=list)
     escalations: list = field(default_factory=list)
@@ -65,6 +102,24 @@ class DemoContext:
         """The next number of a per-key series (document numbers, tracking numbers)."""
         self.serials[key] += 1
         return self.serials[key]
+
+    def collect(self) -> None:
+        """After the replay: each case's assignments and item rows, for the writers of the
+        casework and supervision."""
+        for built in self.built:
+            commission = built.commission
+            if commission is None:
+                continue
+            built.assignments = list(self.session.scalars(
+                sa.select(CoordinatorAssignment)
+                .where(CoordinatorAssignment.commission_id == commission.id)
+                .order_by(CoordinatorAssignment.assigned_on, CoordinatorAssignment.id)))
+            execution = built.case.execution
+            if execution is None:
+                built.items = [(None, row) for row in sorted(commission.items,
+                                                             key=lambda r: r.id)]
+            else:
+                built.items = [(a, built.row(a)) for a in visible(execution, built.case.cut)]
 
     def on(self, built: Built, offset: int) -> dt.date:
         """The date of a work offset of ``built`` (working days after the plan confirmation)."""

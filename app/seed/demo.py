@@ -4,6 +4,11 @@
 commits) and returns False, changing nothing, when the demo is already there. All dates
 are relative to ``anchor`` (the demo's "today"), never to the real date, and all choices
 come from one seeded random generator: the same anchor gives the same data.
+
+What the lifecycle owns is not written here: the cases are planned as timelines of steps
+and replayed through the product (app/seed/replay.py, R-16.1), so the demo shows only what
+the product computes. The rest (units, projects, staff, casework, meetings, revisits,
+trainings) is added as its screens add it, from what the replay made.
 """
 from __future__ import annotations
 
@@ -11,19 +16,21 @@ import datetime as dt
 import random
 
 import sqlalchemy as sa
+from flask import current_app, has_app_context
 from sqlalchemy.orm import Session
 
 from app.domain.numbering import DEFAULT_FORMAT
 from app.domain.workdays import load_calendar
 from app.models import ApprovalItem, Department, Town, Unit
-from app.seed.cases import write_cases, write_enquiries
+from app.seed.cases import plan_commissions, plan_enquiries
 from app.seed.casework import write_casework
 from app.seed.clients import FIRST_UNIT, seed_projects, seed_units
-from app.seed.closing import write_closing
+from app.seed.closing import plan_closing
 from app.seed.context import DemoContext
-from app.seed.items import write_items
-from app.seed.people import seed_roster
+from app.seed.items import plan_items, write_joint_approvals
+from app.seed.people import plan_roster, seed_roster
 from app.seed.reference import seed_reference
+from app.seed.replay import Replay
 from app.seed.scenario import plan_cases, schedule_cases
 from app.seed.supervision import write_supervision
 from app.seed.team import seed_calendar, write_trainings
@@ -47,10 +54,12 @@ def seed_demo(session: Session, anchor: dt.date = DEMO_ANCHOR, *, confirm_days: 
     session.flush()
     rng = random.Random(RANDOM_SEED)
     departments = {d.name: d for d in session.scalars(sa.select(Department))}
+    cal = load_calendar(session)
+    replay = Replay(session, cal, _settings(confirm_days, number_format), anchor)
     ctx = DemoContext(
-        session=session, anchor=anchor, cal=load_calendar(session),
-        rng=rng, roster=seed_roster(session, departments, anchor), departments=departments,
-        confirm_days=confirm_days, number_format=number_format,
+        session=session, anchor=anchor, cal=cal, rng=rng,
+        roster=seed_roster(session, departments, anchor), departments=departments,
+        confirm_days=confirm_days, replay=replay, number_format=number_format,
     )
     units = seed_units(session, rng)
     towns = {t.code: t for t in session.scalars(sa.select(Town))}
@@ -59,14 +68,25 @@ def seed_demo(session: Session, anchor: dt.date = DEMO_ANCHOR, *, confirm_days: 
     catalogue = {i.name: i for i in session.scalars(sa.select(ApprovalItem))}
     cases = plan_cases(projects, catalogue, rng)
     schedule_cases(cases, anchor, ctx.cal, rng, confirm_days=confirm_days)
-    write_cases(ctx, cases)
+    plan_roster(replay, ctx.roster, departments, anchor)
+    plan_commissions(ctx, cases)
     for built in ctx.built:
-        write_items(ctx, built)
+        plan_items(ctx, built)
+        plan_closing(ctx, built)
+    plan_enquiries(ctx)
+    replay.run()
+    ctx.collect()
+    write_joint_approvals(ctx)
     write_casework(ctx)
-    write_closing(ctx)
     write_supervision(ctx)
     write_trainings(ctx)
-    write_enquiries(ctx)
     session.flush()
     return True
 
+
+def _settings(confirm_days: int, number_format: str) -> dict:
+    """What the steps read from the configuration: the app's, with the seed's arguments."""
+    config = dict(current_app.config) if has_app_context() else {}
+    config.setdefault("ROSTER_NOTICE_WORKING_DAYS", 1)
+    config.update(TERMINATION_CONFIRM_DAYS=confirm_days, APPLICATION_NO_FORMAT=number_format)
+    return config

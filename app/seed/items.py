@@ -1,36 +1,25 @@
-"""Write the delegated items, supplements, joint approvals and plan versions (R-5.3, R-6.1, R-6.2).
+"""Plan the plans and the delegated items' steps; write the joint approvals (R-5.3, R-6.1, R-6.2).
 
-Each item row shows its attempt as it stands on the commission's "now": the anchor date
-for open commissions, the closing date for closed ones. Deadlines are computed with the
-domain's own rule (acceptance + promised working days + suspended days).
+Each attempt of the simulated execution (app/seed/timeline.py) becomes the item steps a
+coordinator or a specialist takes on its page: submitted, accepted, 补正 requested with
+its one-time notice and received, approved or refused, the unit told, re-applied. Plans are
+drafted and confirmed by their steps, so their dates are the product's rule; deadlines and
+overdue marks are what the steps and the replay's daily sweep compute.
 """
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy.orm import object_session
-
-from app.choices import Stage
-from app.domain import definitions
-from app.domain.deadlines import item_due_on
-from app.domain.planning import (
-    catalogue_order,
-    catalogue_prerequisites,
-    critical_path,
-    hold_plan,
-    plan_offsets,
-)
+from app.choices import MaterialProblem, Stage
 from app.models import (
     ApprovalItem,
-    CommissionItem,
-    ItemSupplement,
     JointApproval,
-    PlanStep,
-    PlanVersion,
-    StaffMember,
+    MaterialNotice,
+    MaterialNoticeLine,
 )
 from app.seed.context import Built, DemoContext
-from app.seed.timeline import Attempt, planned_offsets, visible
+from app.seed.replay import Replay
+from app.seed.timeline import Attempt, visible
 from app.states import CommissionState as CS
 from app.states import ItemState
 
@@ -59,82 +48,126 @@ REFUSAL_REASONS = (
 )
 
 
-def write_items(ctx: DemoContext, built: Built) -> None:
-    """Item rows (and their supplements), joint approvals and plan versions of one case."""
+def plan_items(ctx: DemoContext, built: Built) -> None:
+    """Plan v1 drafted after the contact (confirmed to start the work), each attempt's
+    steps up to the case's cut, and a new plan version after a refusal re-applied."""
     case = built.case
-    if case.target == CS.ineligible:
+    if CS.planning not in case.entered:
         return
-    chosen_on = case.entered.get(CS.accepted, case.first_day)
+    _plan_first_plan(ctx, built)
     if case.execution is None:
-        for item in case.items:
-            row = CommissionItem(commission=built.commission, approval_item=item, attempt=1,
-                                 state=ItemState.pending,
-                                 specialist=_specialist(ctx, item, chosen_on))
-            built.items.append((None, row))
+        return
+    attempts = visible(case.execution, case.cut)
+    for attempt in attempts:
+        _plan_attempt(ctx, built, attempt)
+    for attempt in attempts:
+        if attempt.previous is not None:
+            _plan_replan(ctx, built, attempt)
+
+
+PLAN_NOTE = "按委托事项及承诺时限拟定的个性化审批进度计划"
+
+
+def _plan_first_plan(ctx: DemoContext, built: Built) -> None:
+    case = built.case
+    contacted = case.entered[CS.planning]
+    start = case.work_start
+    if start is None:
+        drafted, start = contacted, ctx.cal.add(contacted, 3)
     else:
-        rows: dict[int, CommissionItem] = {}
-        for attempt in visible(case.execution, case.cut):
-            previous = rows.get(id(attempt.previous)) if attempt.previous else None
-            row = _item_row(ctx, built, attempt, previous, chosen_on)
-            rows[id(attempt)] = row
-            built.items.append((attempt, row))
-        _joint_approval(ctx, built)
-    ctx.session.add_all(row for _, row in built.items)
-    _plans(ctx, built)
+        drafted = min(ctx.cal.add(contacted, 1), start)
+    built.step(ctx.replay, drafted, "commission", "draft_plan", start=start, note=PLAN_NOTE)
+    if case.work_start is not None:
+        built.step(ctx.replay, start, "commission", "confirm_plan",
+                   confirmed_by=case.project.unit.handler_name, confirmed_on=start)
 
 
-def _specialist(ctx: DemoContext, item: ApprovalItem, day: dt.date) -> StaffMember | None:
-    people = ctx.roster.specialists_on(day, item.department)
-    return ctx.rng.choice(people) if people else None
+def _plan_attempt(ctx: DemoContext, built: Built, attempt: Attempt) -> None:
+    """The steps of one attempt that happened by the case's cut."""
+    replay, cut = ctx.replay, built.case.cut
 
+    def row():
+        return built.row(attempt)
 
-def _item_row(ctx: DemoContext, built: Built, attempt: Attempt,
-              previous: CommissionItem | None, chosen_on: dt.date) -> CommissionItem:
-    cut = built.case.cut
-    row = CommissionItem(
-        commission=built.commission, approval_item=attempt.item, attempt=attempt.number,
-        previous_attempt=previous, state=attempt.state_at(cut),
-        specialist=previous.specialist if previous else _specialist(ctx, attempt.item, chosen_on),
-    )
-    if cut >= attempt.submit:
-        row.submitted_on = ctx.on(built, attempt.submit)
-    if cut >= attempt.accept:
-        row.accepted_on = ctx.on(built, attempt.accept)
-    periods = _supplements(ctx, built, attempt, row)
-    row.due_on = item_due_on(row.accepted_on, attempt.item.promised_days, periods, built.now,
-                             ctx.cal)
-    if row.state in (ItemState.approved, ItemState.refused):
-        row.decided_on = ctx.on(built, attempt.decide)
-    if row.state == ItemState.approved:
-        row.result_document = _result_document(ctx, attempt.item, row.decided_on)
-    if row.state == ItemState.refused:
-        row.refusal_reason = ctx.rng.choice(REFUSAL_REASONS)
+    def step(offset: int, key: str, **values: object) -> None:
+        day = ctx.on(built, offset)
+        built.step(replay, day, "item", key, row, **values)
+
+    if attempt.previous is not None:   # re-applied the day the unit was told
+        built.plan(replay, ctx.on(built, attempt.previous.informed), "item.reapply",
+                   _reapply(built, attempt))
+    if attempt.submit > cut:
+        return
+    step(attempt.submit, "submit", on=ctx.on(built, attempt.submit))
+    if attempt.accept > cut:
+        return
+    step(attempt.accept, "accept", on=ctx.on(built, attempt.accept))
+    if attempt.supplement and attempt.supplement[0] <= cut:
+        requested, received = attempt.supplement
+        day = ctx.on(built, requested)
+        built.plan(replay, day, "item.supplement", _supplement(ctx, built, attempt, day))
+        if received <= cut:
+            step(received, "supplement_in", on=ctx.on(built, received))
+    if attempt.decide > cut:
+        return
+    decided = ctx.on(built, attempt.decide)
+    if attempt.outcome == ItemState.approved:
+        built.plan(replay, decided, "item.approve", _approve(ctx, built, attempt, decided))
+    else:
+        step(attempt.decide, "refuse", on=decided, reason=ctx.rng.choice(REFUSAL_REASONS))
         if attempt.informed is not None and attempt.informed <= cut:
-            row.unit_informed_on = ctx.on(built, attempt.informed)
-    row.overdue_on = _overdue_on(row, periods, built.now)
-    return row
+            step(attempt.informed, "informed", on=ctx.on(built, attempt.informed))
 
 
-def _supplements(ctx: DemoContext, built: Built, attempt: Attempt,
-                 row: CommissionItem) -> list[tuple[dt.date, dt.date | None]]:
-    """补正 periods that have started by the cut, as ItemSupplement rows (R-6.1)."""
-    if not attempt.supplement or attempt.supplement[0] > built.case.cut:
-        return []
-    requested, received = attempt.supplement
-    period = (ctx.on(built, requested),
-              ctx.on(built, received) if received <= built.case.cut else None)
-    ctx.session.add(ItemSupplement(commission_item=row, requested_on=period[0],
-                                   received_on=period[1], note="按一次性告知书补正申报材料"))
-    return [period]
+def _reapply(built: Built, attempt: Attempt):
+    def action(replay: Replay) -> None:
+        row = replay.step("item", "reapply", built.row(attempt.previous))
+        built.rows[(attempt.item.id, attempt.number)] = row
+    return action
 
 
-def _overdue_on(row: CommissionItem, periods: list[tuple[dt.date, dt.date | None]],
-                now: dt.date) -> dt.date | None:
-    """The stamp the daily deadline sweep would have left (app/domain/definitions.py): the
-    clock ran until the decision, or until a 补正 still pending stopped it."""
-    pending = [requested for requested, received in periods if received is None]
-    stopped = row.decided_on or (pending[0] if pending else None)
-    return definitions.overdue_stamp(row.due_on, stopped, now)
+def _approve(ctx: DemoContext, built: Built, attempt: Attempt, day: dt.date):
+    def action(replay: Replay) -> None:
+        replay.step("item", "approve", built.row(attempt), on=day,
+                    result_document=_result_document(ctx, attempt.item, day))
+    return action
+
+
+def _supplement(ctx: DemoContext, built: Built, attempt: Attempt, day: dt.date):
+    """一次性告知书 (R-6.5): every missing material at once, issued on its screen, then the
+    补正 step, whose message to the unit lists the notice's materials (R-6.8)."""
+    materials = list(attempt.item.materials)
+    chosen = ctx.rng.sample(materials, min(len(materials), ctx.rng.randint(1, 2)))
+    lines = [(material, ctx.rng.choice(list(MaterialProblem))) for material in chosen or [None]]
+
+    def action(replay: Replay) -> None:
+        row = built.row(attempt)
+        notice = MaterialNotice(commission=built.commission, issued_on=day,
+                                issued_by=built.commission.coordinator,
+                                note="请建设单位按本告知书一次性补齐下列材料。")
+        for material, problem in lines:
+            notice.lines.append(MaterialNoticeLine(
+                commission_item=row, material=material,
+                material_name=material.name if material else "补充说明材料",
+                problem=problem, note="请按审批部门意见修改完善后重新提交。",
+            ))
+        replay.session.add(notice)
+        replay.step("item", "supplement", row, on=day, note="申报材料需补正，详见一次性告知书。")
+    return action
+
+
+def _plan_replan(ctx: DemoContext, built: Built, attempt: Attempt) -> None:
+    """A refusal re-applied changes the plan: a new version drafted the day the unit was
+    told, from the day of the re-application; the unit confirms it the next working day
+    (R-5.3). The old version stays."""
+    informed = attempt.previous.informed
+    built.step(ctx.replay, ctx.on(built, informed), "commission", "draft_plan",
+               start=ctx.on(built, attempt.submit),
+               note=f"“{attempt.item.name}”不予许可后重新申办（第2次），调整计划")
+    if informed + 1 <= built.case.cut:
+        confirmed = ctx.on(built, informed + 1)
+        built.step(ctx.replay, confirmed, "commission", "confirm_plan",
+                   confirmed_by=built.case.project.unit.handler_name, confirmed_on=confirmed)
 
 
 def _result_document(ctx: DemoContext, item: ApprovalItem, day: dt.date) -> str:
@@ -144,6 +177,13 @@ def _result_document(ctx: DemoContext, item: ApprovalItem, day: dt.date) -> str:
         return template.format(year=day.year, seq=seq)
     short = item.department.short_name or item.department.name
     return f"{item.name}准予许可决定书（{short}许〔{day.year}〕{seq}号）"
+
+
+def write_joint_approvals(ctx: DemoContext) -> None:
+    """竣工联合验收 of the cases that reached it (after the replay)."""
+    for built in ctx.built:
+        if built.worked():
+            _joint_approval(ctx, built)
 
 
 def _joint_approval(ctx: DemoContext, built: Built) -> None:
@@ -161,74 +201,3 @@ def _joint_approval(ctx: DemoContext, built: Built) -> None:
     ctx.session.add(joint)
     for _, row in rows:
         row.joint_approval = joint
-
-
-def _plans(ctx: DemoContext, built: Built) -> None:
-    """Plan v1 (drafted after the contact, confirmed to start the work) and v2 after a refusal."""
-    case = built.case
-    if CS.planning not in case.entered:
-        return
-    first_rows = {row.approval_item: row for a, row in built.items if a is None or a.number == 1}
-    contacted = case.entered[CS.planning]
-    if case.work_start is None:
-        start = ctx.cal.add(contacted, 3)
-        _plan(ctx, built, 1, contacted, start, planned_offsets(case.items), first_rows)
-        return
-    start = case.work_start
-    drafted = min(ctx.cal.add(contacted, 1), start)
-    v1 = _plan(ctx, built, 1, drafted, start, case.execution.planned, first_rows)
-    _confirm(built, v1, start)
-    for attempt, _row in built.worked():
-        if attempt.number == 2:
-            _replan(ctx, built, attempt)
-
-
-def _plan(ctx: DemoContext, built: Built, version: int, drafted: dt.date, start: dt.date,
-          offsets: dict[ApprovalItem, tuple[int, int]],
-          rows: dict[ApprovalItem, CommissionItem]) -> PlanVersion:
-    critical = set(critical_path(offsets, stage=lambda i: i.stage,
-                                 prerequisites=catalogue_prerequisites))
-    plan = PlanVersion(commission=built.commission, version=version, drafted_on=drafted,
-                       note="按委托事项及承诺时限拟定的个性化审批进度计划")
-    for sequence, (item, (submit, done)) in enumerate(offsets.items(), start=1):
-        plan.steps.append(PlanStep(
-            sequence=sequence, approval_item=item, commission_item=rows.get(item),
-            planned_submit_on=ctx.cal.add(start, submit), planned_done_on=ctx.cal.add(start, done),
-            critical=item in critical,
-        ))
-    plan.total_days = ctx.cal.between(min(s.planned_submit_on for s in plan.steps),
-                                      max(s.planned_done_on for s in plan.steps))
-    ctx.session.add(plan)
-    return plan
-
-
-def _confirm(built: Built, plan: PlanVersion, day: dt.date) -> None:
-    plan.confirmed_on, plan.confirmed_by = day, built.case.project.unit.handler_name
-    built.commission.plan_confirmed_on = day
-    # no_autoflush: reading the items must not flush them early (the demo keeps its ids)
-    with object_session(built.commission).no_autoflush:
-        hold_plan(built.commission, plan)
-
-
-def _replan(ctx: DemoContext, built: Built, attempt: Attempt) -> None:
-    """A refusal re-applied changes the plan: a new version, the old one stays (R-5.3).
-
-    Drafted as planning.draft_plan drafts it on the day the unit was told, from the day of
-    the re-application: items decided by then keep their dates, the others are planned by
-    the product's rule (plan_offsets)."""
-    informed = attempt.previous.informed
-    current = {a.item: a for a in visible(built.case.execution, informed)}  # latest attempts
-    decided = {item: (a.submit - attempt.submit, a.decide - attempt.submit)
-               for item, a in current.items() if a.decide <= informed}
-    offsets = plan_offsets(list(current), stage=lambda i: i.stage,
-                           days=lambda i: i.promised_days, key=catalogue_order, fixed=decided,
-                           prerequisites=catalogue_prerequisites)
-    rows = {a.item: r for a, r in built.worked() if current.get(a.item) is a}
-    plan = _plan(ctx, built, 2, ctx.on(built, informed), ctx.on(built, attempt.submit),
-                 offsets, rows)
-    plan.note = f"“{attempt.item.name}”不予许可后重新申办，调整计划"
-    for step in plan.steps:
-        if step.approval_item is attempt.item:
-            step.note = "重新申办（第2次）"
-    if informed + 1 <= built.case.cut:
-        _confirm(built, plan, ctx.on(built, informed + 1))

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from app.choices import RosterChangeKind, StaffRole, StaffStatus
+from app.domain.roster import approve, check_filing
 from app.models import Department, RosterChange, StaffMember
 from app.seed.reference import WINDOW_DEPARTMENT
+from app.seed.replay import Replay
 
 #: The coordinator who is transferred out and his replacement (人员报备, R-2.3).
 LEAVER, REPLACEMENT = "冯子健", "谭宇航"
@@ -45,18 +47,23 @@ class Roster:
     """The demo staff, with the date questions the timelines ask of it."""
 
     members: list[StaffMember]
-    handover_day: dt.date   # the leaver's cases pass to his replacement that day
+    handover_day: dt.date   # the leaver leaves and his cases pass to his replacement
 
     def by_name(self, name: str) -> StaffMember:
         return next(m for m in self.members if m.name == name)
 
     def active_on(self, day: dt.date, role: StaffRole | None = None) -> list[StaffMember]:
-        """Members on duty on ``day`` (admitted, not yet exited)."""
+        """Members on duty on ``day`` (admitted, not yet gone). The leaver is gone from the
+        handover day on: the replay's roster change records it then (plan_roster)."""
         return [
             m for m in self.members
-            if m.admitted_on <= day and (m.exited_on is None or day < m.exited_on)
-            and (role is None or m.role == role)
+            if m.admitted_on <= day and day < self._exit(m) and (role is None or m.role == role)
         ]
+
+    def _exit(self, member: StaffMember) -> dt.date:
+        if member.exited_on is not None:
+            return member.exited_on
+        return self.handover_day if member.name == LEAVER else dt.date.max
 
     def coordinators_on(self, day: dt.date) -> list[StaffMember]:
         return self.active_on(day, StaffRole.coordinator)
@@ -68,7 +75,7 @@ class Roster:
 
 def seed_roster(session: Session, departments: dict[str, Department],
                 anchor: dt.date) -> Roster:
-    """Add the demo staff and their roster filings (人员报备, R-2.3)."""
+    """Add the demo staff (their roster filings are planned by ``plan_roster``)."""
     members = []
     for name, role, department, title, phone, admitted in ROSTER:
         member = StaffMember(
@@ -77,43 +84,57 @@ def seed_roster(session: Session, departments: dict[str, Department],
         )
         session.add(member)
         members.append(member)
-    roster = Roster(members, _before(anchor, HANDOVER))
-    _seed_roster_changes(session, roster, departments, anchor)
-    return roster
+    return Roster(members, _before(anchor, HANDOVER))
 
 
 def _before(anchor: dt.date, days: int) -> dt.date:
     return anchor - dt.timedelta(days=days)
 
 
-def _seed_roster_changes(session: Session, roster: Roster, departments: dict[str, Department],
-                         anchor: dt.date) -> None:
+def plan_roster(replay: Replay, roster: Roster, departments: dict[str, Department],
+                anchor: dt.date) -> None:
+    """The roster filings (人员报备, R-2.3, R-2.5): filed, approved by the head, and carried
+    out by the replay's daily roster run on their day (app/domain/roster.py): the leaver's
+    open commissions pass to his replacement then."""
     window, handover = departments[WINDOW_DEPARTMENT], roster.handover_day
     leaver, replacement = roster.by_name(LEAVER), roster.by_name(REPLACEMENT)
     joined = roster.by_name("郑婉婷")
     filed, approved = _before(anchor, TRANSFER_FILED), _before(anchor, TRANSFER_FILED - 2)
-    leaver.status, leaver.exited_on = StaffStatus.transferred, handover
-    leaver.remarks = f"{handover.isoformat()}调往区发展和改革局，在办项目已移交{REPLACEMENT}。"
-    session.add_all([
-        RosterChange(
-            staff=leaver, kind=RosterChangeKind.transfer, from_department=window,
-            to_department=departments["区发展和改革局"], replacement=replacement,
-            filed_on=filed, effective_on=handover, approved_by=HEAD, approved_on=approved,
-            applied_on=handover,
-            reason="工作调动，调离协办员岗位；在办协办项目于生效日移交接替人员。",
-        ),
-        RosterChange(
-            staff=replacement, kind=RosterChangeKind.join, to_department=window,
-            filed_on=filed, effective_on=handover, approved_by=HEAD, approved_on=approved,
-            applied_on=handover,
-            reason=f"接替{LEAVER}担任协办员，已完成岗前业务培训。",
-        ),
-        RosterChange(
-            staff=joined, kind=RosterChangeKind.join,
-            to_department=departments["区住房和城乡建设局"],
-            filed_on=joined.admitted_on - dt.timedelta(days=6), effective_on=joined.admitted_on,
-            approved_by=HEAD, approved_on=joined.admitted_on - dt.timedelta(days=4),
-            applied_on=joined.admitted_on,
-            reason="区住建局增派专办员，负责施工图联合审查及消防设计审查事项。",
-        ),
-    ])
+    filings = (
+        (dict(staff=replacement, kind=RosterChangeKind.join, to_department=window,
+              filed_on=filed, effective_on=handover,
+              reason=f"接替{LEAVER}担任协办员，已完成岗前业务培训。"), approved),
+        (dict(staff=leaver, kind=RosterChangeKind.replace, from_department=window,
+              replacement=replacement, filed_on=filed, effective_on=handover,
+              reason="工作调动，调往区发展和改革局，调离协办员岗位；在办协办项目于生效日移交接替人员。"),
+         approved),
+        (dict(staff=joined, kind=RosterChangeKind.join,
+              to_department=departments["区住房和城乡建设局"],
+              filed_on=joined.admitted_on - dt.timedelta(days=6), effective_on=joined.admitted_on,
+              reason="区住建局增派专办员，负责施工图联合审查及消防设计审查事项。"),
+         joined.admitted_on - dt.timedelta(days=4)),
+    )
+    for fields, approved_on in filings:
+        filing: list[RosterChange] = []
+        name = fields["staff"].name
+        replay.at(fields["filed_on"], _file(fields, filing), label=f"roster filing {name}")
+        replay.at(approved_on, _approve(filing, approved_on), label=f"roster approval {name}")
+    leaver.remarks = f"{handover.isoformat()}调往区发展和改革局，在办项目移交{REPLACEMENT}。"
+
+
+def _file(fields: dict, filed: list[RosterChange]):
+    """File the change as the roster screen files it (提前报备 checked, R-2.5)."""
+    def action(replay: Replay) -> None:
+        check_filing(filed_on=fields["filed_on"], effective_on=fields["effective_on"],
+                     cal=replay.cal, notice_days=replay.config["ROSTER_NOTICE_WORKING_DAYS"])
+        change = RosterChange(**fields)
+        replay.session.add(change)
+        filed.append(change)
+    return action
+
+
+def _approve(filed: list[RosterChange], day: dt.date):
+    """The head approves it (the approve button, app/domain/roster.approve)."""
+    def action(replay: Replay) -> None:
+        approve(replay.session, filed[0], approved_by=HEAD, approved_on=day, today=day)
+    return action

@@ -1,12 +1,12 @@
-"""How one delegated item list plays out in time: the plan and what actually happened (pure).
+"""How one delegated item list plays out in time: what actually happened (pure).
 
 Offsets are working days counted from the day the unit confirmed the plan (the work start).
-The *plan* is the product's own (app.domain.planning.plan_offsets, the rule ``schedule``
-applies); the *execution* walks the stages in the same order but with what real cases
-show: a day or two of preparation before submitting, early and late decisions, supplements
-(补正, the clock stops), and refusals re-applied as new attempts.
-Nothing here touches the database, so the consistency of the demo can be reasoned about
-(and tested) on plain numbers.
+The plan itself is drafted by the product's step (app.domain.planning); the *execution*
+walks the stages in the plan's order, an item after its catalogue prerequisites are
+decided (R-5.5), with what real cases show: a day or two of preparation before submitting,
+early and late decisions, supplements (补正, the clock stops), and refusals re-applied as
+new attempts. Nothing here touches the database: the replay (app/seed/replay.py) turns the
+attempts into the items' steps.
 """
 from __future__ import annotations
 
@@ -19,21 +19,11 @@ from app.domain.planning import (
     SEQUENTIAL_STAGES,
     catalogue_order,
     catalogue_prerequisites,
-    plan_offsets,
+    in_prerequisite_order,
 )
 from app.models import ApprovalItem
 from app.states import ItemState
 
-# In reality some items of one stage wait for another (the plan's rule runs them side by
-# side): the execution submits them only after their prerequisite was decided.
-PREREQUISITES = {
-    "可行性研究报告审批": "政府投资项目建议书审批",
-    "初步设计及概算审批": "可行性研究报告审批",
-    "建设用地规划许可证": "用地预审与选址意见书",
-    "建设工程规划许可证": "建设工程设计方案审查",
-    "建筑工程施工许可证核发": "施工图联合审查",
-    "竣工验收备案": "竣工联合验收",
-}
 SUPPLEMENT_RATE = 0.12
 LATE_RATE = 0.12
 
@@ -71,9 +61,8 @@ class Attempt:
 
 @dataclass
 class Execution:
-    """The plan and the attempts of one commission's items."""
+    """The attempts of one commission's items."""
 
-    planned: dict[ApprovalItem, tuple[int, int]]
     attempts: list[Attempt] = field(default_factory=list)
 
     @property
@@ -92,39 +81,37 @@ def _stages_present(items: Iterable[ApprovalItem]) -> list[Stage]:
     return [s for s in SEQUENTIAL_STAGES if s in stages] or [Stage.parallel]
 
 
-def planned_offsets(items: Sequence[ApprovalItem]) -> dict[ApprovalItem, tuple[int, int]]:
-    """(submit, done) offsets of the plan: the product's own rule, app.domain.planning."""
-    return plan_offsets(items, stage=lambda i: i.stage, days=lambda i: i.promised_days,
-                        key=catalogue_order, prerequisites=catalogue_prerequisites)
-
-
 def simulate(items: Sequence[ApprovalItem], rng: random.Random, *,
              refuse: ApprovalItem | None = None) -> Execution:
     """Play the items out; ``refuse`` gets a refusal and a second, approved attempt.
 
-    Items of a stage start together, except that one waiting for a prerequisite
-    (PREREQUISITES) is submitted after the prerequisite was decided.
+    Stages run in order, as planned; an item is submitted once its stage has begun and its
+    prerequisites among the items (catalogue data) are decided.
     """
-    execution = Execution(planned_offsets(items))
+    execution = Execution()
+    decided: dict[ApprovalItem, int] = {}
+
+    def run(item: ApprovalItem, earliest: int) -> int:
+        ready = [decided[p] + 1 for p in catalogue_prerequisites(item) if p in decided]
+        attempts = _run_item(item, max([earliest] + ready), rng, refused=item is refuse)
+        execution.attempts.extend(attempts)
+        decided[item] = attempts[-1].decide
+        return decided[item]
+
+    def in_order(stage: Stage) -> list[ApprovalItem]:
+        chosen = sorted((i for i in items if i.stage == stage), key=catalogue_order)
+        return in_prerequisite_order(chosen, catalogue_prerequisites)
+
     cursor = parallel_start = 0
     for stage in SEQUENTIAL_STAGES:
-        stage_items = sorted((i for i in items if i.stage == stage), key=catalogue_order)
+        stage_items = in_order(stage)
         if not stage_items:
             continue
         if stage == Stage.s3:
             parallel_start = cursor
-        latest = cursor
-        decided: dict[str, int] = {}
-        for item in stage_items:
-            prerequisite = decided.get(PREREQUISITES.get(item.name, ""))
-            start = cursor if prerequisite is None else max(cursor, prerequisite + 1)
-            attempts = _run_item(item, start, rng, refused=item is refuse)
-            execution.attempts.extend(attempts)
-            decided[item.name] = attempts[-1].decide
-            latest = max(latest, attempts[-1].decide)
-        cursor = latest + 1
-    for item in sorted((i for i in items if i.stage == Stage.parallel), key=catalogue_order):
-        execution.attempts.extend(_run_item(item, parallel_start, rng, refused=item is refuse))
+        cursor = max([cursor] + [run(item, cursor) for item in stage_items]) + 1
+    for item in in_order(Stage.parallel):
+        run(item, parallel_start)
     return execution
 
 
