@@ -414,6 +414,143 @@ def test_demo_open_commissions_are_in_their_state_now(demo):
 
 
 
+# ---------------------------------------------------------------- R-16.1: one writer
+#: the records the lifecycle writes (README: what is read-only on its screens)
+LIFECYCLE_RECORDS = {
+    "Commission", "CommissionItem", "CommissionStateChange", "CoordinatorAssignment",
+    "ItemSupplement", "PlanVersion", "PlanStep", "Termination", "Announcement",
+    "IssuedDocument", "Notification",
+}
+#: what a step writes on a record (an item's ``outcome`` is left out: the seed's pure
+#: timeline has a field of that name)
+LIFECYCLE_FIELDS = {
+    "state", "application_no", "applied_on", "assigned_on", "coordinator", "coordinator_id",
+    "contacted_on", "contact_method", "contact_due_on", "contact_overdue_on",
+    "plan_confirmed_on", "completed_on", "terminated_on", "submitted_on", "accepted_on",
+    "decided_on", "due_on", "overdue_on", "result_document", "refusal_reason",
+    "unit_informed_on", "withdrawn_on", "withdrawal_reason", "planned_submit_on",
+    "planned_done_on", "ineligible_reason", "other_channel", "approved_on",
+    "handed_over_on", "effective_on", "confirmed_on", "confirmed_by",
+}
+#: the domain's writers below the steps
+LIFECYCLE_WRITERS = {"move_commission", "move_item", "record_creation", "notify_unit",
+                     "enqueue", "issue"}
+
+
+def test_seed_writes_no_lifecycle_fact_R_16_1():
+    """R-16.1: the demo seed (app/seed) creates no lifecycle record, sets no field a step
+    sets and calls no writer below the steps: it plans steps, the replay runs them."""
+    import ast
+    import pathlib
+
+    import app.seed
+
+    offences = []
+    for path in sorted(pathlib.Path(app.seed.__file__).parent.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                func = node.func
+                name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                if name in LIFECYCLE_RECORDS | LIFECYCLE_WRITERS:
+                    offences.append(f"{path.name}:{node.lineno} {name}(...)")
+            targets = node.targets if isinstance(node, ast.Assign) else []
+            for target in targets:
+                for element in getattr(target, "elts", [target]):
+                    if isinstance(element, ast.Attribute) and element.attr in LIFECYCLE_FIELDS:
+                        offences.append(f"{path.name}:{node.lineno} .{element.attr} =")
+    assert not offences
+
+
+def _step_note(change: CommissionStateChange, commission: Commission) -> bool:
+    """Whether ``change`` carries the note its step writes (app/domain)."""
+    from flask_babel import lazy_gettext as _
+
+    from app.choices import TerminationReason
+
+    target, note = change.to_state, change.note
+    if change.from_state is None:
+        return target == CS.pre_review and note is None
+    if target == CS.accepted:
+        return note == str(_("Confirmed application form received"))
+    if target == CS.assigned:
+        return note in {s.name for s in all_rows(StaffMember)}
+    if target == CS.planning:
+        return note == str(commission.contact_method.label)
+    if target == CS.in_progress:
+        return note == str(_("Plan v%(version)s confirmed by %(who)s", version=1,
+                             who=commission.project.unit.handler_name))
+    if target == CS.terminating:
+        return note.startswith(str(commission.termination.reason.label)) and \
+            commission.termination.reason in TerminationReason
+    if target == CS.announced:
+        return note == commission.termination.announcement.url
+    if target == CS.terminated:
+        return note in {str(_("Confirmed by the unit")),
+                        str(_("Deemed confirmed 10 working days after the announcement"))}
+    if target == CS.ineligible:
+        return "第二条" in note
+    return note is None   # start_delivery, complete
+
+
+def test_demo_history_is_the_steps_own_R_16_1(demo):
+    """R-16.1: every state change of the demo is a lifecycle step's transition (a step of
+    app/lifecycle moves to that state; the sweep's deemed termination for 已公告 → 已终止),
+    with the note that step writes, made by the system, at the step's moment."""
+    from app.lifecycle import COMMISSION, PRE_REVIEW
+
+    targets = {step.moves_to for life in (COMMISSION, PRE_REVIEW) for step in life.steps}
+    for commission in all_rows(Commission):
+        for change in commission.state_changes:
+            assert change.to_state in targets and change.changed_by_id is None
+            assert _step_note(change, commission), (commission, change.to_state, change.note)
+    deemed = [c for c in all_rows(CommissionStateChange)
+              if (c.from_state, c.to_state) == (CS.announced, CS.terminated)]
+    assert deemed   # the replay's daily sweep applied an announcement (R-10.4)
+
+
+def test_demo_contact_entries_are_the_contact_steps_R_16_1(demo):
+    """R-16.1, R-5.2: each contacted commission has exactly one contact entry in its work
+    log, the contact step's: on the contact day, by the coordinator then in charge."""
+    entries = Counter()
+    for entry in all_rows(WorkLogEntry):
+        if entry.entry_type.value != "contact":
+            continue
+        commission = entry.commission
+        entries[commission.id] += 1
+        assert entry.logged_on == commission.contacted_on
+        assignments = [a for a in all_rows(CoordinatorAssignment)
+                       if a.commission_id == commission.id and a.assigned_on <= entry.logged_on
+                       and (a.ended_on is None or a.ended_on > entry.logged_on)]
+        assert [a.staff_id for a in assignments] == [entry.author_id]
+    contacted = {c.id for c in all_rows(Commission) if c.contacted_on is not None}
+    assert set(entries) == contacted and set(entries.values()) == {1}
+
+
+def test_demo_documents_and_messages_are_the_steps_R_16_1(demo):
+    """R-16.1, R-9.1, R-10.6, R-11.1: the steps issued their documents (intact in the
+    archive) and queued their messages to the units."""
+    from app.documents.archive import intact
+    from app.models import DocumentKind, IssuedDocument, Notification
+    from app.notify.templates import Template
+
+    documents = all_rows(IssuedDocument)
+    assert documents and all(intact(d) for d in documents)
+    kinds = Counter((d.commission_id, d.kind) for d in documents)
+    for c in all_rows(Commission):
+        visited = _visited(c)
+        assert kinds[(c.id, DocumentKind.completion)] == (c.state == CS.completed)
+        expected = (CS.terminating in visited) + (c.state == CS.terminated)
+        assert kinds[(c.id, DocumentKind.termination)] == expected, c
+    templates = {n.template for n in all_rows(Notification)}
+    assert templates == {t.value for t in Template}
+
+
+def test_demo_assessment_flags_are_the_domains_R_16_1(demo):
+    """R-16.1, R-13.3: the demo's assessment figures and 通报 flags are what the domain's
+    assessment computes for the demo's data, under the configured flag rule."""
+    _check_assessments()
+
+
 def test_demo_screens_render(demo_db, app, client):
     """Every domain list screen and a show page per screen render the demo data (HTTP 200)."""
     failures = []

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import sqlalchemy as sa
-
 from app.choices import EscalationTarget, Stage, WorkLogType
 from app.models import CommissionItem, Consultation, Escalation, WorkLogEntry
 from app.seed.context import Built, DemoContext
@@ -77,10 +75,7 @@ def _work_log(ctx: DemoContext, built: Built) -> None:
         "首问接待，介绍协办服务流程，指导填写《委托协办申请表》。")
     for state in case.path[1:]:
         day = case.entered[state]
-        if state == CS.planning:   # the contact's entry is the contact step's
-            built.contact_entry = ctx.session.scalars(
-                sa.select(WorkLogEntry).where(WorkLogEntry.commission_id == built.commission.id,
-                                              WorkLogEntry.entry_type == T.contact)).first()
+        if state == CS.planning:   # the contact's own entry is the contact step's
             log(ctx, built, day, T.guidance,
                 f"拟定个性化审批进度计划（第1版，共{len(case.items)}个事项），发送建设单位确认。")
         elif state in STATE_LOGS:

@@ -10,6 +10,7 @@ from typing import Callable
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from app.choices import WorkLogType
 from app.domain.numbering import DEFAULT_FORMAT
 from app.domain.workdays import WorkCalendar
 from app.models import (
@@ -19,6 +20,7 @@ from app.models import (
     Department,
     PreReview,
     StaffMember,
+    WorkLogEntry,
 )
 from app.seed.people import Roster
 from app.seed.replay import Action, Replay
@@ -47,7 +49,7 @@ class Built:
     rows: dict[tuple[int, int], CommissionItem] = field(default_factory=dict)
     assignments: list[CoordinatorAssignment] = field(default_factory=list)
     items: list[tuple[Attempt | None, CommissionItem]] = field(default_factory=list)
-    contact_entry: object | None = None   # the work-log entry of the first contact
+    contact_entry: WorkLogEntry | None = None   # the contact step's work-log entry
 
     def plan(self, replay: Replay, day: dt.date, label: str, action: Action) -> None:
         """Plan ``action`` on ``day`` in this case's timeline."""
@@ -104,8 +106,11 @@ class DemoContext:
         return self.serials[key]
 
     def collect(self) -> None:
-        """After the replay: each case's assignments and item rows, for the writers of the
-        casework and supervision."""
+        """After the replay: each case's assignments, item rows and contact entry, for the
+        writers of the casework and supervision."""
+        contacts = {entry.commission_id: entry for entry in self.session.scalars(
+            sa.select(WorkLogEntry).where(WorkLogEntry.entry_type == WorkLogType.contact)
+            .order_by(WorkLogEntry.id))}
         for built in self.built:
             commission = built.commission
             if commission is None:
@@ -114,6 +119,7 @@ class DemoContext:
                 sa.select(CoordinatorAssignment)
                 .where(CoordinatorAssignment.commission_id == commission.id)
                 .order_by(CoordinatorAssignment.assigned_on, CoordinatorAssignment.id)))
+            built.contact_entry = contacts.get(commission.id)
             execution = built.case.execution
             if execution is None:
                 built.items = [(None, row) for row in sorted(commission.items,

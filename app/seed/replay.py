@@ -114,7 +114,7 @@ class Replay:
 
     def run(self) -> int:
         """Run every planned event in time order, with each day's scheduled commands before
-        it; returns the number of events run. Loaded rows are expired at the end."""
+        it; returns the number of events run."""
         events = sorted(self.events, key=lambda e: (e.day, e.slot, e.seq))
         if not events:
             return 0
@@ -129,7 +129,6 @@ class Replay:
             day += dt.timedelta(days=1)
         self._night_run(self.end)   # the sweep runs again later on the last day
         self.session.flush()
-        self.session.expire_all()
         return position
 
     def _run_event(self, event: Event) -> None:
