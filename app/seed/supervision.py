@@ -13,12 +13,12 @@ from app.choices import (
     StaffRole,
     WorkLogType,
 )
+from app.domain import meetings, revisits
 from app.domain.assessment_period import Entry, period_rows, save_period
 from app.models import (
     CoordinationMeeting,
     Department,
     MeetingActionItem,
-    Rectification,
     Revisit,
     StaffMember,
 )
@@ -150,15 +150,16 @@ def _item_on(ctx: DemoContext, built: Built, day: dt.date):
 
 
 def _action_items(ctx: DemoContext, meeting: CoordinationMeeting, day: dt.date) -> None:
+    """Two action items due 5 working days after the meeting (counted as the screen counts
+    them), marked done as its button marks them when that day has passed."""
     owners = meeting.attendees[1:] or meeting.attendees
     tasks = ("按会议意见出具书面审查意见", "跟踪落实会议决定事项并反馈进度")
     for task in tasks:
-        due = ctx.cal.add(day, 5)
-        done = due <= ctx.anchor
-        meeting.action_items.append(MeetingActionItem(
-            description=task, owner=ctx.rng.choice(owners), due_on=due, done=done,
-            done_on=ctx.cal.add(day, ctx.rng.randint(1, 5)) if done else None,
-        ))
+        item = MeetingActionItem(description=task, owner=ctx.rng.choice(owners),
+                                 due_on=meetings.due_after_meeting(day, 5, ctx.cal))
+        meeting.action_items.append(item)
+        if item.due_on <= ctx.anchor:
+            meetings.mark_done(item, on=ctx.cal.add(day, ctx.rng.randint(1, 5)))
 
 
 def _meeting_escalation(ctx: DemoContext) -> None:
@@ -197,14 +198,14 @@ def _revisits(ctx: DemoContext) -> None:
         )
         ctx.session.add(revisit)
         ctx.revisits.append(revisit)
-        if rating.is_bad:
+        # a bad rating opens its rectification, as the revisit screen saves it (R-13.2)
+        rectification = revisits.open_rectification(ctx.session, revisit)
+        if rectification is not None:   # ... then filled in on its screen
             feedback = ctx.cal.add(revisit.visited_on, 5)
-            closed = feedback <= ctx.anchor
-            ctx.session.add(Rectification(
-                revisit=revisit, measures="约谈协办员，完善材料预审和进度反馈机制；对补正事项逐项复盘。",
-                verified_by=HEAD if closed else None, feedback_on=feedback if closed else None,
-                closed=closed,
-            ))
+            rectification.measures = "约谈协办员，完善材料预审和进度反馈机制；对补正事项逐项复盘。"
+            if feedback <= ctx.anchor:
+                rectification.verified_by, rectification.feedback_on = HEAD, feedback
+                rectification.closed = True
 
 
 def last_quarter(anchor: dt.date) -> tuple[dt.date, dt.date]:
