@@ -11,7 +11,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.choices import WorkLogType
-from app.domain.numbering import DEFAULT_FORMAT
 from app.domain.workdays import WorkCalendar
 from app.models import (
     Commission,
@@ -43,8 +42,6 @@ class Built:
     now: dt.date
     pre_review: PreReview | None = None
     commission: Commission | None = None
-    #: the events planned for this case (in planning order)
-    steps: list[str] = field(default_factory=list)
     #: (catalogue item id, attempt number) → its item row, as the replay creates them
     rows: dict[tuple[int, int], CommissionItem] = field(default_factory=dict)
     assignments: list[CoordinatorAssignment] = field(default_factory=list)
@@ -53,7 +50,6 @@ class Built:
 
     def plan(self, replay: Replay, day: dt.date, label: str, action: Action) -> None:
         """Plan ``action`` on ``day`` in this case's timeline."""
-        self.steps.append(label)
         replay.at(day, action, owner=self, label=f"{self.case.project.name}: {label}")
 
     def step(self, replay: Replay, day: dt.date, target: str, key: str,
@@ -91,9 +87,7 @@ class DemoContext:
     rng: random.Random
     roster: Roster
     departments: dict[str, Department]
-    confirm_days: int
     replay: Replay
-    number_format: str = DEFAULT_FORMAT
     built: list[Built] = field(default_factory=list)
     escalations: list = field(default_factory=list)
     revisits: list = field(default_factory=list)

@@ -59,7 +59,7 @@ def seed_demo(session: Session, anchor: dt.date = DEMO_ANCHOR, *, confirm_days: 
     ctx = DemoContext(
         session=session, anchor=anchor, cal=cal, rng=rng,
         roster=seed_roster(session, departments, anchor), departments=departments,
-        confirm_days=confirm_days, replay=replay, number_format=number_format,
+        replay=replay,
     )
     units = seed_units(session, rng)
     towns = {t.code: t for t in session.scalars(sa.select(Town))}
