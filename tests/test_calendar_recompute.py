@@ -59,3 +59,25 @@ def test_calendar_screen_warns_about_years_without_data(client, monkeypatch):
     for url in ("/calendardayview/list/", "/"):
         html = client.get(url).get_data(as_text=True)
         assert "calendar-fallback" in html and str(next_year) in html
+
+def test_a_suspended_item_keeps_its_deadline_until_the_supplement_arrives(app):
+    """R-12.1, R-6.6: recomputing after a calendar change touches running deadlines only; an
+    item waiting for a supplement (补正, its clock stopped) is recomputed when it arrives."""
+    from app.domain.sweep import recompute_deadlines
+    from app.models import CalendarDay
+    from app.choices import CalendarDayKind
+
+    item_id = _accepted_item(app)
+    with app.app_context():
+        item = db.session.get(CommissionItem, item_id)
+        approvals.request_supplement(db.session, item, on=D("2026-12-01"))
+        db.session.add(CalendarDay(day=D("2026-12-04"), kind=CalendarDayKind.holiday,
+                                   name="临时停工"))
+        db.session.flush()
+        cal = workdays.load_calendar(db.session)
+        assert recompute_deadlines(db.session, today=D("2026-12-03"), cal=cal) == 0
+        assert item.due_on == D("2026-12-07")
+        approvals.receive_supplement(db.session, item, on=D("2026-12-03"), cal=cal)
+        # 12-01..12-03 stood still (2 working days), and 12-04 is now a holiday
+        assert item.due_on == cal.add(D("2026-11-30"), 5 + 2) == D("2026-12-10")
+        db.session.rollback()
