@@ -36,6 +36,8 @@ Action = Callable[["Replay"], Any]
 OFFICE_OPENS = dt.time(9, 0)
 #: minutes between two events of one case on one day
 SPACING = 13
+#: the most events of one case on one day (the last one still before 23:00)
+DAY_SLOTS = (23 - OFFICE_OPENS.hour) * 60 // SPACING
 #: the scheduled commands run before the office opens
 NIGHT_RUN = dt.time(7, 0)
 
@@ -61,12 +63,14 @@ class CaseClock:
     used: dict[tuple[int, dt.date], int] = field(default_factory=dict)
 
     def slot(self, owner: Any, day: dt.date) -> int:
+        """The next place among ``owner``'s events on ``day``."""
         key = (id(owner), day)
         self.used[key] = self.used.get(key, -1) + 1
         return self.used[key]
 
     @staticmethod
     def moment(day: dt.date, slot: int) -> dt.datetime:
+        """The moment of the event in ``slot`` on ``day`` (aware, Beijing time)."""
         start = dt.datetime.combine(day, OFFICE_OPENS, tzinfo=clock.OFFICE_TZ)
         return start + dt.timedelta(minutes=SPACING * slot)
 
@@ -93,8 +97,10 @@ class Replay:
         """Plan ``action`` on ``day`` (after the owner's events planned for that day)."""
         if day > self.end:
             raise ReplayError(f"{label} planned on {day}, after the demo's today {self.end}")
-        self.events.append(Event(day, action, label, owner, self._clock.slot(owner, day),
-                                 len(self.events)))
+        slot = self._clock.slot(owner, day)
+        if slot >= DAY_SLOTS:
+            raise ReplayError(f"{label}: more than {DAY_SLOTS} events of one case on {day}")
+        self.events.append(Event(day, action, label, owner, slot, len(self.events)))
 
     def step_action(self, target: str, key: str, record: Callable[[], Any],
                     **values: Any) -> Action:
