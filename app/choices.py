@@ -76,6 +76,28 @@ class ContactMethod(LabelledEnum):
     email = ("email", _("Email"))
 
 
+class UnitContact(LabelledEnum):
+    """The unit's two contacts on the application form (Art.5, R-4.1): who receives a
+    look-up code and who reports a change (R-17.1, R-17.6)."""
+
+    handler = ("handler", _("Project handler"))
+    leader = ("leader", _("Project leader"))
+
+
+class UnitConfirmationKind(LabelledEnum):
+    """What a unit confirmed online (R-17.2, R-17.3)."""
+
+    plan = ("plan", _("Approval plan"))
+    termination = ("termination", _("Termination"))
+
+
+class LookupStep(LabelledEnum):
+    """A request of the unit's look-up, counted by the rate limits (R-17.7)."""
+
+    request = ("request", _("Code requested"))
+    verify = ("verify", _("Code entered"))
+
+
 class StaffRole(LabelledEnum):
     """协办员 / 专办员 (Art.3, Art.5)."""
 

@@ -118,6 +118,15 @@ class EscalationStatus(LabelledEnum):
     resolved = ("resolved", _("Resolved"))
 
 
+class ContactChangeState(LabelledEnum):
+    """A contact change the unit reported online (R-17.6): waiting for the coordinator, who
+    accepts or rejects it (app/lifecycle/contact_change.py)."""
+
+    pending = ("pending", _("Awaiting the coordinator"))
+    accepted = ("accepted", _("Accepted"))
+    rejected = ("rejected", _("Rejected"))
+
+
 class NotificationStatus(LabelledEnum):
     """Outbox row status (R-11.1)."""
 

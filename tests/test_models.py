@@ -28,6 +28,7 @@ from app.labels import LabelledEnum
 from app.models.document import DocumentKind
 from app.models import (
     AccountSecurity, AuditLog, IssuedDocument, Material,
+    ContactChange, LookupCode, LookupRequest, RatingInvitation, UnitConfirmation,
     Announcement, ApplicationCounter, ApprovalItem, Assessment, CalendarDay, CalendarYear, Commission,
     CommissionItem, CommissionStateChange, Consultation, CoordinationMeeting,
     CoordinatorAssignment, Delivery, Department, Escalation, FeeNotice, ItemMaterial,
@@ -309,6 +310,37 @@ def calendar_year(**kw):
     return _add(CalendarYear(**{"year": 2100 + _n(), **kw}))
 
 
+def lookup_code(**kw):
+    return _add(LookupCode(**{"application_no": f"JCXB-2026-{_n():04d}",
+                              "contact": choices.UnitContact.handler, "code_hash": "0" * 64,
+                              "expires_at": clock.utc_now(), **kw}))
+
+
+def lookup_request(**kw):
+    return _add(LookupRequest(**{"ip": "127.0.0.1", "application_no": "JCXB-2026-0001",
+                                 "step": choices.LookupStep.request, **kw}))
+
+
+def unit_confirmation(**kw):
+    _parent(kw, "commission", commission)
+    return _add(UnitConfirmation(**{"kind": choices.UnitConfirmationKind.plan,
+                                    "contact": choices.UnitContact.handler,
+                                    "contact_name": "王五", "contact_phone": "13812341234", **kw}))
+
+
+def rating_invitation(**kw):
+    _parent(kw, "commission", commission)
+    return _add(RatingInvitation(**{"nonce": uuid.uuid4().hex, "recipient_name": "王五",
+                                    "expires_at": clock.utc_now(), **kw}))
+
+
+def contact_change(**kw):
+    _parent(kw, "commission", commission)
+    return _add(ContactChange(**{"contact": choices.UnitContact.handler, "new_name": "赵经办",
+                                 "new_phone": "13912341234", "reported_by": "王五（项目经办人）",
+                                 **kw}))
+
+
 def account_security(**kw):
     if "user_id" not in kw:
         name = f"acct{_n()}_{uuid.uuid4().hex[:6]}"
@@ -334,6 +366,9 @@ BUILDERS = {
     ResultReceipt: result_receipt, Revisit: revisit, RosterChange: roster_change,
     StaffMember: staff, Termination: termination, Town: town, Training: training,
     TrainingAttendance: attendance, Unit: unit, WorkLogEntry: work_log,
+    LookupCode: lookup_code, LookupRequest: lookup_request,
+    UnitConfirmation: unit_confirmation, RatingInvitation: rating_invitation,
+    ContactChange: contact_change,
 }
 BUILDER_BY_TABLE = {model.__tablename__: fn for model, fn in BUILDERS.items()}
 MODEL_BY_TABLE = {model.__tablename__: model for model in BUILDERS}
@@ -603,6 +638,9 @@ CHECK_CASES = [
     _case(training, "ck_training_hours", "R-13.4", hours=Decimal(0)),
     _case(training, "ck_training_hours", "R-13.4", hours=Decimal("-1")),
     _case(notification, "ck_notification_attempts", "R-11.1", attempts=-1),
+    _case(lookup_code, "ck_lookup_code_attempts", "R-17.7", attempts=-1),
+    _case(contact_change, "ck_contact_change_decided", "R-17.6",
+          state=states.ContactChangeState.accepted),
     _case(commission_item, "ck_commission_item_attempt", "R-6.2", attempt=0),
     _case(application_counter, "ck_application_counter_last", "R-4.2", last_value=-1),
     _case(plan_version, "ck_plan_version_positive", "R-5.3", version=0),

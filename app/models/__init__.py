@@ -24,6 +24,13 @@ from app.models.items import CommissionItem, ItemSupplement, JointApproval
 from app.models.material import Material
 from app.models.meetings import CoordinationMeeting, MeetingActionItem
 from app.models.notification import Notification
+from app.models.online import (
+    ContactChange,
+    LookupCode,
+    LookupRequest,
+    RatingInvitation,
+    UnitConfirmation,
+)
 from app.models.organisation import Department, RosterChange, StaffMember
 from app.models.plan import PlanStep, PlanVersion
 from app.models.prereview import PreReview
@@ -39,11 +46,14 @@ __all__ = [
     "Announcement", "ApplicationCounter", "ApprovalItem", "Assessment", "AuditAction", "AuditLog",
     "AuditResult", "CalendarDay", "CalendarYear", "Commission",
     "CommissionItem", "CommissionStateChange", "Consultation", "CoordinationMeeting",
-    "CoordinatorAssignment", "Delivery", "Department", "DocumentKind", "Escalation", "FeeNotice",
+    "ContactChange", "CoordinatorAssignment", "Delivery", "Department", "DocumentKind",
+    "Escalation", "FeeNotice",
     "IssuedDocument",
-    "ItemMaterial", "ItemSupplement", "JointApproval", "Material", "MaterialNotice",
+    "ItemMaterial", "ItemSupplement", "JointApproval", "LookupCode", "LookupRequest", "Material",
+    "MaterialNotice",
     "MaterialNoticeLine", "MeetingActionItem", "Notification", "PlanStep", "PlanVersion",
-    "PreReview", "Project",
+    "PreReview", "Project", "RatingInvitation",
     "Rectification", "ResultReceipt", "Revisit", "RosterChange", "StaffMember", "Termination",
-    "Town", "Training", "TrainingAttendance", "Unit", "WorkLogEntry", "metadata",
+    "Town", "Training", "TrainingAttendance", "Unit", "UnitConfirmation", "WorkLogEntry",
+    "metadata",
 ]
