@@ -11,6 +11,7 @@ from app.audit import init_audit
 from app.config import INSTANCE_DIR, Config
 from app.extensions import cache, csrf, db, migrate
 from app.ops.logs import init_logging
+from app.public import init_public
 from app.views.input_guard import init_input_guard
 from app.web_security import init_web_security
 
@@ -29,6 +30,7 @@ def create_app(config: object | None = None, overrides: Mapping[str, Any] | None
     init_web_security(app)
     init_input_guard(app)
     init_audit(app)
+    init_public(app)
     return app
 
 

@@ -41,6 +41,7 @@ from app.models import (
     CommissionItem,
     CommissionStateChange,
     Consultation,
+    ContactChange,
     CoordinationMeeting,
     CoordinatorAssignment,
     Delivery,
@@ -64,6 +65,7 @@ from app.models import (
     StaffMember,
     Termination,
     Unit,
+    UnitConfirmation,
     WorkLogEntry,
 )
 
@@ -286,6 +288,8 @@ ROW_SCOPES: dict[type, RowScope] = {
     Material: via(Material, ("commission",), item=("commission_item",)),
     IssuedDocument: via(IssuedDocument, ("commission",)),
     Notification: via(Notification, ("commission",)),
+    UnitConfirmation: via(UnitConfirmation, ("commission",)),
+    ContactChange: via(ContactChange, ("commission",)),
 }
 
 #: model → its columns holding personal phone numbers, masked on screens and in exports
@@ -295,6 +299,8 @@ PHONE_COLUMNS: dict[type, tuple[str, ...]] = {
     PreReview: ("enquirer_phone",),
     StaffMember: ("phone",),
     Notification: ("recipient",),  # a unit's mobile (or e-mail) the message went to
+    UnitConfirmation: ("contact_phone",),
+    ContactChange: ("new_phone", "old_phone"),
 }
 
 

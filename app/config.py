@@ -177,6 +177,16 @@ class Config:
     ASSESSMENT_FLAG_AVG_RATING_BELOW = _number("ASSESSMENT_FLAG_AVG_RATING_BELOW", "3.0")
     ASSESSMENT_FLAG_SCORE_BELOW = _number("ASSESSMENT_FLAG_SCORE_BELOW", "60")
 
+    # The construction unit online: the address units reach the system at (the links
+    # in SMS and the QR codes on the printed forms point there), and the look-up's limits.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    UNIT_LOOKUP_MINUTES = int(os.environ.get("UNIT_LOOKUP_MINUTES", "30"))
+    UNIT_CODE_MINUTES = int(os.environ.get("UNIT_CODE_MINUTES", "10"))
+    UNIT_CODE_ATTEMPTS = int(os.environ.get("UNIT_CODE_ATTEMPTS", "5"))
+    UNIT_CODES_PER_NUMBER_HOUR = int(os.environ.get("UNIT_CODES_PER_NUMBER_HOUR", "5"))
+    UNIT_REQUESTS_PER_ADDRESS_HOUR = int(os.environ.get("UNIT_REQUESTS_PER_ADDRESS_HOUR", "30"))
+    RATING_LINK_DAYS = int(os.environ.get("RATING_LINK_DAYS", "15"))
+
     def __init__(self) -> None:
         # Read lazily so that tests and tools can set the environment before create_app().
         self.SECRET_KEY = _secret_key()

@@ -36,6 +36,7 @@ CASE_VIEWS = (
     "WorkLogEntryView", "ConsultationView", "EscalationView", "MaterialNoticeView",
     "MaterialNoticeLineView", "FeeNoticeView", "ResultReceiptView", "DeliveryView",
     "TerminationView", "AnnouncementView", "MaterialView", "IssuedDocumentView",
+    "UnitConfirmationView", "ContactChangeView",
 )
 #: records only the lifecycle writes (R-16.1): every role lists and shows them, no role
 #: adds, edits or deletes them (their screens register no such route, app/views/base.py
@@ -43,6 +44,7 @@ CASE_VIEWS = (
 LIFECYCLE_VIEWS = (
     "TerminationView", "AnnouncementView", "PlanVersionView", "PlanStepView",
     "ItemSupplementView", "CoordinatorAssignmentView", "CommissionStateChangeView",
+    "UnitConfirmationView", "ContactChangeView",
 )
 #: the case screens whose rows a role may write, beside the lifecycle's own
 CASE_WRITABLE = tuple(view for view in CASE_VIEWS if view not in LIFECYCLE_VIEWS)
@@ -191,6 +193,9 @@ STEP_ROLES: dict[tuple[str, str], frozenset[str]] = {
     **{("item", key): _ITEM_HANDLERS for key in (
         "submit", "accept", "supplement", "supplement_in", "approve", "refuse", "informed",
         "reapply")},
+    # a contact change the unit reported online is decided by those handling its case
+    ("contact_change", "accept"): _CASE_HANDLERS,
+    ("contact_change", "reject"): _CASE_HANDLERS,
     # correcting a recorded date is the window's
     ("commission", "correct_date"): _SUPERVISION_ONLY,
     ("item", "correct_date"): _SUPERVISION_ONLY,

@@ -17,12 +17,16 @@ from app.domain import approvals, closing, corrections, intake
 from app.domain.errors import DomainError
 from app.domain.workdays import load_calendar
 from app.extensions import db
-from app.lifecycle import LIFECYCLES
+from app.choices import UnitConfirmationKind, UnitContact
+from app.clock import utc_now
+from app.domain import contacts, planning
+from app.lifecycle import LIFECYCLES, Context, online
 from app.models import (
     Announcement,
     Commission,
     CommissionItem,
     CommissionStateChange,
+    ContactChange,
     CoordinatorAssignment,
     ItemMaterial,
     ItemSupplement,
@@ -32,12 +36,14 @@ from app.models import (
     PlanStep,
     PlanVersion,
     Termination,
+    UnitConfirmation,
 )
 from app.roles import COORDINATOR, LIFECYCLE_VIEWS
 from app.states import CommissionState, ItemState, PreReviewOutcome, can_transition
 from app.views.workflow import FORMS
 from tests import documents_builders as builders
 from tests import factories as f
+from tests.unit_online import planning_case
 
 D = builders.D
 
@@ -47,6 +53,7 @@ OWNED = {
     "PlanVersionView": PlanVersion, "PlanStepView": PlanStep,
     "ItemSupplementView": ItemSupplement, "CoordinatorAssignmentView": CoordinatorAssignment,
     "CommissionStateChangeView": CommissionStateChange,
+    "UnitConfirmationView": UnitConfirmation, "ContactChangeView": ContactChange,
 }
 
 
@@ -64,6 +71,15 @@ def _announced_case(app) -> None:
                           reason_text=None, issued_on=D("2025-10-20"), confirm_days=5, cal=cal)
         closing.announce(db.session, commission, published_on=D("2025-11-03"),
                          url="https://www.jiangcheng.gov.cn/gg/1", cal=cal)
+        # the unit's own records: a plan confirmed online, a contact change reported
+        online_case = planning_case("江城线上确认项目")
+        ctx = Context(actor=None, today=D("2025-10-10"), cal=cal, config=app.config)
+        online.confirm(db.session, online_case, UnitConfirmationKind.plan,
+                       contact=UnitContact.handler, ctx=ctx, at=utc_now(), ip="127.0.0.1",
+                       plan_id=planning.latest_plan(db.session, online_case).id)
+        contacts.report_change(db.session, online_case, role=UnitContact.leader, name="周总",
+                               title=None, phone="13911112222", reported_by="陈经办（项目经办人）",
+                               ip="127.0.0.1", at=utc_now())
         db.session.commit()
 
 

@@ -23,6 +23,9 @@ NOBODY: frozenset[str] = frozenset()
 
 #: markers for endpoints no view permission guards
 OPEN = "open: login, logout, the index, language, static files"
+#: the construction unit's own pages (app/public, R-17): no account; its look-up code, the
+#: visit's signed cookie or a signed rating link decide what they show
+PUBLIC = "public: the unit's look-up by application number and one-time code (R-17)"
 INSIDE = "checks the permission of the action it runs (FAB's action routes)"
 OFF = "switched off: answers 404 to everyone (AppModelView.download)"
 
@@ -77,6 +80,9 @@ MATRIX: dict[str, object] = {
     "AuthDBView.logout": OPEN, "IndexView.index": OPEN, "LocaleView.index": OPEN,
     "UtilView.back": OPEN, "SecurityApi.login": OPEN, "SecurityApi.refresh": OPEN,
     "health.health": OPEN,
+    **{f"unit.{name}": PUBLIC for name in (
+        "static", "index", "send_code", "verify", "check_code", "logout", "show_case",
+        "confirm", "report_contact", "document", "rate")},
     # ---- own account (every role) -----------------------------------------------------
     "UserDBModelView.userinfo": EVERYONE,
     "ResetMyPasswordView.this_form_get": EVERYONE,
@@ -125,7 +131,8 @@ MATRIX: dict[str, object] = {
     # written by the lifecycle's steps only
     **{key: value for view in ("CommissionStateChangeView", "CoordinatorAssignmentView",
                                "PlanVersionView", "PlanStepView", "TerminationView",
-                               "AnnouncementView")
+                               "AnnouncementView", "UnitConfirmationView",
+                               "ContactChangeView")
        for key, value in crud(view, read=WINDOW_READ, routes=READ_ONLY_ROUTES).items()},
     # the work log is append-only
     **crud("WorkLogEntryView", read=WINDOW_READ, add=CASE_WRITE,

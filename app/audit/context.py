@@ -32,7 +32,10 @@ def user_fields(user: Any = None) -> dict[str, Any]:
         return {"user_id": None, "username": user}
     who = acting_user(user)
     if who is None:
-        return {"user_id": None, "username": None}
+        # On the unit's public pages (app/public) the visitor has no account: the page
+        # names it (the construction unit, and its contact once the code is verified).
+        visitor = g.get("xb_unit_actor") if has_request_context() else None
+        return {"user_id": None, "username": visitor}
     return {"user_id": getattr(who, "id", None), "username": getattr(who, "username", None)}
 
 

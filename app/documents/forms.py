@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from app.choices import FundSource, KeyProjectLevel, LandNature, TerminationReason, UnitNature
+from app.documents.qr import lookup_qr
 from app.models import Commission, Project, Unit
 
 CHOSEN, NOT_CHOSEN = "●", "○"
@@ -129,6 +130,8 @@ def application_form(commission: Commission | None) -> dict[str, Any]:
         "floor_area": amount(project.floor_area) if project else "",
         "intention": intention(commission) if commission else "",
         "delegated_items": delegated_items(commission) if commission else "",
+        # the unit's look-up page, number filled in (none on the blank form)
+        "qr": lookup_qr(commission.application_no) if commission else None,
     }
 
 
@@ -137,7 +140,8 @@ def completion_form(commission: Commission) -> dict[str, Any]:
     done = DateParts.of(commission.completed_on)
     return {"project_name": commission.project.name,
             "application_no": commission.application_no or "",
-            "done": done, "unit_stamp": done, "window_stamp": done}
+            "done": done, "unit_stamp": done, "window_stamp": done,
+            "qr": lookup_qr(commission.application_no)}
 
 
 def termination_reason(reason: TerminationReason, reason_text: str | None) -> str:

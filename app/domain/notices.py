@@ -19,9 +19,13 @@ from app.notify.outbox import enqueue
 from app.notify.templates import Template
 
 
-def _channel() -> Channel:
+def unit_channel() -> Channel:
+    """The configured channel of messages to units (NOTIFY_CHANNEL: sms or wechat)."""
     name = current_app.config.get("NOTIFY_CHANNEL", "sms") if has_app_context() else "sms"
     return Channel(name)
+
+
+_channel = unit_channel
 
 
 def unit_address(commission: Commission, channel: Channel) -> tuple[Channel, str] | None:
@@ -59,3 +63,19 @@ def notify_unit(session: Session, commission: Commission, template: Template,
     context = {**base_context(commission), **(extra or {})}
     return enqueue(session, template=template, channel=channel, recipient=recipient,
                    context=context, commission=commission)
+
+
+def notify_coordinator(session: Session, commission: Commission, template: Template,
+                       extra: Mapping[str, Any] | None = None) -> Notification | None:
+    """Queue ``template`` for the commission's coordinator (what the unit did online, R-17);
+    None when there is none or their phone is not a mobile."""
+    coordinator = commission.coordinator
+    phone = (coordinator.phone if coordinator else "") or ""
+    phone = phone.replace(" ", "").replace("-", "")
+    if not is_mobile(phone):
+        return None
+    context = {**base_context(commission), **(extra or {})}
+    channel = _channel()
+    return enqueue(session, template=template,
+                   channel=channel if channel in (Channel.sms, Channel.wechat) else Channel.sms,
+                   recipient=phone, context=context, commission=commission)

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from app.choices import ContactMethod, TerminationReason
 from app.documents import steps as documents
-from app.domain import closing, coordination, corrections, intake, planning
+from app.clock import utc_now
+from app.domain import closing, coordination, corrections, intake, planning, ratings
 from app.domain.transitions import require
 from app.lifecycle.step import Context, Lifecycle, Step, on_record
 from app.models import Commission, DocumentKind, StaffMember
@@ -69,8 +70,13 @@ def _start_delivery(session: Session, c: Commission, ctx: Context) -> None:
 
 
 def _complete(session: Session, c: Commission, ctx: Context, *, on: dt.date) -> Any:
-    # Moves to completed and issues the 协办办结单 in one transaction.
-    return documents.complete(session, c, completed_on=on, actor=ctx.actor)
+    # Moves to completed and issues the 协办办结单 in one transaction; the unit is
+    # sent its signed single-use link to rate the service.
+    document = documents.complete(session, c, completed_on=on, actor=ctx.actor)
+    ratings.invite(session, c, now=utc_now(), secret=ctx.config["SECRET_KEY"],
+                   base_url=ctx.config.get("PUBLIC_BASE_URL", ""),
+                   days=int(ctx.config.get("RATING_LINK_DAYS", ratings.DEFAULT_DAYS)))
+    return document
 
 
 def _terminate(session: Session, c: Commission, ctx: Context, *, reason: Any,
@@ -125,7 +131,8 @@ COMMISSION = Lifecycle("commission", Commission, (
          _start_delivery, moves_to=S.delivering,
          notifies=(Template.payment_reminder, Template.results_ready)),
     Step("complete", _("Complete (办结)"), closing.check_complete, _complete,
-         moves_to=S.completed, issues=(DocumentKind.completion,), style="success"),
+         moves_to=S.completed, notifies=(Template.rating_invitation,),
+         issues=(DocumentKind.completion,), style="success"),
     Step("terminate", _("Terminate commission"), on_record(closing.check_terminate),
          _terminate, moves_to=S.terminating, notifies=(Template.termination_notice,),
          issues=(DocumentKind.termination,), style="danger"),

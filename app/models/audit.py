@@ -34,6 +34,7 @@ class AuditAction(LabelledEnum):
     confidential_download = ("confidential_download", _("Confidential material downloaded"))
     purge = ("purge", _("Audit trail purged"))
     data_import = ("import", _("Excel import"))
+    unit_lookup = ("unit_lookup", _("Construction unit look-up"))
 
 
 class AuditResult(LabelledEnum):

@@ -36,6 +36,12 @@ class Template(LabelledEnum):
     item_refused = ("item_refused", _("Item refused"))
     termination_notice = ("termination_notice", _("Termination notice"))
     announcement = ("announcement", _("Termination announcement"))
+    lookup_code = ("lookup_code", _("Look-up code"))
+    rating_invitation = ("rating_invitation", _("Invitation to rate the service"))
+    unit_confirmed = ("unit_confirmed", _("Unit confirmed online (to the coordinator)"))
+    contact_change_reported = ("contact_change_reported",
+                               _("Contact change reported (to the coordinator)"))
+    contact_change_decided = ("contact_change_decided", _("Contact change decided"))
 
 
 TEXTS: dict[Template, str] = {
@@ -89,6 +95,28 @@ TEXTS: dict[Template, str] = {
         "关于您单位委托协办（申请编号：{application_no}）终止委托的公告已于{announced_on}"
         "在政务服务网发布（{link}），自公告之日起满10个工作日即视为您单位确认终止委托手续。"
     ),
+    # the one-time code of the unit's look-up, to the contact's registered mobile.
+    Template.lookup_code: (
+        "您正在查询委托协办（申请编号：{application_no}）的办理进度，验证码：{code}，"
+        "{minutes}分钟内有效。如非本单位人员操作，请忽略本短信。"
+    ),
+    # after completion, the signed single-use link to the 好差评 form.
+    Template.rating_invitation: (
+        "您单位“{project_name}”（申请编号：{application_no}）的审批协办服务已办结，"
+        "诚邀您对本次服务作出评价（好差评）：{link} 链接{days}天内有效，仅可使用一次。"
+    ),
+    # the coordinator hears of the unit's confirmation online.
+    Template.unit_confirmed: (
+        "建设单位{unit_name}的{role}{contact_name}已于{at}在线确认{what}（申请编号：{application_no}）。"
+    ),
+    # the coordinator is asked to accept or reject a reported contact change.
+    Template.contact_change_reported: (
+        "建设单位{unit_name}（申请编号：{application_no}）在线报告{role}变更为{new_name}，"
+        "请在委托协办页面确认或退回。"
+    ),
+    Template.contact_change_decided: (
+        "您单位报告的{role}变更（{new_name}，申请编号：{application_no}）{outcome}。"
+    ),
 }
 
 
@@ -104,6 +132,11 @@ SUBJECTS: dict[Template, str] = {
     Template.item_refused: "委托协办：审批事项不予许可",
     Template.termination_notice: "委托协办：协办委托终止通知",
     Template.announcement: "委托协办：终止委托公告",
+    Template.lookup_code: "委托协办：进度查询验证码",
+    Template.rating_invitation: "委托协办：服务评价邀请",
+    Template.unit_confirmed: "委托协办：建设单位在线确认",
+    Template.contact_change_reported: "委托协办：建设单位报告联系人变更",
+    Template.contact_change_decided: "委托协办：联系人变更结果",
 }
 
 

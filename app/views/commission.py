@@ -24,6 +24,7 @@ from app.views.items import CommissionItemView
 from app.views.lights import light_cell
 from app.views.materials import MaterialView
 from app.views.meetings import CoordinationMeetingView
+from app.views.online import ContactChangeView, UnitConfirmationView
 from app.views.menu import CASEWORK, add
 from app.views.plan import PlanVersionView
 from app.views.revisits import RevisitView
@@ -143,7 +144,8 @@ class CommissionView(DocumentActions, AppModelView):
         CommissionItemView, PlanVersionView, WorkLogEntryView, ConsultationView,
         EscalationView, MaterialNoticeView, FeeNoticeView, ResultReceiptView, DeliveryView,
         TerminationView, CoordinationMeetingView, RevisitView, CommissionStateChangeView,
-        CoordinatorAssignmentView, MaterialView, IssuedDocumentView,
+        CoordinatorAssignmentView, MaterialView, IssuedDocumentView, UnitConfirmationView,
+        ContactChangeView,
     ]
     # The lifecycle steps open to the commission show as buttons above its details; the
     # confirmed plan against actual dates (a Gantt chart and its table) under them.

@@ -26,11 +26,14 @@ from app.views.transaction import run_in_transaction
 
 NOT_NOW = _("This step is not possible in the record's current state.")
 
-#: target → endpoint of the record's page, where its step buttons are
-PAGES: dict[str, str] = {
-    "commission": "CommissionView.show",
-    "item": "CommissionItemView.show",
-    "pre_review": "PreReviewView.show",
+#: target → the page its step buttons are on: the endpoint, and the record's column holding
+#: that page's id (None: the record's own page)
+PAGES: dict[str, tuple[str, str | None]] = {
+    "commission": ("CommissionView.show", None),
+    "item": ("CommissionItemView.show", None),
+    "pre_review": ("PreReviewView.show", None),
+    # a contact change the unit reported is decided on the case page
+    "contact_change": ("CommissionView.show", "commission_id"),
 }
 
 #: (target, step key) → the form the step asks for (its fields are the action's keywords)
@@ -60,6 +63,8 @@ FORMS: dict[tuple[str, str], type[forms.StepForm]] = {
     ("item", "correct_date"): forms.CorrectDateForm,
     ("pre_review", "decide"): forms.PreReviewDecisionForm,
     ("pre_review", "open_commission"): forms.OpenCommissionForm,
+    ("contact_change", "accept"): forms.ConfirmForm,
+    ("contact_change", "reject"): forms.ReasonForm,
 }
 
 
@@ -104,7 +109,8 @@ class WorkflowView(BaseView):
         step = LIFECYCLES[target].step(key)
         if step is None or (target, key) not in FORMS:
             abort(404)
-        back = url_for(PAGES[target], pk=pk)
+        endpoint, column = PAGES[target]
+        back = url_for(endpoint, pk=getattr(obj, column) if column else pk)
         refusal = step.refusal(db.session, obj, g.user)
         if refusal is not None:
             flash(f"{NOT_NOW} {refusal}", "danger")

@@ -1,0 +1,96 @@
+"""Builders and a visitor for the construction unit's own pages (R-17, app/public).
+
+``planning_case`` drives a commission through the real domain to a drafted plan waiting for
+the unit; ``Visitor`` is a test client that walks the look-up as the unit does (the number,
+the code read from the outbox, the code entered)."""
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+
+from app.choices import ContactMethod, DelegationScope, Stage, StaffRole
+from app.domain import coordination, intake, planning
+from app.extensions import db
+from app.models import Commission, Notification
+from app.notify.templates import Template
+from app.states import PreReviewOutcome
+from tests import documents_builders as builders
+from tests import factories as f
+
+D = builders.D
+CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+CODE_RE = re.compile(r"验证码：(\d{6})")
+
+
+def planning_case(name: str = "江城滨海智造产业园一期", *, coordinator_phone="13600136000",
+                  draft: bool = True) -> Commission:
+    """A commission with a coordinator, contacted, its plan drafted (not confirmed)."""
+    items = [f.approval_item(Stage.s1, 5, name=f"用地预审与选址意见书{name}",
+                             dept=f.department(f"市自然资源局{name}")),
+             f.approval_item(Stage.s2, 10, name=f"建设工程规划许可证{name}",
+                             dept=f.department(f"区住房和城乡建设局{name}"))]
+    review = f.pre_review(builders.project(name))
+    intake.decide_pre_review(review, PreReviewOutcome.eligible)
+    commission = intake.open_commission(db.session, review, scope=DelegationScope.partial,
+                                        items=items, intention="全程代办")
+    intake.accept(db.session, commission, applied_on=D("2025-09-30"))
+    coordinator = f.staff(StaffRole.coordinator, name=f"张协办{name[-2:]}",
+                          phone=coordinator_phone)
+    coordination.assign(db.session, commission, coordinator, assigned_on=D("2025-09-30"),
+                        cal=builders.CAL)
+    coordination.record_contact(db.session, commission, method=ContactMethod.phone,
+                                contacted_on=D("2025-10-09"))
+    if draft:
+        planning.draft_plan(db.session, commission, start=D("2025-10-10"),
+                            drafted_on=D("2025-10-09"), cal=builders.CAL)
+    db.session.flush()
+    return commission
+
+
+def last_code(app, number: str) -> str | None:
+    """The newest look-up code sent for ``number``, read from the outbox."""
+    with app.app_context():
+        bodies = db.session.scalars(
+            sa.select(Notification.body).join(Commission)
+            .where(Commission.application_no == number,
+                   Notification.template == Template.lookup_code.value)
+            .order_by(Notification.id.desc())).all()
+        db.session.remove()
+    for body in bodies:
+        found = CODE_RE.search(body)
+        if found:
+            return found.group(1)
+    return None
+
+
+class Visitor:
+    """A browser-less unit: a Flask test client on the public pages."""
+
+    def __init__(self, app, client=None):
+        self.app = app
+        self.client = client or app.test_client()
+
+    def csrf(self, url: str = "/unit/") -> str:
+        html = self.client.get(url).get_data(as_text=True)
+        found = CSRF_RE.search(html)
+        assert found, html[:500]
+        return found.group(1)
+
+    def ask(self, number: str, contact: str = "handler"):
+        return self.client.post("/unit/code", data={
+            "csrf_token": self.csrf(), "no": number, "contact": contact})
+
+    def enter(self, code: str):
+        return self.client.post("/unit/verify", data={
+            "csrf_token": self.csrf("/unit/verify"), "code": code})
+
+    def look_up(self, number: str, contact: str = "handler"):
+        """Ask for a code, read it from the outbox, enter it: the answer to the code."""
+        assert self.ask(number, contact).status_code == 303
+        code = last_code(self.app, number)
+        assert code is not None
+        return self.enter(code)
+
+    def post(self, url: str, data: dict | None = None, page: str = "/unit/case"):
+        return self.client.post(url, data={"csrf_token": self.csrf(page), **(data or {})})
