@@ -123,8 +123,8 @@ class ContactChangeState(LabelledEnum):
     accepts or rejects it (app/lifecycle/contact_change.py)."""
 
     pending = ("pending", _("Awaiting the coordinator"))
-    accepted = ("accepted", _("Accepted"))
-    rejected = ("rejected", _("Rejected"))
+    accepted = ("accepted", _("Accepted by the coordinator"))
+    rejected = ("rejected", _("Rejected by the coordinator"))
 
 
 class NotificationStatus(LabelledEnum):

@@ -5,6 +5,7 @@ the unit; ``Visitor`` is a test client that walks the look-up as the unit does (
 the code read from the outbox, the code entered)."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import sqlalchemy as sa
@@ -24,8 +25,11 @@ CODE_RE = re.compile(r"验证码：(\d{6})")
 
 
 def planning_case(name: str = "江城滨海智造产业园一期", *, coordinator_phone="13600136000",
-                  draft: bool = True) -> Commission:
-    """A commission with a coordinator, contacted, its plan drafted (not confirmed)."""
+                  draft: bool = True, start=None) -> Commission:
+    """A commission with a coordinator, contacted, its plan drafted (not confirmed); the
+    plan starts on ``start`` (default 2025-10-10, applied ten days before)."""
+    start = start or D("2025-10-10")
+    applied = start - dt.timedelta(days=10)
     items = [f.approval_item(Stage.s1, 5, name=f"用地预审与选址意见书{name}",
                              dept=f.department(f"市自然资源局{name}")),
              f.approval_item(Stage.s2, 10, name=f"建设工程规划许可证{name}",
@@ -34,16 +38,17 @@ def planning_case(name: str = "江城滨海智造产业园一期", *, coordinato
     intake.decide_pre_review(review, PreReviewOutcome.eligible)
     commission = intake.open_commission(db.session, review, scope=DelegationScope.partial,
                                         items=items, intention="全程代办")
-    intake.accept(db.session, commission, applied_on=D("2025-09-30"))
+    intake.accept(db.session, commission, applied_on=applied)
     coordinator = f.staff(StaffRole.coordinator, name=f"张协办{name[-2:]}",
                           phone=coordinator_phone)
-    coordination.assign(db.session, commission, coordinator, assigned_on=D("2025-09-30"),
+    coordination.assign(db.session, commission, coordinator, assigned_on=applied,
                         cal=builders.CAL)
+    contacted = applied + dt.timedelta(days=1)
     coordination.record_contact(db.session, commission, method=ContactMethod.phone,
-                                contacted_on=D("2025-10-09"))
+                                contacted_on=contacted)
     if draft:
-        planning.draft_plan(db.session, commission, start=D("2025-10-10"),
-                            drafted_on=D("2025-10-09"), cal=builders.CAL)
+        planning.draft_plan(db.session, commission, start=start, drafted_on=contacted,
+                            cal=builders.CAL)
     db.session.flush()
     return commission
 

@@ -75,18 +75,24 @@ def _percent(day: dt.date, start: dt.date, days: int) -> float:
 
 def gantt(rows: list[Slip], today: dt.date) -> tuple[list[Bar], float | None,
                                                       tuple[dt.date, dt.date] | None]:
-    """The bars of ``rows`` on one scale from the first to the last day any of them spans
-    (today included), in percent; the position of today; the span."""
+    """The bars of ``rows`` on one scale from the first to the last day any of them spans,
+    in percent; the position of today (None when it lies well outside: a plan far in the
+    past or the future is not squeezed into a corner to show it); the span."""
     days = [d for r in rows for d in (r.planned_submit_on, r.planned_done_on, r.submitted_on,
                                       r.decided_on) if d is not None]
     if not days:
         return [], None, None
-    start, end = min(days + [today]), max(days + [today])
+    start, end = min(days), max(days)
+    margin = dt.timedelta(days=max((end - start).days // 4, 3))
+    if start - margin <= today <= end + margin:
+        start, end = min(start, today), max(end, today)
     length = max((end - start).days + 1, 1)
+    today_at = _percent(today, start, length) if start <= today <= end else None
 
     def span(first: dt.date | None, last: dt.date | None) -> tuple[float, float] | None:
         if first is None or last is None:
             return None
+        first, last = max(first, start), min(last, end)
         x = _percent(first, start, length)
         return x, max(round(100 * ((last - first).days + 1) / length, 2), 0.8)
 
@@ -94,7 +100,7 @@ def gantt(rows: list[Slip], today: dt.date) -> tuple[list[Bar], float | None,
                 span(r.submitted_on, r.decided_on or max(today, r.submitted_on or today)),
                 r.item is not None and r.decided_on is None and r.submitted_on is not None)
             for r in rows]
-    return bars, _percent(today, start, length), (start, end)
+    return bars, today_at, (start, end)
 
 
 def _notices(session: Session, commission: Commission) -> list[tuple[MaterialNotice, list]]:
