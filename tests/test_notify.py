@@ -66,6 +66,20 @@ CONTEXTS = {
     Template.announcement: {
         "application_no": "XB-2025-0001", "announced_on": dt.date(2025, 10, 9),
         "link": "https://www.jiangcheng.gov.cn/gg/1"},
+    # the unit online
+    Template.lookup_code: {"application_no": "XB-2025-0001", "code": "042917", "minutes": 10},
+    Template.rating_invitation: {
+        "application_no": "XB-2025-0001", "project_name": "江城区第一小学扩建工程",
+        "link": "https://xieban.jiangcheng.gov.cn/unit/rate/abc", "days": 15},
+    Template.unit_confirmed: {
+        "application_no": "XB-2025-0001", "unit_name": "阳江市江城区教育局", "role": "项目经办人",
+        "contact_name": "陈经办", "at": "2025-10-09 10:00", "what": "审批进度计划（第1版）"},
+    Template.contact_change_reported: {
+        "application_no": "XB-2025-0001", "unit_name": "阳江市江城区教育局", "role": "项目经办人",
+        "new_name": "李新经办"},
+    Template.contact_change_decided: {
+        "application_no": "XB-2025-0001", "role": "项目经办人", "new_name": "李新经办",
+        "outcome": "协办员已确认，自即日起生效"},
 }
 
 
