@@ -132,9 +132,12 @@ def _ip() -> str:
 def index():
     """The number (filled in from ?no=, the QR codes) and whom to send the code to."""
     current = visit.current()
-    number = lookup.normalise_number(request.args.get("no")) or current.number or ""
-    if current.granted and request.args.get("no") is None:
-        return redirect(url_for("unit.show_case"))
+    asked = lookup.normalise_number(request.args.get("no"))
+    number = asked or current.number or ""
+    if current.granted:
+        granted = db.session.get(Commission, current.commission_id)
+        if granted is not None and asked in (None, granted.application_no):
+            return redirect(url_for("unit.show_case"))
     return _page("lookup.html", title=_("Progress look-up"), number=number,
                  contacts=list(UnitContact), error=None)
 
