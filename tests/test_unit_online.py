@@ -338,9 +338,31 @@ def test_a_rating_link_expires_and_cannot_be_forged(app, clock):
     assert expired.status_code == 410 and "已过期" in _body(expired)
 
 
-def test_completing_a_commission_sends_the_rating_link(app):
-    """R-17.4: the complete step queues the invitation (its declared message)."""
+def test_completing_a_commission_sends_the_rating_link(app, monkeypatch):
+    """R-17.4: the complete step (办结) queues the signed link to the unit's handler, once,
+    pointing at PUBLIC_BASE_URL; the link opens the form."""
+    from tests.documents_builders import case
+
     assert Template.rating_invitation in COMMISSION.step("complete").notifies
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://xieban.example.cn")
+    with app.app_context():
+        pk = case().commission
+        commission = db.session.get(Commission, pk)
+        ctx = Context(actor=None, today=dt.date(2025, 10, 23), cal=load_calendar(db.session),
+                      config=app.config)
+        COMMISSION.step("complete").run(db.session, commission, ctx, on=ctx.today)
+        db.session.commit()
+        sent = db.session.scalars(sa.select(Notification).where(
+            Notification.template == Template.rating_invitation.value)).one()
+        invitation = db.session.scalars(sa.select(RatingInvitation)).one()
+        assert sent.recipient == commission.project.unit.handler_phone
+        assert invitation.recipient_name == commission.project.unit.handler_name
+        assert ratings.invite(db.session, commission, now=_now(), secret=app.secret_key,
+                              base_url="x") is None  # one per commission
+        body = sent.body
+        db.session.rollback()
+    link = re.search(r"https://xieban\.example\.cn(/unit/rate/\S+)", body).group(1)
+    assert "非常满意" in _body(Visitor(app).client.get(link))
 
 
 # ---- R-17.6 contact changes -----------------------------------------------------------
