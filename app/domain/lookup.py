@@ -38,8 +38,9 @@ from app.notify.outbox import enqueue
 from app.notify.templates import Template
 
 CODE_DIGITS = 6
-#: what an application number may look like (JCXB-2026-0001, or another configured pattern)
-NUMBER_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,29}$")
+#: what an application number may look like: JCXB-2026-0001, another configured pattern or
+#: a number imported as written (letters of any script, digits, dashes; at most 30)
+NUMBER_RE = re.compile(r"^\w[\w-]{0,29}$")
 WINDOW = dt.timedelta(hours=1)
 
 
