@@ -44,6 +44,13 @@ class Template(LabelledEnum):
     contact_change_decided = ("contact_change_decided", _("Contact change decided"))
 
 
+#: the messages caused by what the unit does on its own pages (app/public, R-17) — a code
+#: asked for, a confirmation online, a contact change reported and its decision — rather
+#: than by the window's work on the case
+UNIT_ONLINE = frozenset({Template.lookup_code, Template.unit_confirmed,
+                         Template.contact_change_reported, Template.contact_change_decided})
+
+
 TEXTS: dict[Template, str] = {
     # the unit learns who its coordinator is and that contact follows in 1 working day.
     Template.coordinator_assigned: (
