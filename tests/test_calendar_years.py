@@ -17,8 +17,8 @@ from app.extensions import db
 from app.models import CalendarDay, CalendarYear, CommissionItem, DocumentKind
 from app.roles import SUPERVISOR
 from app.states import PreReviewOutcome
-from tests import documents_builders as b
 from tests import factories as f
+from tests.pdf_helpers import pdf_text
 from tests.role_clients import role_client
 
 D = dt.date.fromisoformat
@@ -156,7 +156,7 @@ def test_deadline_years_beyond_next_year_warn_too(app, client, no_2027, monkeypa
 def test_a_paper_with_dates_in_an_unconfirmed_year_says_so(ctx, monkeypatch):
     """R-12.2, R-15.1: the approval plan whose dates fall in an unconfirmed year carries the
     note that they were counted on weekends only; once confirmed it does not."""
-    ids = b.case()
+    ids = f.full_case()
     monkeypatch.setattr(workdays, "PACKAGE_YEARS", range(2004, 2025))  # 2025 "unknown"
     from app.models import Commission, PlanVersion
 
@@ -165,13 +165,13 @@ def test_a_paper_with_dates_in_an_unconfirmed_year_says_so(ctx, monkeypatch):
     data = content.context(DocumentKind.approval_plan, commission, plan, load_calendar(db.session))
     assert data["unknown_years"] == [2025]
     document, _ = archive.issue(db.session, DocumentKind.approval_plan, commission, plan)
-    text = b.pdf_text(archive.file_of(document).read_bytes())
+    text = pdf_text(archive.file_of(document).read_bytes())
     assert "2025年的法定节假日尚未确认" in text
     db.session.add(CalendarDay(day=D("2025-10-01"), kind=CalendarDayKind.holiday))
     db.session.add(CalendarYear(year=2025))
     db.session.flush()
     again, created = archive.issue(db.session, DocumentKind.approval_plan, commission, plan)
-    assert created and "尚未确认" not in b.pdf_text(archive.file_of(again).read_bytes())
+    assert created and "尚未确认" not in pdf_text(archive.file_of(again).read_bytes())
 
 
 def test_the_termination_form_warns_about_its_handover_deadline(app, no_2027):

@@ -13,10 +13,10 @@ from app.documents import archive, content, fonts, render
 from app.extensions import db
 from app.models import Commission, CoordinationMeeting, Delivery, DocumentKind, MaterialNotice
 from app.models import PlanVersion, Revisit
-from tests.documents_builders import (
+from tests.factories import full_case
+from tests.pdf_helpers import (
     assert_in_order,
     base_fonts,
-    case,
     font_files,
     page_sizes,
     pdf_text,
@@ -85,7 +85,7 @@ def _application_labels(c: Commission, blank: bool = False) -> list[str]:
 def test_application_form_has_every_field_in_order_with_the_data(ctx):
     """R-15.1: 委托协办申请表 — every label and option of attached form 1 in order, grouped
     项目单位信息 / 项目基本信息 / 委托协办信息, the application number, the chosen options ●."""
-    ids = case()
+    ids = full_case()
     data = _issue(DocumentKind.application, ids.commission)
     _a4(data)
     assert_in_order(pdf_text(data), _application_labels(db.session.get(Commission,
@@ -94,7 +94,7 @@ def test_application_form_has_every_field_in_order_with_the_data(ctx):
 
 def test_blank_application_form_for_walk_in_units(ctx):
     """R-15.2: the blank form: every label and option, nothing chosen (all ○), no data."""
-    ids = case()
+    ids = full_case()
     pdf = render.render_pdf("application.html", content.context(DocumentKind.application, None),
                             fonts.find_font())
     _a4(pdf)
@@ -107,7 +107,7 @@ def test_blank_application_form_for_walk_in_units(ctx):
 def test_completion_form_sentence_and_stamp_blocks(ctx):
     """R-15.1, R-9.1: 协办办结单 — the form's sentence with project, number and completion
     date, then the two stamp blocks, dated."""
-    ids = case(complete=True)
+    ids = full_case(complete=True)
     c = db.session.get(Commission, ids.commission)
     data = _issue(DocumentKind.completion, ids.commission)
     _a4(data)
@@ -126,13 +126,15 @@ def test_termination_form_sentence_reason_and_stamp_blocks(ctx):
     tests/test_termination_withdrawal.py)."""
     from app.choices import TerminationReason
     from app.documents import steps
-    from tests.documents_builders import CAL, D, opened
+    from app.domain.workdays import WorkCalendar
+    from tests.factories import D, opened
 
+    cal = WorkCalendar()
     commission = opened()
     steps.terminate(db.session, commission, reason=TerminationReason.missing_prerequisites,
                     reason_text="缺少用地批准文件", issued_on=D("2025-10-14"), confirm_days=5,
-                    cal=CAL)
-    steps.confirm_termination(db.session, commission, confirmed_on=D("2025-10-16"), cal=CAL)
+                    cal=cal)
+    steps.confirm_termination(db.session, commission, confirmed_on=D("2025-10-16"), cal=cal)
     db.session.commit()
     document = archive.versions(db.session, DocumentKind.termination, commission.id, None)[0]
     data = archive.file_of(document).read_bytes()
@@ -148,7 +150,7 @@ def test_termination_form_sentence_reason_and_stamp_blocks(ctx):
 
 def test_approval_plan(ctx):
     """R-15.1: 审批进度计划表 — header, every planned item with department and dates."""
-    ids = case()
+    ids = full_case()
     plan = db.session.get(PlanVersion, ids.plan)
     data = _issue(DocumentKind.approval_plan, ids.commission, PlanVersion, ids.plan)
     _a4(data)
@@ -168,7 +170,7 @@ def test_approval_plan(ctx):
 
 def test_one_time_notice_lists_every_missing_material_of_every_item(ctx):
     """R-15.1, R-6.5: 一次性告知书 — every line of the notice, of both items, at once."""
-    ids = case()
+    ids = full_case()
     notice = db.session.get(MaterialNotice, ids.notice)
     first, second = notice.commission.items
     data = _issue(DocumentKind.material_notice, ids.commission, MaterialNotice, ids.notice)
@@ -186,7 +188,7 @@ def test_one_time_notice_lists_every_missing_material_of_every_item(ctx):
 
 def test_delivery_receipt(ctx):
     """R-15.1, R-8.4: 送达回执 — method marked, carrier, documents, signer and dates."""
-    ids = case()
+    ids = full_case()
     delivery = db.session.get(Delivery, ids.delivery)
     data = _issue(DocumentKind.delivery_receipt, ids.commission, Delivery, ids.delivery)
     _a4(data)
@@ -201,7 +203,7 @@ def test_delivery_receipt(ctx):
 
 def test_meeting_minutes(ctx):
     """R-15.1, R-7.1: 协调会议纪要 — who met where, the issues, decisions and follow-ups."""
-    ids = case()
+    ids = full_case()
     meeting = db.session.get(CoordinationMeeting, ids.meeting)
     data = _issue(DocumentKind.meeting_minutes, ids.commission, CoordinationMeeting,
                   ids.meeting)
@@ -219,7 +221,7 @@ def test_meeting_minutes(ctx):
 
 def test_revisit_record(ctx):
     """R-15.1, R-13.2: 回访记录 — the five-level rating with the given one marked ●."""
-    ids = case()
+    ids = full_case()
     revisit = db.session.get(Revisit, ids.revisit)
     data = _issue(DocumentKind.revisit_record, ids.commission, Revisit, ids.revisit)
     _a4(data)
@@ -252,7 +254,7 @@ def test_the_chinese_font_is_embedded_when_a_truetype_font_exists(ctx):
             pytest.fail("CI installs fonts-wqy-zenhei: the font lookup must find it")
         pytest.skip("no TrueType Chinese font on this machine (apt-get install fonts-wqy-zenhei)")
     assert fonts.font_warning() is None
-    ids = case(complete=True)
+    ids = full_case(complete=True)
     data = _issue(DocumentKind.completion, ids.commission)
     assert "/FontFile2" in font_files(data)
     assert not any("STSong" in name for name in base_fonts(data))
@@ -318,7 +320,7 @@ def test_fallback_to_stsong_light_when_no_font_exists(ctx, no_font, caplog):
     """R-15.1: without any TrueType font the documents use STSong-Light (not embedded),
     the text is still correct and extractable, the log says so and the dashboard's
     warning (``fonts.font_warning()``) is on."""
-    ids = case(complete=True)
+    ids = full_case(complete=True)
     with caplog.at_level("WARNING", logger="app.documents.fonts"):
         data = _issue(DocumentKind.completion, ids.commission)
     assert "STSong-Light" in caplog.text

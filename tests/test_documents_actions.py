@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from app import roles
 from app.documents import archive, render
 from app.domain import approvals, closing
+from app.domain.workdays import WorkCalendar
 from app.extensions import db
 from app.models import (
     AuditLog,
@@ -24,8 +25,11 @@ from app.models import (
     Termination,
 )
 from app.states import CommissionState
-from tests.documents_builders import CAL, D, assert_in_order, case, opened, pdf_text
+from tests.factories import D, full_case, opened
+from tests.pdf_helpers import assert_in_order, pdf_text
 from tests.role_clients import role_client
+
+CAL = WorkCalendar()
 
 
 @pytest.fixture(autouse=True)
@@ -173,7 +177,7 @@ def test_reissue_after_a_change_makes_a_new_version_and_keeps_the_old(app, clien
     """R-15.3: printing an unchanged record serves the archived version; after a change a
     new version is issued; the old row and file stay, downloadable as issued."""
     with app.app_context():
-        ids = case()
+        ids = full_case()
     url = f"/documents/commission/{ids.commission}/print/application"
     first = client.post(url)
     assert first.status_code == 200 and first.mimetype == "application/pdf"
@@ -202,7 +206,7 @@ def test_reissue_after_a_change_makes_a_new_version_and_keeps_the_old(app, clien
 def test_print_page_and_every_paper_of_a_commission(app, client):
     """R-15.1: the print page lists each document of the commission; each prints as a PDF."""
     with app.app_context():
-        ids = case(complete=True)
+        ids = full_case(complete=True)
     page = client.get(f"/documents/commission/{ids.commission}")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
@@ -253,7 +257,7 @@ def test_blank_form_download_and_audit(app, client):
     assert blank.status_code == 200 and blank.mimetype == "application/pdf"
     assert "●" not in pdf_text(blank.data) and "委托协办申请表" in pdf_text(blank.data)
     with app.app_context():
-        ids = case()
+        ids = full_case()
     client.post(f"/documents/commission/{ids.commission}/print/application")
     [document] = _documents(app)
     assert client.get(f"/documents/{document.id}").status_code == 200
@@ -300,7 +304,7 @@ def test_a_coordinator_cannot_print_another_coordinators_commission(app, client,
     from tests import factories as f
 
     with app.app_context():
-        other = case(complete=True)
+        other = full_case(complete=True)
         mine_staff = f.staff(name="王协办", phone="13711112222")
         mine = opened("江城自有产业园", coordinator=mine_staff).id
         db.session.commit()
@@ -339,7 +343,7 @@ def test_two_clerks_issuing_at_once_get_consecutive_versions(app, monkeypatch):
     """R-15.3: the version number is unique per document; a clerk who computed the same
     next version as another (read before the other's commit) gets the next one instead."""
     with app.app_context():
-        ids = case()
+        ids = full_case()
         commission = db.session.get(Commission, ids.commission)
         first, _created = archive.issue(db.session, DocumentKind.application, commission)
         db.session.commit()

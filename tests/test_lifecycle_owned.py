@@ -41,11 +41,10 @@ from app.models import (
 from app.roles import COORDINATOR, LIFECYCLE_VIEWS
 from app.states import CommissionState, ItemState, PreReviewOutcome, can_transition
 from app.views.workflow import FORMS
-from tests import documents_builders as builders
 from tests import factories as f
 from tests.unit_online import planning_case
 
-D = builders.D
+D = f.D
 
 #: every lifecycle-owned screen and the model it shows
 OWNED = {
@@ -61,7 +60,7 @@ def _announced_case(app) -> None:
     """A commission with every lifecycle-owned record: plan, supplement, termination,
     announcement, assignments and history, all written by the steps."""
     with app.app_context():
-        commission = builders.opened()
+        commission = f.opened()
         cal = load_calendar(db.session)
         item = commission.items[0]
         approvals.submit(db.session, item, on=D("2025-10-13"))
@@ -163,8 +162,8 @@ def test_buttons_are_the_steps_whose_precondition_holds(app, client):
     """R-16.1: in several states, the buttons on the page are exactly the steps the domain
     would accept — no button for a refused step, none missing for an accepted one."""
     with app.app_context():
-        opened = builders.opened()          # in progress, items pending, plan confirmed
-        review = f.pre_review(builders.project("江城新区学校"))
+        opened = f.opened()          # in progress, items pending, plan confirmed
+        review = f.pre_review(f.full_project("江城新区学校"))
         intake.decide_pre_review(review, PreReviewOutcome.eligible)
         fresh = intake.open_commission(db.session, review, scope=intake.DelegationScope.full)
         db.session.commit()
@@ -189,7 +188,7 @@ def test_a_hidden_step_is_refused_at_its_url_with_the_domains_reason(app, client
     """R-16.1: a step whose button is hidden is refused at its URL with the domain's own
     reason (items still open: no delivery), nothing changed."""
     with app.app_context():
-        pk = builders.opened().id
+        pk = f.opened().id
         db.session.commit()
     response = client.post(f"/workflow/commission/{pk}/start_delivery", data={})
     assert response.status_code == 302
@@ -218,7 +217,7 @@ def test_every_step_has_its_form_and_every_form_its_step():
 def test_the_messages_a_step_declares_are_the_ones_it_sends(app):
     """R-16.1: the table's messages are what running the steps queues for the unit."""
     with app.app_context():
-        commission = builders.opened()
+        commission = f.opened()
         sent = {n.template for n in db.session.scalars(
             sa.select(Notification).where(Notification.commission_id == commission.id))}
         for key in ("assign", "draft_plan"):
@@ -234,7 +233,7 @@ def test_a_date_is_corrected_by_a_step_with_its_reason_in_the_history(app, clien
     with the reason in the state history; the contact deadline follows; a correction
     without a reason is refused."""
     with app.app_context():
-        commission = builders.opened()
+        commission = f.opened()
         db.session.commit()
         pk, old_due = commission.id, commission.contact_due_on
     url = f"/workflow/commission/{pk}/correct_date"
@@ -260,7 +259,7 @@ def test_a_date_is_corrected_by_a_step_with_its_reason_in_the_history(app, clien
 def test_a_correction_keeps_the_dates_in_order(app):
     """R-16.1: a corrected date may not jump past the dates that follow it."""
     with app.app_context():
-        commission = builders.opened()
+        commission = f.opened()
         with pytest.raises(DomainError):
             corrections.correct_date(db.session, commission, field="applied_on",
                                      value=D("2025-10-31"), reason="录错",
@@ -273,7 +272,7 @@ def test_a_correction_keeps_the_dates_in_order(app):
 def test_no_trash_icon_on_commissions_or_items(app, client):
     """R-16.3: commissions and items are never deleted: no trash icon on their lists."""
     with app.app_context():
-        builders.opened()
+        f.opened()
         db.session.commit()
     for url in ("/commissionview/list/", "/commissionitemview/list/"):
         html = client.get(url).get_data(as_text=True)
@@ -284,7 +283,7 @@ def test_a_printed_notice_is_kept_a_draft_is_deleted(app, client):
     """R-16.3: a one-time notice printed (its document archived) is refused deletion with a
     Chinese reason, not a database error; one never printed is deleted."""
     with app.app_context():
-        case = builders.case()
+        case = f.full_case()
         draft = MaterialNotice(commission_id=case.commission, issued_on=D("2025-10-12"),
                                issued_by_id=case.coordinator, note="草稿")
         db.session.add(draft)
@@ -308,7 +307,7 @@ def test_a_used_reference_row_is_refused_deletion_with_a_reason(app, client):
     Chinese reason (the database's refusal, through the transaction helper), never a
     database error; an unused one is deleted."""
     with app.app_context():
-        commission = builders.opened()
+        commission = f.opened()
         catalogue = commission.items[0].approval_item
         used = ItemMaterial(approval_item=catalogue, name="建设项目用地预审申请表")
         unused = ItemMaterial(approval_item=catalogue, name="授权委托书")

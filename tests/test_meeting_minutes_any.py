@@ -10,8 +10,8 @@ from app.choices import MeetingKind, StaffRole
 from app.extensions import db
 from app.models import CoordinationMeeting, IssuedDocument, MeetingActionItem
 from app.roles import COORDINATOR
-from tests import documents_builders as b
 from tests import factories as f
+from tests.pdf_helpers import assert_in_order, pdf_text
 from tests.role_clients import role_client
 
 D = dt.date.fromisoformat
@@ -39,8 +39,8 @@ def test_joint_meeting_about_no_case_prints_its_minutes(app, client, ctx):
     pk = _joint_meeting()
     response = client.post(f"/coordinationmeetingview/action/print_minutes/{pk}")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
-    text = b.pdf_text(response.data)
-    b.assert_in_order(text, ["联席会议纪要", "第四季度联席会议", "区政务服务中心五楼会议室",
+    text = pdf_text(response.data)
+    assert_in_order(text, ["联席会议纪要", "第四季度联席会议", "区政务服务中心五楼会议室",
                              "王主任", "涉及项目", "无", "各部门明确专人对接", "报送专人名单",
                              "赵协办"])
     again = client.post(f"/coordinationmeetingview/action/print_minutes/{pk}")
@@ -56,14 +56,14 @@ def test_meeting_minutes_from_a_meeting_with_a_case_and_row_scope(app, client):
     """R-15.4, R-14.8: a coordination meeting about a commission prints from its page too;
     a coordinator outside a meeting cannot print or download its minutes."""
     with app.app_context():
-        case = b.case()
+        case = f.full_case()
         joint = _joint_meeting()
         stranger = f.staff(name="钱协办")
         db.session.commit()
         stranger_id = stranger.id
     response = client.post(f"/coordinationmeetingview/action/print_minutes/{case.meeting}")
     assert response.status_code == 200
-    assert "滨海智造产业园审批协调会" in b.pdf_text(response.data)
+    assert "滨海智造产业园审批协调会" in pdf_text(response.data)
     assert client.post(f"/coordinationmeetingview/action/print_minutes/{joint}").status_code == 200
     with app.app_context():
         document_id = db.session.scalar(sa.select(IssuedDocument.id).where(

@@ -18,7 +18,7 @@ from app.seed.catalogue import PREREQUISITES
 from app.seed.reference import seed_reference
 from app.states import PreReviewOutcome
 from tests import factories as f
-from tests.documents_builders import assert_in_order, pdf_text
+from tests.pdf_helpers import assert_in_order, pdf_text
 
 D = dt.date.fromisoformat
 CAL = WorkCalendar()

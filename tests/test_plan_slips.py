@@ -16,9 +16,8 @@ from app.domain import approvals, planning, slips
 from app.domain.workdays import WorkCalendar
 from app.extensions import db
 from app.models import Commission, CommissionItem, DocumentKind
-from tests import documents_builders as builders
 from tests import factories as f
-from tests.documents_builders import assert_in_order, pdf_text
+from tests.pdf_helpers import assert_in_order, pdf_text
 
 D = dt.date.fromisoformat
 CAL = WorkCalendar()
@@ -40,10 +39,10 @@ def test_slip_rule_in_working_days():
 
 
 def _case():
-    """builders.opened(): plan v1 confirmed 2025-10-10 for two items; the first decided two
+    """f.opened(): plan v1 confirmed 2025-10-10 for two items; the first decided two
     working days after its planned completion, the second still open; a third item added
     after the plan was confirmed."""
-    commission = builders.opened()
+    commission = f.opened()
     plan = slips.confirmed_plan(db.session, commission)
     first, second = (step.commission_item for step in plan.steps)
     approvals.submit(db.session, first, on=plan.steps[0].planned_submit_on)
@@ -110,7 +109,7 @@ def test_supervision_lists_items_behind_their_confirmed_plan(app, client, clock)
 
 def test_closed_commissions_and_items_on_plan_are_not_on_supervision(ctx):
     """R-5.6: an item on plan is not listed; nothing is listed before a plan is confirmed."""
-    builders.opened()
+    f.opened()
     db.session.flush()
     rows, total = slips.slipping_items(db.session, today=D("2025-10-10"), cal=CAL)
     assert rows == [] and total == 0

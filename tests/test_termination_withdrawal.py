@@ -12,12 +12,16 @@ from app.domain import definitions as defs
 from app.domain.errors import DomainError
 from app.domain.overdue import late_items
 from app.domain.sweep import sweep
+from app.domain.workdays import WorkCalendar
 from app.extensions import db
 from app.lifecycle import ITEM
 from app.models import CommissionItem, CommissionStateChange, DocumentKind
 from app.states import ItemState
-from tests.documents_builders import CAL, D, assert_in_order, opened, pdf_text
+from tests.factories import D, opened
+from tests.pdf_helpers import assert_in_order, pdf_text
 from tests.test_migrations import fresh_app  # noqa: F401  (the fresh-database fixture)
+
+CAL = WorkCalendar()
 
 URL = "https://www.gdzwfw.gov.cn/notice/77"
 

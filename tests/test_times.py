@@ -19,7 +19,8 @@ from app.models.mixins import UTCDateTime
 from app.timefmt import show_time, typed_time
 from app.views.base import AppModelView
 from tests import factories as f
-from tests.documents_builders import case, pdf_text
+from tests.factories import full_case
+from tests.pdf_helpers import pdf_text
 
 #: the moment of the tests: late afternoon in UTC, already the next day in Beijing
 MOMENT = dt.datetime(2026, 12, 2, 16, 30, tzinfo=dt.timezone.utc)
@@ -97,7 +98,7 @@ def test_an_issued_document_reads_beijing_time_on_its_pages_and_on_the_paper(app
     pages and on the PDF itself, never the stored UTC value; its list filter takes Beijing
     time."""
     with app.app_context():
-        ids = case()
+        ids = full_case()
         clock.freeze(MOMENT)
         commission = db.session.get(Commission, ids.commission)
         document, created = archive.issue(db.session, DocumentKind.application, commission)
@@ -121,7 +122,7 @@ def test_reissuing_an_unchanged_record_later_keeps_its_version(app):
     """R-15.3 with R-16.4: the issue time on the paper does not make an unchanged record a
     new version."""
     with app.app_context():
-        ids = case()
+        ids = full_case()
         commission = db.session.get(Commission, ids.commission)
         clock.freeze(MOMENT)
         first, _created = archive.issue(db.session, DocumentKind.application, commission)

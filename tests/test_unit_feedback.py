@@ -9,9 +9,12 @@ import sqlalchemy as sa
 from app.choices import MaterialProblem
 from app.domain import approvals, closing
 from app.domain.sweep import sweep
+from app.domain.workdays import WorkCalendar
 from app.extensions import db
 from app.models import FeeNotice, MaterialNotice, MaterialNoticeLine, Notification, ResultReceipt
-from tests.documents_builders import CAL, D, opened
+from tests.factories import D, opened
+
+CAL = WorkCalendar()
 
 
 def _messages(commission, template=None):

@@ -49,7 +49,6 @@ from app.models import (
 )
 from app.domain import intake
 from app.states import CommissionState, PreReviewOutcome
-from tests import documents_builders as builders
 from tests import factories as f
 
 COMMISSIONS = "/commissionview"
@@ -268,7 +267,7 @@ def test_commission_page_queries_do_not_grow_with_rows(app, client, count_querie
 def _assigned(app) -> tuple[int, int, int]:
     """A commission at work and a second coordinator: (commission, first, second)."""
     with app.app_context():
-        commission = builders.opened(coordinator=make_staff(StaffRole.coordinator,
+        commission = f.opened(coordinator=make_staff(StaffRole.coordinator,
                                                             name="林协办"))
         second = make_staff(StaffRole.coordinator, name="黄协办")
         db.session.commit()

@@ -8,7 +8,7 @@ from app.extensions import db
 from app.models import CommissionItem, ItemSupplement, JointApproval
 from app.states import ItemState
 from conftest import form_errors
-from tests import documents_builders as builders
+from tests import factories as f
 from test_views_commission_rows import (
     D,
     count,
@@ -220,7 +220,7 @@ def test_joint_approval_round_trip_groups_items(app, client):
 def _accepted_item(app) -> int:
     """An item of a commission at work, submitted and accepted through the domain's steps."""
     with app.app_context():
-        item = builders.opened().items[0]
+        item = f.opened().items[0]
         cal = load_calendar(db.session)
         approvals.submit(db.session, item, on=D("2025-10-13"))
         approvals.accept(db.session, item, on=D("2025-10-14"), cal=cal)

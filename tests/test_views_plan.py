@@ -14,7 +14,7 @@ from app.domain.workdays import load_calendar
 from app.extensions import db
 from app.models import Commission, PlanStep, PlanVersion
 from app.states import CommissionState
-from tests import documents_builders as builders
+from tests import factories as f
 
 PLANS = "/planversionview"
 STEPS = "/planstepview"
@@ -23,7 +23,7 @@ D = dt.date.fromisoformat
 
 def _opened(app) -> int:
     with app.app_context():
-        commission = builders.opened()  # plan v1 drafted and confirmed by the steps
+        commission = f.opened()  # plan v1 drafted and confirmed by the steps
         db.session.commit()
         return commission.id
 

@@ -15,7 +15,7 @@ from app.domain.workdays import load_calendar
 from app.extensions import db
 from app.models import Announcement, Commission, IssuedDocument, Termination
 from app.states import CommissionState
-from tests import documents_builders as builders
+from tests import factories as f
 
 TERMS = "/terminationview"
 NOTICES = "/announcementview"
@@ -24,7 +24,7 @@ D = dt.date.fromisoformat
 
 def _opened(app) -> int:
     with app.app_context():
-        commission = builders.opened()
+        commission = f.opened()
         db.session.commit()
         return commission.id
 
@@ -32,7 +32,7 @@ def _opened(app) -> int:
 def _terminated(app, announce: bool = False) -> tuple[int, int]:
     """A commission terminated through the domain's steps; (commission id, termination id)."""
     with app.app_context():
-        commission = builders.opened()
+        commission = f.opened()
         cal = load_calendar(db.session)
         termination = closing.terminate(
             db.session, commission, reason=TerminationReason.unit_request, reason_text=None,
