@@ -128,7 +128,8 @@ def project(owner: Unit | None = None, **kw) -> Project:
     kw.setdefault("town", town())
     return _add(Project(
         unit=owner or unit(), name=kw.pop("name", f"江城项目{next(_seq)}"),
-        address="阳江市江城区", construction_kind=ConstructionKind.new,
+        address="阳江市江城区",
+        construction_kind=kw.pop("construction_kind", ConstructionKind.new),
         investment_kind=kw.pop("investment_kind", InvestmentKind.social), **kw))
 
 
@@ -157,13 +158,14 @@ def approval_item(stage: Stage = Stage.s1, days: int = 5, dept: Department | Non
 
 def pre_review(proj: Project | None = None, receiver: StaffMember | None = None,
                outcome: PreReviewOutcome = PreReviewOutcome.pending,
-               on: dt.date | None = None) -> PreReview:
-    """An enquiry about ``proj`` (a new project by default); an ``outcome`` other than
-    pending is decided by the pre-review's step."""
+               on: dt.date | None = None, **fields) -> PreReview:
+    """An enquiry about ``proj`` (a new project by default), received on ``on``, as its
+    screen records it (``fields`` override the enquirer and the question); an ``outcome``
+    other than pending is then decided by the pre-review's step."""
+    fields = {"enquirer_name": "陈经办", "enquirer_phone": "13700137000",
+              "enquiry": "咨询委托协办", **fields}
     row = _add(PreReview(received_on=on or clock.office_today(), receiver=receiver or staff(),
-                         project=proj if proj is not None else project(),
-                         enquirer_name="陈经办", enquirer_phone="13700137000",
-                         enquiry="咨询委托协办"))
+                         project=proj if proj is not None else project(), **fields))
     if outcome != PreReviewOutcome.pending:
         intake.decide_pre_review(row, outcome, reason="属特殊工程", other_channel="市政务服务中心")
         db.session.flush()
@@ -215,7 +217,8 @@ def advance(commission: Commission, state: CommissionState, *,
             applied_on: dt.date | None = None, assigned_on: dt.date | None = None,
             contacted_on: dt.date | None = None, drafted_on: dt.date | None = None,
             plan_start: dt.date | None = None, plan_note: str | None = None,
-            confirmed_on: dt.date | None = None, decided_on: dt.date | None = None,
+            confirmed_on: dt.date | None = None, confirmed_by: str | None = None,
+            decided_on: dt.date | None = None,
             completed_on: dt.date | None = None, issued_on: dt.date | None = None,
             published_on: dt.date | None = None, terminated_on: dt.date | None = None,
             reason: TerminationReason = TerminationReason.unit_request,
@@ -225,14 +228,15 @@ def advance(commission: Commission, state: CommissionState, *,
     date (``applied_on`` …) or else on ``on`` (default: today).
 
     To completion: accept; assign ``coordinator`` (a new one by default); record the
-    contact; draft a plan (``drafted_on``, from ``plan_start``, with ``plan_note``) and
-    confirm it; decide every open item (submitted, accepted and approved on
-    ``decided_on``); start delivery; record a signed delivery and complete. The
-    termination states are reached from ``terminate_from`` (default: where the commission
-    is, moved on to in progress first while it is at pre-review): terminate for ``reason``
-    (``issued_on``); ``announced`` publishes the announcement on ``published_on`` (default:
-    the working day after the unit's time ran out); ``terminated`` records the unit's
-    confirmation (``terminated_on``). ``ineligible`` closes it at pre-review."""
+    contact; draft a plan (``drafted_on``, from ``plan_start``, with ``plan_note``) and have
+    the unit confirm it (``confirmed_by``, default its handler); decide every open item
+    (submitted, accepted and approved on ``decided_on``); start delivery; record a signed
+    delivery and complete. The termination states are reached from ``terminate_from``
+    (default: where the commission is, moved on to in progress first while it is at
+    pre-review): terminate for ``reason`` (``issued_on``); ``announced`` publishes the
+    announcement on ``published_on`` (default: the working day after the unit's time ran
+    out); ``terminated`` records the unit's confirmation (``terminated_on``).
+    ``ineligible`` closes it at pre-review."""
     on = on or clock.office_today()
     cal = calendar()
     config = current_app.config
@@ -246,7 +250,8 @@ def advance(commission: Commission, state: CommissionState, *,
                                        else CommissionState.in_progress)
             advance(commission, start, coordinator=coordinator, on=on, applied_on=applied_on,
                     assigned_on=assigned_on, contacted_on=contacted_on, drafted_on=drafted_on,
-                    plan_start=plan_start, confirmed_on=confirmed_on, decided_on=decided_on)
+                    plan_start=plan_start, confirmed_on=confirmed_on, confirmed_by=confirmed_by,
+                    decided_on=decided_on)
             closing.terminate(
                 db.session, commission, reason=reason, issued_on=issued_on or on, cal=cal,
                 reason_text=reason_text or ("项目取消" if reason == TerminationReason.other
@@ -279,7 +284,7 @@ def advance(commission: Commission, state: CommissionState, *,
             plan = planning.draft_plan(db.session, commission, start=plan_start or drafted,
                                        drafted_on=drafted, cal=cal, note=plan_note)
             planning.confirm_plan(db.session, commission, plan,
-                                  confirmed_by=commission.project.unit.handler_name,
+                                  confirmed_by=confirmed_by or commission.project.unit.handler_name,
                                   confirmed_on=confirmed_on or on)
         elif step == CommissionState.delivering:
             for item in closing.open_items(commission):

@@ -27,14 +27,8 @@ from app.roles import AUDITOR, COORDINATOR, INSPECTOR, SPECIALIST, SUPERVISOR
 from app.states import ItemState, PreReviewOutcome
 from app.views.base import AppInterface, AppModelView
 from tests.accounts import ADMIN_PASSWORD, ADMIN_USER
+from tests import factories as f
 from tests.conftest import login
-from tests.test_views_commission_rows import (
-    make_approval_item,
-    make_commission,
-    make_department,
-    make_item,
-    make_staff,
-)
 
 PASSWORD = "Row#Scope2026"
 DENIED = (302, 403)  # FAB's answer to a missing permission (redirect, or 403 where configured)
@@ -72,35 +66,34 @@ def accounts(app):
 def world(app, accounts):
     """Two coordinators' commissions, items in two departments, linked staff; committed."""
     with app.app_context():
-        dept_x, dept_y = make_department(), make_department()
-        staff_a = make_staff(StaffRole.coordinator)
-        staff_b = make_staff(StaffRole.coordinator)
-        spec_x = make_staff(StaffRole.specialist, dept_x)
-        spec_y = make_staff(StaffRole.specialist, dept_y)
+        dept_x, dept_y = f.department(), f.department()
+        staff_a = f.staff(StaffRole.coordinator)
+        staff_b = f.staff(StaffRole.coordinator)
+        spec_x = f.staff(StaffRole.specialist, dept_x)
+        spec_y = f.staff(StaffRole.specialist, dept_y)
         for staff, key in ((staff_a, "coord_a"), (staff_b, "coord_b"), (spec_x, "spec_x"),
                            (spec_y, "spec_y")):
             staff.user_id = accounts[key].id
-        ca = make_commission(coordinator=staff_a)
-        cb = make_commission(coordinator=staff_b)
-        item_ax = make_item(ca, make_approval_item(dept_x, name=f"甲事项{uuid.uuid4().hex[:4]}"),
-                            state=ItemState.accepted, submitted_on=LATE, accepted_on=LATE,
-                            due_on=LATE)
-        item_by = make_item(cb, make_approval_item(dept_y, name=f"乙事项{uuid.uuid4().hex[:4]}"),
-                            state=ItemState.accepted, submitted_on=LATE, accepted_on=LATE,
-                            due_on=LATE)
+        ca = f.case(coordinator=staff_a, on=LATE, items=[
+            f.approval_item(dept=dept_x, name=f"甲事项{uuid.uuid4().hex[:4]}")])
+        cb = f.case(coordinator=staff_b, on=LATE, items=[
+            f.approval_item(dept=dept_y, name=f"乙事项{uuid.uuid4().hex[:4]}")])
+        # accepted by the departments long ago: overdue
+        item_ax = f.advance_item(ca.items[0], ItemState.accepted, on=LATE)
+        item_by = f.advance_item(cb.items[0], ItemState.accepted, on=LATE)
         consult_b = Consultation(commission=cb, commission_item=item_by, coordinator=staff_b,
                                  specialist=spec_y, asked_on=LATE, question="乙的问题")
-        review_b = PreReview(received_on=LATE, receiver=staff_b, project=cb.project,
-                             enquirer_name="乙经办", enquirer_phone="13612345678",
-                             enquiry="咨询", outcome=PreReviewOutcome.eligible)
-        db.session.add_all([consult_b, review_b])
+        review_b = f.pre_review(cb.project, receiver=staff_b, on=LATE,
+                                outcome=PreReviewOutcome.eligible, enquirer_name="乙经办",
+                                enquirer_phone="13612345678", enquiry="咨询")
+        db.session.add(consult_b)
         db.session.commit()
         ns = SimpleNamespace(
             ca=ca.id, cb=cb.id, ca_no=ca.application_no, cb_no=cb.application_no,
             item_ax=item_ax.id, item_by=item_by.id, item_ax_name=item_ax.approval_item.name,
             item_by_name=item_by.approval_item.name, consult_b=consult_b.id,
             unit_a=ca.project.unit_id, unit_b=cb.project.unit_id, project_b=cb.project_id,
-            review_b=review_b.id, staff_a=staff_a.id, staff_b=staff_b.id,
+            review_b=review_b.id, staff_a=staff_a.id, staff_b=staff_b.id, due_ax=item_ax.due_on,
         )
         db.session.remove()
     return ns

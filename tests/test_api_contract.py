@@ -18,10 +18,10 @@ from openapi_spec_validator import validate
 from schemathesis.config import SchemathesisConfig
 
 from app.extensions import db
-from app.models import Commission, CommissionStateChange
+from app.models import Commission
 from app.states import CommissionState
+from tests import factories as f
 from tests.test_access_rows import PASSWORD, accounts, world  # noqa: F401 (fixtures)
-from tests.test_views_commission_rows import make_commission
 
 DOCUMENT = "/api/v1/_openapi"
 #: fuzzed examples per operation, after schemathesis' coverage phase (its boundary and
@@ -38,20 +38,10 @@ def _login(client, username: str) -> dict[str, str]:
 
 @pytest.fixture
 def contract_world(app, world):  # noqa: F811
-    """The access world, plus a commission without coordinator and dated state changes."""
+    """The access world (its state history dated by the steps), plus a commission accepted
+    but without coordinator."""
     with app.app_context():
-        orphan = make_commission(state=CommissionState.accepted)
-        db.session.add_all([
-            CommissionStateChange(commission_id=world.ca, from_state=None,
-                                  to_state=CommissionState.accepted,
-                                  changed_at=dt.datetime(2026, 3, 2, 1, 30,
-                                                         tzinfo=dt.timezone.utc)),
-            CommissionStateChange(commission_id=world.ca, from_state=CommissionState.planning,
-                                  to_state=CommissionState.in_progress,
-                                  changed_at=dt.datetime(2026, 3, 3, 9, 46, 5,
-                                                         tzinfo=dt.timezone.utc),
-                                  note="计划确认"),
-        ])
+        orphan = f.case(CommissionState.accepted)
         db.session.commit()
         assert db.session.get(Commission, orphan.id).coordinator_id is None
         db.session.remove()

@@ -12,7 +12,6 @@ from app.extensions import db
 from app.models import AuditLog, Material, Unit
 from tests import factories as f
 from tests.role_clients import role_client
-from tests.test_views_commission_rows import make_commission
 
 PHONE = "13912345678"
 MASKED = "139****5678"
@@ -67,7 +66,7 @@ def test_a_confidential_material_is_not_named_in_the_trail(app, client, tmp_path
     edit, refused openings); the administrator, who may open it, sees them."""
     monkeypatch.setitem(app.config, "MATERIALS_DIR", str(tmp_path))
     with app.app_context():
-        commission = make_commission()
+        commission = f.case()
         db.session.commit()
         commission_id = commission.id
     response = client.post("/materialview/add", data={
@@ -97,7 +96,7 @@ def test_a_deleted_confidential_material_stays_unnamed(app, client, tmp_path, mo
     """R-14.7: after the material is deleted, its recorded marking still hides its name."""
     monkeypatch.setitem(app.config, "MATERIALS_DIR", str(tmp_path))
     with app.app_context():
-        commission = make_commission()
+        commission = f.case()
         db.session.commit()
         commission_id = commission.id
     client.post("/materialview/add", data={
@@ -119,7 +118,7 @@ def test_the_auditor_never_sees_more_than_the_inspector(app, client, tmp_path, m
     """R-14.7: on every audit record the auditor's details equal the inspector's."""
     monkeypatch.setitem(app.config, "MATERIALS_DIR", str(tmp_path))
     with app.app_context():
-        commission = make_commission()
+        commission = f.case()
         f.pre_review()
         db.session.commit()
         commission_id = commission.id

@@ -13,12 +13,10 @@ import pytest
 import sqlalchemy as sa
 
 from app import roles
-from app.choices import Confidentiality, DelegationScope, StaffRole
-from app.domain import intake
+from app.choices import Confidentiality, StaffRole
 from app.extensions import db
 from app.models import AuditLog, Commission, Material
 from app.models.audit import AuditAction, AuditResult
-from app.states import PreReviewOutcome
 from tests import factories as f
 from tests.conftest import form_errors, login
 
@@ -61,11 +59,8 @@ def audit_rows(action: AuditAction) -> list[AuditLog]:
 
 
 def make_commission(coordinator=None) -> int:
-    review = f.pre_review()
-    intake.decide_pre_review(review, PreReviewOutcome.eligible)
-    commission = intake.open_commission(db.session, review, scope=DelegationScope.partial,
-                                        items=[f.approval_item(days=5)])
-    commission.coordinator = coordinator
+    """A commission at work of ``coordinator`` (a new one by default); its id."""
+    commission = f.case(coordinator=coordinator)
     db.session.commit()
     return commission.id
 

@@ -17,15 +17,8 @@ from app.seed.accounts import (
     announce_demo_accounts,
     seed_demo_accounts,
 )
-from app.states import CommissionState
+from tests import factories as f
 from tests.conftest import login
-from tests.test_views_commission_rows import (
-    make_approval_item,
-    make_commission,
-    make_department,
-    make_item,
-    make_staff,
-)
 
 PASSWORD = "Demo#Login2026"
 
@@ -42,13 +35,12 @@ def test_demo_accounts_are_created_once_and_linked_to_busy_staff(app):
     accounts = tuple(DemoAccount(f"d{tag}_{a.username}", a.role, a.first_name, a.last_name,
                                  a.staff) for a in DEMO_ACCOUNTS)
     with app.app_context():
-        dept = make_department()
-        make_staff(StaffRole.coordinator)  # idle: not chosen
-        busy = make_staff(StaffRole.coordinator)
-        specialist = make_staff(StaffRole.specialist, dept)
-        head = make_staff(StaffRole.coordinator, name=accounts[0].staff)
-        commission = make_commission(coordinator=busy, state=CommissionState.in_progress)
-        make_item(commission, make_approval_item(dept))
+        dept = f.department()
+        f.staff(StaffRole.coordinator)  # idle: not chosen
+        busy = f.staff(StaffRole.coordinator)
+        specialist = f.staff(StaffRole.specialist, dept)
+        head = f.staff(StaffRole.coordinator, name=accounts[0].staff)
+        commission = f.case(coordinator=busy, items=[f.approval_item(dept=dept)])
         db.session.commit()
         sm = app.appbuilder.sm
         first = seed_demo_accounts(db.session, sm, PASSWORD, chosen=True,

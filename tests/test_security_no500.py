@@ -26,7 +26,7 @@ from app.models import (
 from app.states import CommissionState, PreReviewOutcome
 from tests import factories as f
 from tests.accounts import ADMIN_PASSWORD, ADMIN_USER
-from tests.test_views_commission_rows import count, make_commission, make_item
+from tests.helpers import count
 
 CHINESE_BAD_TEXT = "无法保存的字符"
 CHINESE_BAD_FILTER = "搜索条件"
@@ -34,8 +34,7 @@ CHINESE_BAD_FILTER = "搜索条件"
 
 def _ids(app) -> dict[str, int]:
     with app.app_context():
-        commission = make_commission()
-        make_item(commission)
+        commission = f.case()
         db.session.commit()
         return {"commission": commission.id, "project": commission.project_id}
 
@@ -141,8 +140,7 @@ def test_a_plan_started_in_year_9999_is_refused(app, client):
     """R-14.9: a plan started on 9999-12-20 ran the working-day arithmetic past the
     calendar's end (500); the date is now an error on the form and nothing is drafted."""
     with app.app_context():
-        commission = make_commission(state=CommissionState.planning)
-        make_item(commission)
+        commission = f.case(CommissionState.planning)
         db.session.commit()
         pk = commission.id
     response = client.post(f"/workflow/commission/{pk}/draft_plan", data={"start": "9999-12-20"})
@@ -170,7 +168,7 @@ def test_nul_in_filters_lookups_and_step_notes_is_refused(app, client):
     nothing recorded."""
     with app.app_context():
         coordinator = f.staff()
-        commission = make_commission(coordinator=coordinator, state=CommissionState.assigned)
+        commission = f.case(CommissionState.assigned, coordinator=coordinator)
         db.session.commit()
         pk = commission.id
     for url in ("/commissionview/list/?_flt_0_remarks=a%00b", "/lookup/project?q=a%00b"):
@@ -215,11 +213,10 @@ def test_exports_survive_stored_characters_xml_cannot_hold(app, client):
     /ledger/commissions.xlsx fail, in a staff name /assessment/export answered 500; the
     writers drop the characters and keep the rest."""
     with app.app_context():
-        commission = make_commission()
-        commission.remarks = "加急\uffff办理\x01"
         coordinator = f.staff(StaffRole.coordinator)
+        commission = f.case(coordinator=coordinator)
+        commission.remarks = "加急\uffff办理\x01"
         coordinator.name = "张\ufffe三"
-        commission.coordinator = coordinator
         db.session.commit()
     response = client.get("/ledger/commissions.xlsx")
     assert response.status_code == 200

@@ -14,16 +14,9 @@ from app.extensions import db
 from app.models import CommissionItem, Escalation, StaffMember
 from app.roles import SPECIALIST, SUPERVISOR
 from app.states import ItemState
-from test_views_commission_rows import (
-    D,
-    make_approval_item,
-    make_commission,
-    make_department,
-    make_item,
-    make_staff,
-    page,
-    post,
-)
+from tests import factories as f
+from tests.factories import D
+from tests.helpers import page, post
 from tests.role_clients import role_client
 
 
@@ -31,15 +24,16 @@ from tests.role_clients import role_client
 def two_departments(app):
     """An accepted item of 住建局 in a commission; specialists of 住建局 and 自然资源局."""
     with app.app_context():
-        housing, land = make_department("区住房和城乡建设局"), make_department("市自然资源局")
-        own = make_staff(StaffRole.specialist, housing, "周专办")
-        other = make_staff(StaffRole.specialist, land, "吴专办")
-        coordinator = make_staff(StaffRole.coordinator, None, "张协办")
-        commission = make_commission("JC2026-0301", coordinator=coordinator)
-        item = make_item(commission, make_approval_item(housing, "建筑工程施工许可证核发"),
-                         state=ItemState.accepted, submitted_on=D("2026-03-02"),
-                         accepted_on=D("2026-03-03"), due_on=D("2026-03-10"))
-        land_item = make_item(commission, make_approval_item(land, "建设用地规划许可证"))
+        housing, land = f.department("区住房和城乡建设局"), f.department("市自然资源局")
+        own = f.staff(StaffRole.specialist, housing, "周专办")
+        other = f.staff(StaffRole.specialist, land, "吴专办")
+        coordinator = f.staff(StaffRole.coordinator, None, "张协办")
+        commission = f.case(coordinator=coordinator, on=D("2026-03-02"), items=[
+            f.approval_item(dept=housing, name="建筑工程施工许可证核发"),
+            f.approval_item(dept=land, name="建设用地规划许可证")])
+        item, land_item = commission.items
+        f.advance_item(item, ItemState.accepted, submitted_on=D("2026-03-02"),
+                       accepted_on=D("2026-03-03"))
         db.session.commit()
         return SimpleNamespace(item=item.id, land_item=land_item.id, own=own.id,
                                other=other.id, coordinator=coordinator.id,

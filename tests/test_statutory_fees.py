@@ -3,28 +3,23 @@ a 协办服务费 (the service is free) or any other name is refused in Chinese.
 from __future__ import annotations
 
 from conftest import form_errors
-from test_views_commission_rows import (
-    count,
-    make_approval_item,
-    make_commission,
-    make_department,
-    make_item,
-    post,
-)
 
 from app.domain import fees
 from app.domain.errors import DomainError
 from app.extensions import db
 from app.models import ApprovalItem, FeeNotice
 from app.seed.catalogue import CATALOGUE, STATUTORY_FEES
+from tests import factories as f
+from tests.helpers import count, post
 
 
 def _case(app):
     with app.app_context():
-        dept = make_department("区城市管理和综合执法局")
-        commission = make_commission("JC2026-0501")
-        item = make_item(commission, make_approval_item(
-            dept, "占用、挖掘城市道路许可", statutory_fees="城市道路挖掘修复费\n城市道路占用费"))
+        dept = f.department("区城市管理和综合执法局")
+        commission = f.case(items=[f.approval_item(
+            dept=dept, name="占用、挖掘城市道路许可",
+            statutory_fees="城市道路挖掘修复费\n城市道路占用费")])
+        item = commission.items[0]
         db.session.commit()
         return {"commission": commission.id, "commission_item": item.id, "department": dept.id,
                 "amount": "500", "issued_on": "2026-04-01"}

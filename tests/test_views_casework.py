@@ -3,18 +3,6 @@ notices (app/views/casework.py)."""
 from __future__ import annotations
 
 from conftest import form_errors
-from test_views_commission_rows import (
-    D,
-    count,
-    make_approval_item,
-    make_commission,
-    make_department,
-    make_item,
-    make_staff,
-    only,
-    page,
-    post,
-)
 
 from app.choices import EscalationTarget, MaterialProblem, StaffRole, WorkLogType
 from app.extensions import db
@@ -26,34 +14,39 @@ from app.models import (
     MaterialNoticeLine,
     WorkLogEntry,
 )
-from app.states import EscalationStatus
+from app.states import CommissionState, EscalationStatus
+from tests import factories as f
+from tests.factories import D
+from tests.helpers import count, only, page, post
 from tests.role_clients import link_account
 
 LOG = "/worklogentryview"
 
 
-def _case(app, no: str = "JC2026-0301", dept_name: str = "市自然资源局江城分局",
-          signed_in: str | None = "coordinator"):
-    """A commission with an item, its coordinator and the item's specialist; their ids.
+def _case(app, dept_name: str = "市自然资源局江城分局", signed_in: str | None = "coordinator"):
+    """A commission assigned to its coordinator (no contact logged yet) with an item, and the
+    item's specialist; their ids and the commission's number.
 
     The admin client is linked to the ``signed_in`` one of them: what it records is recorded
     as done by that person (R-16.2)."""
     with app.app_context():
-        dept = make_department(dept_name)
-        coordinator = make_staff(StaffRole.coordinator, name="林协办")
-        specialist = make_staff(StaffRole.specialist, dept, "黄专办")
+        dept = f.department(dept_name)
+        coordinator = f.staff(StaffRole.coordinator, name="林协办")
+        specialist = f.staff(StaffRole.specialist, dept, "黄专办")
         if signed_in is not None:
             link_account({"coordinator": coordinator, "specialist": specialist}[signed_in])
-        commission = make_commission(no, coordinator=coordinator)
-        item = make_item(commission, make_approval_item(dept, f"建设用地规划许可证（{no}）"))
+        commission = f.case(CommissionState.assigned, coordinator=coordinator, items=[
+            f.approval_item(dept=dept, name=f"建设用地规划许可证（{dept_name}）")])
+        item = commission.items[0]
         db.session.commit()
         return {"commission": commission.id, "item": item.id, "coordinator": coordinator.id,
-                "specialist": specialist.id, "catalogue": item.approval_item_id}
+                "specialist": specialist.id, "catalogue": item.approval_item_id,
+                "no": commission.application_no}
 
 
 def _stranger_item(app) -> int:
     with app.app_context():
-        item = make_item(make_commission("JC2026-0399"))
+        item = f.case(CommissionState.assigned).items[0]
         db.session.commit()
         return item.id
 
@@ -81,7 +74,7 @@ def test_work_log_round_trip(app, client):
         pk = entry.id
     listing = page(client, f"{LOG}/list/")
     for text in ("工作日志", "工作日期", "记录人", "日志类型", "工作内容", "相关协办事项",
-                 "联系建设单位", "林协办", "建设用地规划许可证", "JC2026-0301"):
+                 "联系建设单位", "林协办", "建设用地规划许可证", ids["no"]):
         assert text in listing, text
     shown = page(client, f"{LOG}/show/{pk}")
     assert "录入时间" in shown and "电话联系建设单位" in shown
@@ -146,7 +139,7 @@ def test_work_log_correction_is_a_new_entry(app, client):
 def test_work_log_correction_of_another_commission_is_refused(app, client):
     """R-6.4: a correction corrects an entry of the same commission; nothing is saved."""
     ids = _case(app)
-    other = _case(app, "JC2026-0302", "区气象局", signed_in=None)
+    other = _case(app, "区气象局", signed_in=None)
     with app.app_context():
         foreign = WorkLogEntry(commission_id=other["commission"], logged_on=D("2026-03-03"),
                                author_id=other["coordinator"], entry_type=WorkLogType.other,
@@ -183,9 +176,9 @@ def test_work_log_related_item_of_another_commission_is_refused(app, client):
 def _log_entries(app, n: int) -> None:
     with app.app_context():
         for _ in range(n):
-            coordinator = make_staff()
-            commission = make_commission(coordinator=coordinator)
-            item = make_item(commission)
+            coordinator = f.staff()
+            commission = f.case(CommissionState.assigned, coordinator=coordinator)
+            item = commission.items[0]
             first = WorkLogEntry(commission=commission, logged_on=D("2026-03-03"),
                                  author=coordinator, entry_type=WorkLogType.contact,
                                  content="联系", commission_item=item)
@@ -358,7 +351,7 @@ def test_material_notice_with_lines_round_trip(app, client):
         line_id = lines[1].id
 
     listing = page(client, "/materialnoticeview/list/")
-    for text in ("一次性告知书", "出具日期", "出具人", "林协办", "JC2026-0301"):
+    for text in ("一次性告知书", "出具日期", "出具人", "林协办", ids["no"]):
         assert text in listing, text
     shown = page(client, f"/materialnoticeview/show/{notice_id}")
     for text in ("告知材料", "宗地图", "缺少", "不符合要求", "缺法定代表人签字"):
@@ -412,7 +405,7 @@ def test_notice_line_material_from_another_checklist_is_refused(app, client):
     """R-6.5: a checklist material is taken from the checklist of the line's item."""
     ids = _notice(app)
     with app.app_context():
-        other = make_approval_item(name="节能审查")
+        other = f.approval_item(name="节能审查")
         material = ItemMaterial(approval_item=other, name="节能报告")
         db.session.add(material)
         db.session.commit()

@@ -4,31 +4,23 @@ from __future__ import annotations
 import decimal
 
 from conftest import form_errors
-from test_views_commission_rows import (
-    D,
-    count,
-    make_approval_item,
-    make_commission,
-    make_department,
-    make_item,
-    only,
-    page,
-    post,
-)
 
 from app.choices import DeliveryMethod
 from app.extensions import db
 from app.models import Delivery, FeeNotice, ResultReceipt
+from tests import factories as f
+from tests.factories import D
+from tests.helpers import count, only, page, post
 
 
 def _case(app):
     with app.app_context():
-        dept = make_department("区人民防空办公室")
-        commission = make_commission("JC2026-0401")
-        item = make_item(commission, make_approval_item(
-            dept, "防空地下室审批", statutory_fees="防空地下室易地建设费"))
+        dept = f.department("区人民防空办公室")
+        commission = f.case(items=[f.approval_item(
+            dept=dept, name="防空地下室审批", statutory_fees="防空地下室易地建设费")])
         db.session.commit()
-        return {"commission": commission.id, "item": item.id, "dept": dept.id}
+        return {"commission": commission.id, "item": commission.items[0].id, "dept": dept.id,
+                "no": commission.application_no}
 
 
 # ---- fee notices (R-3.1, R-8.1) ------------------------------------------------------------
@@ -58,7 +50,7 @@ def test_fee_notice_round_trip(app, client):
         pk = fee.id
     listing = page(client, "/feenoticeview/list/")
     for text in ("缴费通知书", "规费名称", "金额（元）", "出具日期", "缴费日期", "区人民防空办公室",
-                 "125000.50", "JC2026-0401"):
+                 "125000.50", ids["no"]):
         assert text in listing, text
     assert "相关协办事项" in page(client, f"/feenoticeview/show/{pk}")
     response = post(client, f"/feenoticeview/edit/{pk}", _fee(ids, paid_on="2026-04-03"))
@@ -92,7 +84,7 @@ def test_fee_notice_department_must_be_the_items(app, client):
     """R-8.1: the fee of an item is charged by that item's department."""
     ids = _case(app)
     with app.app_context():
-        other = make_department("区气象局").id
+        other = f.department("区气象局").id
         db.session.commit()
     response = post(client, "/feenoticeview/add", _fee(ids, department=other))
     assert response.status_code == 200

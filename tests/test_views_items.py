@@ -1,40 +1,37 @@
 """Screens of delegated items (协办事项), joint approvals (联合审批) and 补正 (app/views/items.py)."""
 from __future__ import annotations
 
+import sqlalchemy as sa
+
 from app.choices import StaffRole
-from app.domain import approvals
-from app.domain.workdays import load_calendar
 from app.extensions import db
 from app.models import CommissionItem, ItemSupplement, JointApproval
 from app.states import ItemState
 from conftest import form_errors
 from tests import factories as f
-from test_views_commission_rows import (
-    D,
-    count,
-    make_approval_item,
-    make_commission,
-    make_department,
-    make_item,
-    make_staff,
-    only,
-    page,
-    post,
-)
+from tests.factories import D
+from tests.helpers import only, page, post
 
 ITEMS = "/commissionitemview"
 
 
 def _item_fixture(app):
-    """A commission, a catalogue item and a specialist of its department; their ids."""
+    """A commission at work (with an item of its own), a catalogue item not in it yet and a
+    specialist of that item's department; their ids and the commission's number."""
     with app.app_context():
-        dept = make_department("区住房和城乡建设局")
-        catalogue = make_approval_item(dept, "建筑工程施工许可证核发")
-        specialist = make_staff(StaffRole.specialist, dept, "周专办")
-        commission = make_commission("JC2026-0101")
+        dept = f.department("区住房和城乡建设局")
+        catalogue = f.approval_item(dept=dept, name="建筑工程施工许可证核发")
+        specialist = f.staff(StaffRole.specialist, dept, "周专办")
+        commission = f.case()
         db.session.commit()
         return {"commission": commission.id, "approval_item": catalogue.id,
-                "specialist": specialist.id, "dept": dept.id}
+                "specialist": specialist.id, "dept": dept.id, "no": commission.application_no}
+
+
+def _items_of(catalogue_id: int) -> list[CommissionItem]:
+    """The delegated items of one catalogue item."""
+    return list(db.session.scalars(
+        sa.select(CommissionItem).where(CommissionItem.approval_item_id == catalogue_id)))
 
 
 def test_commission_item_round_trip(app, client):
@@ -52,7 +49,7 @@ def test_commission_item_round_trip(app, client):
     })
     assert response.status_code == 302, form_errors(response.get_data(as_text=True))
     with app.app_context():
-        item = only(CommissionItem)
+        [item] = _items_of(ids["approval_item"])
         assert (item.commission_id, item.approval_item_id, item.specialist_id) == (
             ids["commission"], ids["approval_item"], ids["specialist"])
         assert item.state == ItemState.pending and item.attempt == 1
@@ -61,7 +58,7 @@ def test_commission_item_round_trip(app, client):
 
     listing = page(client, f"{ITEMS}/list/")
     for text in ("协办事项", "审批事项", "审批部门", "事项状态", "建筑工程施工许可证核发",
-                 "区住房和城乡建设局", "周专办", "待申报", "JC2026-0101"):
+                 "区住房和城乡建设局", "周专办", "待申报", ids["no"]):
         assert text in listing, text
     shown = page(client, f"{ITEMS}/show/{pk}")
     for text in ("申办次数", "上次申办", "受理日期", "不予许可理由", "补正"):
@@ -88,8 +85,8 @@ def test_commission_item_duplicate_is_refused(app, client):
     with app.app_context():
         from app.models import ApprovalItem, Commission
 
-        make_item(db.session.get(Commission, ids["commission"]),
-                  db.session.get(ApprovalItem, ids["approval_item"]))
+        f.add_item(db.session.get(Commission, ids["commission"]),
+                   db.session.get(ApprovalItem, ids["approval_item"]))
         db.session.commit()
     response = post(client, f"{ITEMS}/add", {
         "commission": ids["commission"], "approval_item": ids["approval_item"],
@@ -97,14 +94,14 @@ def test_commission_item_duplicate_is_refused(app, client):
     assert response.status_code == 200
     assert "该审批事项已在本委托中" in " ".join(form_errors(response.get_data(as_text=True)))
     with app.app_context():
-        assert count(CommissionItem) == 1
+        assert len(_items_of(ids["approval_item"])) == 1
 
 
 def test_intermediary_service_cannot_be_delegated(app, client):
     """R-1.4: an intermediary technical service is not delegable."""
     ids = _item_fixture(app)
     with app.app_context():
-        intermediary = make_approval_item(name="环境影响评价文件编制", is_intermediary=True)
+        intermediary = f.approval_item(name="环境影响评价文件编制", is_intermediary=True)
         db.session.commit()
         intermediary_id = intermediary.id
     response = post(client, f"{ITEMS}/add", {
@@ -114,14 +111,14 @@ def test_intermediary_service_cannot_be_delegated(app, client):
     # the domain's rule (app/domain/intake.py), said on the form
     assert "中介服务事项不能委托协办" in " ".join(form_errors(response.get_data(as_text=True)))
     with app.app_context():
-        assert count(CommissionItem) == 0
+        assert _items_of(intermediary_id) == []
 
 
 def test_specialist_of_another_department_is_refused(app, client):
     """R-2.2: the item's specialist works for the item's approval department."""
     ids = _item_fixture(app)
     with app.app_context():
-        other = make_staff(StaffRole.specialist, make_department("区气象局"), "吴专办")
+        other = f.staff(StaffRole.specialist, f.department("区气象局"), "吴专办")
         db.session.commit()
         other_id = other.id
     response = post(client, f"{ITEMS}/add", {
@@ -132,19 +129,19 @@ def test_specialist_of_another_department_is_refused(app, client):
     assert "专办员必须属于该事项的审批部门" in " ".join(
         form_errors(response.get_data(as_text=True)))
     with app.app_context():
-        assert count(CommissionItem) == 0
+        assert _items_of(ids["approval_item"]) == []
 
 
 def test_refused_item_keeps_reason_and_shows_previous_attempt(app, client):
     """R-6.2: a refusal keeps its reasons (clearing them is refused, nothing changes); the new
     attempt links to the refused one, shown read-only on its page."""
     with app.app_context():
-        commission = make_commission("JC2026-0102")
-        catalogue = make_approval_item(name="建设工程规划许可证")
-        refused = make_item(commission, catalogue, state=ItemState.refused,
-                            submitted_on=D("2026-03-02"), decided_on=D("2026-03-09"),
-                            refusal_reason="总平面图与规划条件不符")
-        retry = make_item(commission, catalogue, attempt=2, previous_attempt=refused)
+        catalogue = f.approval_item(name="建设工程规划许可证")
+        commission = f.case(items=[catalogue], on=D("2026-03-02"))
+        refused = f.advance_item(commission.items[0], ItemState.refused,
+                                 submitted_on=D("2026-03-02"), decided_on=D("2026-03-09"),
+                                 reason="总平面图与规划条件不符")
+        retry = f.reapplied(refused)
         db.session.commit()
         refused_id, retry_id, commission_id = refused.id, retry.id, commission.id
         catalogue_id = catalogue.id
@@ -168,13 +165,12 @@ def test_joint_approval_round_trip_groups_items(app, client):
     """R-6.1: a joint approval is recorded for a commission and groups its items of several
     departments; an item cannot join another commission's joint approval."""
     with app.app_context():
-        commission = make_commission("JC2026-0103")
-        other = make_commission("JC2026-0104")
-        first = make_item(commission, make_approval_item(make_department("区发展和改革局"),
-                                                          "企业投资项目备案"))
-        second = make_item(commission, make_approval_item(make_department("市自然资源局江城分局"),
-                                                           "用地预审与选址意见书"))
-        stranger = make_item(other, make_approval_item(name="节能审查"))
+        commission = f.case(items=[
+            f.approval_item(dept=f.department("区发展和改革局"), name="企业投资项目备案"),
+            f.approval_item(dept=f.department("市自然资源局江城分局"), name="用地预审与选址意见书")])
+        other = f.case(items=[f.approval_item(name="节能审查")])
+        first, second = commission.items
+        [stranger] = other.items
         db.session.commit()
         ids = (commission.id, first.id, second.id, stranger.id, other.id)
         stranger_catalogue = stranger.approval_item_id
@@ -220,10 +216,8 @@ def test_joint_approval_round_trip_groups_items(app, client):
 def _accepted_item(app) -> int:
     """An item of a commission at work, submitted and accepted through the domain's steps."""
     with app.app_context():
-        item = f.opened().items[0]
-        cal = load_calendar(db.session)
-        approvals.submit(db.session, item, on=D("2025-10-13"))
-        approvals.accept(db.session, item, on=D("2025-10-14"), cal=cal)
+        item = f.advance_item(f.opened().items[0], ItemState.accepted,
+                              submitted_on=D("2025-10-13"), accepted_on=D("2025-10-14"))
         db.session.commit()
         return item.id
 
@@ -273,14 +267,14 @@ def test_supplement_received_before_requested_is_refused(app, client):
 
 def _items(app, n: int) -> None:
     with app.app_context():
-        dept = make_department()
-        specialist = make_staff(StaffRole.specialist, dept)
+        dept = f.department()
+        specialist = f.staff(StaffRole.specialist, dept)
         for _ in range(n):
-            commission = make_commission(coordinator=make_staff())
+            commission = f.case(items=[f.approval_item(dept=dept)])
             joint = JointApproval(commission=commission, title="联合审批")
             db.session.add(joint)
-            make_item(commission, make_approval_item(dept), specialist=specialist,
-                      joint_approval=joint)
+            item = commission.items[0]  # its specialist and joint approval: the screen's
+            item.specialist, item.joint_approval = specialist, joint
         db.session.commit()
 
 

@@ -7,31 +7,39 @@ import re
 
 import pytest
 from flask_appbuilder.models.sqla.interface import SQLAInterface
-from test_views_commission_rows import make_commission, make_staff, page
 
 from app.extensions import db
 from app.models import Commission
 from app.states import CommissionState
 from app.views import paging
 from app.views.base import AppInterface
+from tests import factories as f
+from tests.helpers import page
 
 ROWS = 47  # pages of 20: 20, 20, 7
 ORDERS = [("id", "desc"), ("id", "asc"), ("state", "asc"), ("state", "desc"),
           ("applied_on", "asc"), ("applied_on", "desc")]
 
 
+#: the states of the rows, in turn: those at pre-review have no application date yet
+STATES = [CommissionState.in_progress, CommissionState.planning, CommissionState.completed,
+          CommissionState.pre_review]
+
+
 def _commissions(app) -> None:
-    """ROWS commissions with many ties in state and applied_on, some without a date."""
-    states = [CommissionState.in_progress, CommissionState.planning, CommissionState.completed]
+    """ROWS commissions (project 分页项目<n>) with many ties in state and applied_on, some
+    without a date."""
     with app.app_context():
-        coordinator = make_staff()
+        coordinator = f.staff()
         for n in range(ROWS):
-            row = make_commission(f"JC2026-P{n:03d}", coordinator=coordinator,
-                                  state=states[n % 3])
-            row.applied_on = None if n % 7 == 0 else dt.date(2026, 3, 1 + n % 4)
-            if row.state == CommissionState.completed:
-                row.completed_on = dt.date(2026, 6, 1)
+            f.case(STATES[n % 4], coordinator=coordinator, on=dt.date(2026, 3, 2 + n % 3),
+                   project=f.project(name=f"分页项目{n:03d}"))
         db.session.commit()
+
+
+def _numbers(html: str) -> list[int]:
+    """The rows' n on a list page, in order."""
+    return [int(n) for n in dict.fromkeys(re.findall(r"分页项目(\d{3})", html))]
 
 
 @pytest.mark.parametrize("deferred_from", [paging.DEFERRED_FROM, 5])
@@ -59,8 +67,7 @@ def test_last_page_is_read_from_the_end(app, client, count_queries):
     _commissions(app)
     with count_queries() as statements:
         html = page(client, "/commissionview/list/?page_CommissionView=2")
-    numbers = re.findall(r"JC2026-P(\d{3})", html)
-    assert [int(n) for n in dict.fromkeys(numbers)] == [6, 5, 4, 3, 2, 1, 0]
+    assert _numbers(html) == [6, 5, 4, 3, 2, 1, 0]
     rows_query = [s for s in statements if "LIMIT" in s and "count(" not in s
                   and "FROM commission" in " ".join(s.split())][0]
     assert "commission.id ASC" in rows_query
@@ -75,5 +82,5 @@ def test_filtered_deep_page(app, client, monkeypatch):
     for number in range(2):
         html = page(client, "/commissionview/list/?_flt_0_state=in_progress"
                             f"&psize_CommissionView=10&page_CommissionView={number}")
-        seen += [int(n) for n in dict.fromkeys(re.findall(r"JC2026-P(\d{3})", html))]
-    assert seen == sorted((n for n in range(ROWS) if n % 3 == 0), reverse=True)
+        seen += _numbers(html)
+    assert seen == sorted((n for n in range(ROWS) if n % 4 == 0), reverse=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from test_views_commission_rows import count, page, post
+from tests.helpers import count, page, post
 
 from app.domain import planning
 from app.domain.workdays import load_calendar

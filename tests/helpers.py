@@ -1,0 +1,33 @@
+"""Small helpers of the screen tests: a page's HTML, a form POST, rows counted or fetched.
+
+Rows themselves come from tests/factories.py."""
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from app.extensions import db
+
+
+def count(model: type) -> int:
+    """Rows of ``model`` in the database."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def only(model: type) -> Any:
+    """The single row of ``model`` (fails when there is not exactly one)."""
+    return db.session.scalars(sa.select(model)).one()
+
+
+def post(client, url: str, data: dict[str, Any]):
+    """POST a form; None values are left out (an empty field)."""
+    return client.post(url, data={k: v for k, v in data.items() if v is not None},
+                       follow_redirects=False)
+
+
+def page(client, url: str) -> str:
+    """GET a page that must answer 200; its HTML."""
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return response.get_data(as_text=True)
