@@ -1,10 +1,14 @@
-"""A small hand-checked district for the assessment tests (R-13.3).
+"""A small hand-checked district for the assessment tests (R-13.3), built by the steps.
 
 Period: 2025-04-01 … 2025-06-30. Two departments with work (D1 住建, D2 自然资源), one
 active department without work (D4), one inactive (D3); coordinators 张 (C1) and 李 (C2),
-plus one who left before the period and one who joined after it. Every row has fixed
-dates; each is commented with what it should count for. EXPECTED holds the hand-computed
-figures.
+plus one who left before the period and one who joined after it. Every commission and item
+goes through the lifecycle's own steps (tests/factories.py) on fixed dates: the deadlines
+are the steps' (an item's catalogue entry promises the working days that put its deadline
+on the day commented), the assignments the assign and reassign steps', and the overdue marks
+the deadline sweep's, run on the days named (not on every day). Each row is commented with
+what it should count for; EXPECTED holds the hand-computed figures. ``build`` commits (the
+sweep does).
 """
 from __future__ import annotations
 
@@ -13,21 +17,17 @@ import decimal
 from dataclasses import dataclass
 
 from app.choices import ContactMethod, EscalationTarget, Rating, StaffRole
+from app.domain import coordination
+from app.domain.sweep import sweep
 from app.extensions import db
-from app.models import (
-    Commission,
-    CommissionItem,
-    CoordinatorAssignment,
-    Escalation,
-    ItemSupplement,
-    Revisit,
-)
+from app.models import ApprovalItem, CommissionItem, Department, Escalation, Revisit
 from app.states import CommissionState, EscalationStatus, ItemState
 from tests import factories as f
 
 D = dt.date.fromisoformat
 START, END = D("2025-04-01"), D("2025-06-30")
 Dec = decimal.Decimal
+S, I = CommissionState, ItemState
 
 # subject → (handled, on-time rate, overdue, refusals, average rating, open escalations)
 EXPECTED = {
@@ -52,32 +52,30 @@ class District:
 
     subjects: dict
     commissions: dict
-    catalogue: dict
+    items: dict
 
 
-def _commission(coordinator, state, **dates) -> Commission:
-    row = Commission(project=f.project(), state=state, coordinator=coordinator,
-                     contact_method=ContactMethod.phone if dates.get("contacted_on") else None,
-                     **dates)
-    db.session.add(row)
-    db.session.flush()
-    return row
+def _entry(dept: Department, name: str, accepted: str | None = None,
+           due: str | None = None) -> ApprovalItem:
+    """A catalogue entry of ``dept`` whose promised working days, counted from ``accepted``,
+    end on ``due`` (a working day)."""
+    days = f.calendar().between(D(accepted), D(due)) if accepted else 5
+    return f.approval_item(dept=dept, name=name, days=days)
 
 
-def _assign(commission, staff, since, until=None) -> None:
-    db.session.add(CoordinatorAssignment(commission=commission, staff=staff, assigned_on=D(since),
-                                         ended_on=D(until) if until else None))
+def _take(item: CommissionItem, state: ItemState = I.approved, *, due: str | None = None,
+          **dates: str) -> CommissionItem:
+    """``item`` taken to ``state`` by its steps on ``dates`` (accepted by the department
+    only when ``accepted_on`` is among them); its deadline is then ``due`` when given."""
+    f.advance_item(item, state, accept="accepted_on" in dates,
+                   **{name: D(day) for name, day in dates.items()})
+    assert due is None or item.due_on == D(due), (item, item.due_on)
+    return item
 
 
-def _item(commission, approval_item, state=ItemState.approved, **dates) -> CommissionItem:
-    values = {k: D(v) if isinstance(v, str) else v for k, v in dates.items()}
-    if state == ItemState.refused:
-        values["refusal_reason"] = "不符合规划条件"
-    row = CommissionItem(commission=commission, approval_item=approval_item, state=state,
-                         **values)
-    db.session.add(row)
-    db.session.flush()
-    return row
+def _sweep(day: str) -> None:
+    """The deadline sweep's pass on ``day``: it marks what is overdue then."""
+    sweep(db.session, today=D(day), cal=f.calendar())
 
 
 def _revisit(commission, on, rating) -> None:
@@ -94,7 +92,7 @@ def _escalation(commission, by, raised, item=None, resolved=None) -> None:
 
 
 def build() -> District:
-    """Create the district (flushed, not committed)."""
+    """Create the district (committed)."""
     d1 = f.department("区住房和城乡建设局", sort_order=1)
     d2 = f.department("区自然资源局", sort_order=2)
     f.department("已撤销部门", active=False)  # inactive, no work: not listed
@@ -105,98 +103,97 @@ def build() -> District:
             exited_on=D("2025-03-01"))                      # left before: not listed
     f.staff(StaffRole.coordinator, name="新任协办", admitted_on=D("2025-07-01"))  # joined after
     f.staff(StaffRole.specialist, dept=d1, name="住建专办")  # specialists are not assessed
-    a1 = f.approval_item(dept=d1, name="建设工程规划许可")
-    a2 = f.approval_item(dept=d2, name="用地预审")
-    a3 = f.approval_item(dept=d1, name="施工许可")
-    a4 = f.approval_item(dept=d2, name="不动产登记")
-    S = CommissionState
 
-    # K1: 张 throughout.
-    k1 = _commission(c1, S.in_progress, applied_on=D("2025-03-03"), assigned_on=D("2025-03-03"),
-                     contact_due_on=D("2025-03-04"), contacted_on=D("2025-03-04"))
-    _assign(k1, c1, "2025-03-03")
-    # i1 D1/张: decided on its due day → on time.
-    i1 = _item(k1, a1, submitted_on="2025-03-10", accepted_on="2025-03-11", due_on="2025-04-10",
-               decided_on="2025-04-10")
+    # K7: 李, terminated before the period: its undecided item was withdrawn by the
+    # termination, not overdue in the period; its escalation is open (D2, 李).
+    k7 = f.case(S.in_progress, coordinator=c2, on=D("2025-01-20"), items=[
+        _entry(d2, "用地预审（K7）", "2025-02-02", "2025-03-14")])
+    i10 = _take(k7.items[0], I.accepted, submitted_on="2025-02-01", accepted_on="2025-02-02",
+                due="2025-03-14")
+    _sweep("2025-03-15")                                             # marked, before the period
+    _escalation(k7, c2, "2025-03-10", i10)
+    f.advance(k7, S.terminated, issued_on=D("2025-03-25"), terminated_on=D("2025-03-31"))
+
+    # K1: 张 throughout; contacted on its due day.
+    k1 = f.case(S.in_progress, coordinator=c1, on=D("2025-03-03"),
+                contacted_on=D("2025-03-04"), items=[
+                    _entry(d1, "建设工程规划许可（K1）", "2025-03-11", "2025-04-10"),
+                    _entry(d1, "施工许可（K1）", "2025-03-11", "2025-03-31"),
+                    _entry(d2, "用地预审（K1）", "2025-04-02", "2025-05-09")])
+    i1, i2, i3 = k1.items
+    for item in (i1, i2):
+        _take(item, I.accepted, submitted_on="2025-03-10", accepted_on="2025-03-11")
     # i2 D1/张: marked overdue on the first day → overdue in the period, decided late.
-    _item(k1, a3, submitted_on="2025-03-10", accepted_on="2025-03-11", due_on="2025-03-31",
-          overdue_on="2025-04-01", decided_on="2025-04-20")
+    _sweep("2025-04-01")
+    _take(i2, due="2025-03-31", decided_on="2025-04-20")
+    # i1 D1/张: decided on its due day → on time.
+    _take(i1, due="2025-04-10", decided_on="2025-04-10")
     # i3 D2/张: refused on time.
-    _item(k1, a2, ItemState.refused, submitted_on="2025-04-01", accepted_on="2025-04-02",
-          due_on="2025-05-10", decided_on="2025-05-06")
+    _take(i3, I.refused, submitted_on="2025-04-01", accepted_on="2025-04-02", due="2025-05-09",
+          decided_on="2025-05-06")
     _escalation(k1, c1, "2025-04-02", i1, resolved="2025-06-30")  # resolved on the last day
     _escalation(k1, c1, "2025-07-01")                              # raised after the period
 
-    # K2: 张 until 05-15, then 李. Contact late (张), items split by date.
-    k2 = _commission(c2, S.in_progress, applied_on=D("2025-04-01"), assigned_on=D("2025-04-01"),
-                     contact_due_on=D("2025-04-02"), contacted_on=D("2025-04-03"),
-                     contact_overdue_on=D("2025-04-03"))
-    _assign(k2, c1, "2025-04-01", "2025-05-15")
-    _assign(k2, c2, "2025-05-15")
-    # i4 D1/李 (decided and marked under 李): late, overdue in the period.
-    i4 = _item(k2, a3, submitted_on="2025-04-10", accepted_on="2025-04-11", due_on="2025-05-20",
-               overdue_on="2025-05-21", decided_on="2025-05-25")
-    # i5 D2/李: still running past its date at the end, never marked → overdue at the end.
-    i5 = _item(k2, a2, ItemState.accepted, submitted_on="2025-04-10", accepted_on="2025-04-11",
-               due_on="2025-06-20")
-    # i6 D2: past its date but in 补正 at the end → not overdue.
-    i6 = _item(k2, a4, ItemState.supplementing, submitted_on="2025-04-10",
-               accepted_on="2025-04-11", due_on="2025-06-10")
-    db.session.add(ItemSupplement(commission_item=i6, requested_on=D("2025-06-05")))
+    # K2: 张 until 05-15, then 李. Contact late (张), marked; items split by date.
+    k2 = f.case(S.assigned, coordinator=c1, on=D("2025-04-01"), items=[
+        _entry(d1, "施工许可（K2）", "2025-04-11", "2025-05-20"),
+        _entry(d2, "用地预审（K2）", "2025-04-11", "2025-06-27"),
+        _entry(d2, "不动产登记（K2）", "2025-04-11", "2025-06-10"),
+        _entry(d1, "建设工程规划许可（K2）")])
+    _sweep("2025-04-03")                                             # the contact, due 04-02
+    f.advance(k2, S.in_progress, contacted_on=D("2025-04-03"))
+    i4, i5, i6, i11 = k2.items
+    for item in (i4, i5, i6):
+        _take(item, I.accepted, submitted_on="2025-04-10", accepted_on="2025-04-11")
     # i11 D1/张: refused before acceptance (no deadline ran) → on time, a refusal.
-    _item(k2, a1, ItemState.refused, submitted_on="2025-04-10", decided_on="2025-04-12")
-    _escalation(k2, c1, "2025-05-01", i4, resolved="2025-06-10")  # resolved in the period
+    _take(i11, I.refused, submitted_on="2025-04-10", decided_on="2025-04-12")
+    _escalation(k2, c1, "2025-05-01", i4, resolved="2025-06-10")   # resolved in the period
+    coordination.reassign(db.session, k2, c2, on=D("2025-05-15"), reason="工作调整")
+    # i4 D1/李 (decided and marked under 李): late, overdue in the period.
+    _sweep("2025-05-21")
+    _take(i4, due="2025-05-20", decided_on="2025-05-25")
+    # i6 D2: past its date but in 补正 at the end → not overdue.
+    _take(i6, I.supplementing, due="2025-06-10", requested_on="2025-06-05")
+    # i5 D2/李: still running past its date at the end, never marked → overdue at the end.
     _escalation(k2, c2, "2025-06-20", i5)                          # open: D2, 李
 
     # K3: 李, completed in the period.
-    k3 = _commission(c2, S.completed, applied_on=D("2025-01-06"), assigned_on=D("2025-01-06"),
-                     contact_due_on=D("2025-01-07"), contacted_on=D("2025-01-07"),
-                     completed_on=D("2025-04-15"))
-    _assign(k3, c2, "2025-01-06")
-    _item(k3, a1, submitted_on="2025-02-01", accepted_on="2025-02-02", due_on="2025-03-20",
-          decided_on="2025-03-18")                               # decided before: not counted
-    _item(k3, a2, submitted_on="2025-02-01", accepted_on="2025-02-02", due_on="2025-04-05",
-          decided_on="2025-04-03")                               # D2/李 on time
+    k3 = f.case(S.in_progress, coordinator=c2, on=D("2025-01-06"), contacted_on=D("2025-01-07"),
+                items=[_entry(d1, "建设工程规划许可（K3）", "2025-02-02", "2025-03-20"),
+                       _entry(d2, "用地预审（K3）", "2025-02-02", "2025-04-07")])
+    _take(k3.items[0], submitted_on="2025-02-01", accepted_on="2025-02-02", due="2025-03-20",
+          decided_on="2025-03-18")                                 # decided before: not counted
+    _take(k3.items[1], submitted_on="2025-02-01", accepted_on="2025-02-02", due="2025-04-07",
+          decided_on="2025-04-03")                                 # D2/李 on time
+    f.advance(k3, S.completed, completed_on=D("2025-04-15"))
     _revisit(k3, "2025-04-25", Rating.satisfied)                 # 4: 李, D1, D2
     _revisit(k3, "2025-06-30", Rating.basically_satisfied)       # 3: 李, D1, D2 (last day)
     _revisit(k3, "2025-07-05", Rating.very_dissatisfied)         # after the period
     _escalation(k3, c2, "2025-03-01", resolved="2025-07-10")      # open at the end: 李 only
 
     # K4: 张, completed before the period; revisited in it.
-    k4 = _commission(c1, S.completed, applied_on=D("2025-01-10"), assigned_on=D("2025-01-10"),
-                     contact_due_on=D("2025-01-13"), contacted_on=D("2025-01-11"),
-                     completed_on=D("2025-03-20"))
-    _assign(k4, c1, "2025-01-10")
-    _item(k4, a1, submitted_on="2025-01-15", accepted_on="2025-01-16", due_on="2025-03-05",
+    k4 = f.case(S.in_progress, coordinator=c1, on=D("2025-01-10"), contacted_on=D("2025-01-11"),
+                items=[_entry(d1, "建设工程规划许可（K4）", "2025-01-16", "2025-03-05")])
+    _take(k4.items[0], submitted_on="2025-01-15", accepted_on="2025-01-16", due="2025-03-05",
           decided_on="2025-03-01")
+    f.advance(k4, S.completed, completed_on=D("2025-03-20"))
     _revisit(k4, "2025-04-10", Rating.very_dissatisfied)         # 1: 张, D1
 
-    # K5: 李, assigned late in the period, contact marked overdue.
-    k5 = _commission(c2, S.assigned, applied_on=D("2025-06-24"), assigned_on=D("2025-06-25"),
-                     contact_due_on=D("2025-06-26"), contact_overdue_on=D("2025-06-27"))
-    _assign(k5, c2, "2025-06-25")
-    # K6: 张, contact due in the period, made after it, never marked → overdue at the end.
-    k6 = _commission(c1, S.planning, applied_on=D("2025-06-26"), assigned_on=D("2025-06-26"),
-                     contact_due_on=D("2025-06-27"), contacted_on=D("2025-07-02"))
-    _assign(k6, c1, "2025-06-26")
-    # K7: 李, terminated before the period: its open item is not overdue; its escalation is.
-    k7 = _commission(c2, S.terminated, applied_on=D("2025-01-20"), assigned_on=D("2025-01-20"),
-                     contact_due_on=D("2025-01-21"), contacted_on=D("2025-01-21"),
-                     terminated_on=D("2025-03-31"))
-    _assign(k7, c2, "2025-01-20")
-    i10 = _item(k7, a2, ItemState.accepted, submitted_on="2025-02-01", accepted_on="2025-02-02",
-                due_on="2025-03-15", overdue_on="2025-03-16")
-    _escalation(k7, c2, "2025-03-10", i10)                         # open: D2, 李
+    # K9: 张, contact on time (the day it was accepted).
+    k9 = f.case(S.planning, coordinator=c1, on=D("2025-05-05"),
+                items=[_entry(d1, "施工许可（K9）")])
     # K8: 李, contact on time in the period.
-    k8 = _commission(c2, S.planning, applied_on=D("2025-06-02"), assigned_on=D("2025-06-02"),
-                     contact_due_on=D("2025-06-03"), contacted_on=D("2025-06-03"))
-    _assign(k8, c2, "2025-06-02")
-    # K9: 张, no assignment history (older records): charged to its coordinator; on time.
-    k9 = _commission(c1, S.planning, applied_on=D("2025-05-05"), assigned_on=D("2025-05-05"),
-                     contact_due_on=D("2025-05-06"), contacted_on=D("2025-05-05"))
-    db.session.flush()
+    f.case(S.planning, coordinator=c2, on=D("2025-06-02"), contacted_on=D("2025-06-03"),
+           items=[_entry(d1, "施工许可（K8）")])
+    # K5: 李, assigned late in the period, contact (due 06-26) marked overdue.
+    f.case(S.assigned, coordinator=c2, on=D("2025-06-25"), items=[_entry(d1, "施工许可（K5）")])
+    _sweep("2025-06-27")
+    # K6: 张, contact due 06-27 in the period, made after it, never marked → overdue at the end.
+    f.case(S.planning, coordinator=c1, on=D("2025-06-26"), contacted_on=D("2025-07-02"),
+           items=[_entry(d1, "施工许可（K6）")])
+    db.session.commit()
     return District(
         subjects={"D1": d1, "D2": d2, "D4": d4, "C1": c1, "C2": c2},
         commissions={"K1": k1, "K2": k2, "K3": k3, "K4": k4, "K9": k9},
-        catalogue={"a1": a1, "a2": a2, "i5": i5},
+        items={"i3": i3, "i5": i5},
     )

@@ -196,17 +196,19 @@ TERMINATION = (CommissionState.terminating, CommissionState.announced,
 
 def case(state: CommissionState = CommissionState.in_progress, *,
          items: int | Sequence[ApprovalItem] = 1, coordinator: StaffMember | None = None,
-         project: Project | None = None, on: dt.date | None = None,
-         scope: DelegationScope = DelegationScope.partial, intention: str | None = None,
-         **steps) -> Commission:
-    """A commission taken to ``state`` through its steps: opened from an eligible enquiry
-    about ``project`` with ``items`` (a number of new catalogue items, or those given),
-    then moved on by ``advance``; see there for ``coordinator``, ``on`` and ``steps``."""
+         project: Project | None = None, receiver: StaffMember | None = None,
+         on: dt.date | None = None, scope: DelegationScope = DelegationScope.partial,
+         intention: str | None = None, **steps) -> Commission:
+    """A commission taken to ``state`` through its steps: opened on ``on`` from an eligible
+    enquiry about ``project`` (received by ``receiver``, default the coordinator) with
+    ``items`` (a number of new catalogue items, or those given), then moved on by
+    ``advance``; see there for ``coordinator`` and ``steps``."""
     on = on or clock.office_today()
     chosen = ([approval_item() for _ in range(items)] if isinstance(items, int)
               else list(items))
     review = pre_review(project if project is not None else _new_project(),
-                        outcome=PreReviewOutcome.eligible, on=on)
+                        receiver=receiver or coordinator, outcome=PreReviewOutcome.eligible,
+                        on=on)
     commission = intake.open_commission(db.session, review, scope=scope, items=chosen,
                                         intention=intention)
     return advance(commission, state, coordinator=coordinator, on=on, **steps)
@@ -218,14 +220,15 @@ def advance(commission: Commission, state: CommissionState, *,
             contacted_on: dt.date | None = None, drafted_on: dt.date | None = None,
             plan_start: dt.date | None = None, plan_note: str | None = None,
             confirmed_on: dt.date | None = None, confirmed_by: str | None = None,
-            decided_on: dt.date | None = None,
-            completed_on: dt.date | None = None, issued_on: dt.date | None = None,
-            published_on: dt.date | None = None, terminated_on: dt.date | None = None,
+            decided_on: dt.date | None = None, completed_on: dt.date | None = None,
+            issued_on: dt.date | None = None, published_on: dt.date | None = None,
+            terminated_on: dt.date | None = None,
             reason: TerminationReason = TerminationReason.unit_request,
             reason_text: str | None = None, terminate_from: CommissionState | None = None,
             ) -> Commission:
-    """Move ``commission`` on to ``state`` by the steps that lead there, each on its own
-    date (``applied_on`` …) or else on ``on`` (default: today).
+    """Move ``commission`` on to ``state`` by the steps that lead there. Each step is taken
+    on its own date (``applied_on`` …) if given, else on the date of the step before it;
+    the first on ``on`` (default: today).
 
     To completion: accept; assign ``coordinator`` (a new one by default); record the
     contact; draft a plan (``drafted_on``, from ``plan_start``, with ``plan_note``) and have
@@ -237,7 +240,7 @@ def advance(commission: Commission, state: CommissionState, *,
     announcement on ``published_on`` (default: the working day after the unit's time ran
     out); ``terminated`` records the unit's confirmation (``terminated_on``).
     ``ineligible`` closes it at pre-review."""
-    on = on or clock.office_today()
+    day = on or clock.office_today()
     cal = calendar()
     config = current_app.config
     if state == CommissionState.ineligible:
@@ -248,12 +251,15 @@ def advance(commission: Commission, state: CommissionState, *,
         if commission.state not in TERMINATION:
             start = terminate_from or (commission.state if commission.state != ROUTE[0]
                                        else CommissionState.in_progress)
-            advance(commission, start, coordinator=coordinator, on=on, applied_on=applied_on,
+            advance(commission, start, coordinator=coordinator, on=day, applied_on=applied_on,
                     assigned_on=assigned_on, contacted_on=contacted_on, drafted_on=drafted_on,
                     plan_start=plan_start, confirmed_on=confirmed_on, confirmed_by=confirmed_by,
                     decided_on=decided_on)
+            # issued on the day of the last step taken, unless given
+            day = issued_on or next((d for d in (decided_on, confirmed_on, drafted_on,
+                                                 contacted_on, assigned_on, applied_on) if d), day)
             closing.terminate(
-                db.session, commission, reason=reason, issued_on=issued_on or on, cal=cal,
+                db.session, commission, reason=reason, issued_on=day, cal=cal,
                 reason_text=reason_text or ("项目取消" if reason == TerminationReason.other
                                             else None),
                 confirm_days=config["TERMINATION_CONFIRM_DAYS"])
@@ -265,34 +271,38 @@ def advance(commission: Commission, state: CommissionState, *,
                              url="https://www.jiangcheng.gov.cn/gg/1", cal=cal)
         elif state == CommissionState.terminated:
             closing.confirm_termination(db.session, commission,
-                                        confirmed_on=terminated_on or issued_on or on, cal=cal)
+                                        confirmed_on=terminated_on or day, cal=cal)
         db.session.flush()
         return commission
-    target = ROUTE.index(state)
-    for step in ROUTE[ROUTE.index(commission.state) + 1:target + 1]:
+    for step in ROUTE[ROUTE.index(commission.state) + 1:ROUTE.index(state) + 1]:
         if step == CommissionState.accepted:
-            intake.accept(db.session, commission, applied_on=applied_on or on, cal=cal,
+            day = applied_on or day
+            intake.accept(db.session, commission, applied_on=day, cal=cal,
                           number_format=config["APPLICATION_NO_FORMAT"])
         elif step == CommissionState.assigned:
+            day = assigned_on or day
             coordination.assign(db.session, commission, coordinator or staff(),
-                                 assigned_on=assigned_on or applied_on or on, cal=cal)
+                                 assigned_on=day, cal=cal)
         elif step == CommissionState.planning:
+            day = contacted_on or day
             coordination.record_contact(db.session, commission, method=ContactMethod.phone,
-                                        contacted_on=contacted_on or on)
+                                        contacted_on=day)
         elif step == CommissionState.in_progress:
-            drafted = drafted_on or on
-            plan = planning.draft_plan(db.session, commission, start=plan_start or drafted,
-                                       drafted_on=drafted, cal=cal, note=plan_note)
-            planning.confirm_plan(db.session, commission, plan,
-                                  confirmed_by=confirmed_by or commission.project.unit.handler_name,
-                                  confirmed_on=confirmed_on or on)
+            day = drafted_on or day
+            plan = planning.draft_plan(db.session, commission, start=plan_start or day,
+                                       drafted_on=day, cal=cal, note=plan_note)
+            day = confirmed_on or day
+            planning.confirm_plan(db.session, commission, plan, confirmed_on=day,
+                                  confirmed_by=confirmed_by or commission.project.unit.handler_name)
         elif step == CommissionState.delivering:
+            day = decided_on or day
             for item in closing.open_items(commission):
-                advance_item(item, ItemState.approved, on=decided_on or on)
+                advance_item(item, ItemState.approved, on=day)
             closing.start_delivery(db.session, commission)
         elif step == CommissionState.completed:
-            delivery(commission, on=completed_on or on)
-            closing.complete(db.session, commission, completed_on=completed_on or on)
+            day = completed_on or day
+            delivery(commission, on=day)
+            closing.complete(db.session, commission, completed_on=day)
         db.session.flush()
     return commission
 
@@ -326,27 +336,35 @@ def item_in(state: ItemState = ItemState.pending, *, commission: Commission | No
 def advance_item(item: CommissionItem, state: ItemState, *, on: dt.date | None = None,
                  submitted_on: dt.date | None = None, accepted_on: dt.date | None = None,
                  requested_on: dt.date | None = None, received_on: dt.date | None = None,
-                 decided_on: dt.date | None = None, reason: str = "不符合规划条件",
-                 result_document: str | None = None) -> CommissionItem:
-    """Move ``item`` on to ``state`` by the item's steps, each on its own date or on ``on``:
-    submitted, accepted by the department (its deadline starts), for ``supplementing`` a
-    supplement requested (``requested_on``), then approved or refused (for ``reason``).
-    ``received_on`` also records the supplement's arrival before the decision. A withdrawn
-    item is the termination's (``advance(commission, CommissionState.terminating)``)."""
-    on = on or clock.office_today()
+                 decided_on: dt.date | None = None, accept: bool = True,
+                 reason: str = "不符合规划条件", result_document: str | None = None,
+                 ) -> CommissionItem:
+    """Move ``item`` on to ``state`` by the item's steps, each on its own date if given,
+    else on the date of the step before it (the first on ``on``, default today):
+    submitted; accepted by the department, which starts its deadline (``accept=False``:
+    refused before acceptance); for ``supplementing`` a supplement requested
+    (``requested_on``), and with ``received_on`` received again before a decision; approved,
+    or refused for ``reason``. A withdrawn item is its commission's termination's
+    (``advance(commission, CommissionState.terminating)``)."""
+    day = on or clock.office_today()
     cal = calendar()
     if item.state == ItemState.pending and state != ItemState.pending:
-        approvals.submit(db.session, item, on=submitted_on or on)
-    if item.state == ItemState.submitted and state not in (ItemState.submitted,):
-        approvals.accept(db.session, item, on=accepted_on or submitted_on or on, cal=cal)
+        day = submitted_on or day
+        approvals.submit(db.session, item, on=day)
+    if item.state == ItemState.submitted and state != ItemState.submitted and accept:
+        day = accepted_on or day
+        approvals.accept(db.session, item, on=day, cal=cal)
     if state == ItemState.supplementing or (received_on and item.state == ItemState.accepted):
-        approvals.request_supplement(db.session, item, on=requested_on or on)
+        day = requested_on or day
+        approvals.request_supplement(db.session, item, on=day)
         if received_on:
-            approvals.receive_supplement(db.session, item, on=received_on, cal=cal)
+            day = received_on
+            approvals.receive_supplement(db.session, item, on=day, cal=cal)
     if state == ItemState.approved:
-        approvals.approve(db.session, item, on=decided_on or on, result_document=result_document)
+        approvals.approve(db.session, item, on=decided_on or day,
+                          result_document=result_document)
     elif state == ItemState.refused:
-        approvals.refuse(db.session, item, on=decided_on or on, reason=reason)
+        approvals.refuse(db.session, item, on=decided_on or day, reason=reason)
     db.session.flush()
     return item
 

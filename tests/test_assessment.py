@@ -20,9 +20,10 @@ from app.domain.assessment_period import (
 )
 from app.domain.errors import DomainError
 from app.extensions import db
-from app.models import Assessment, CommissionItem, Revisit
+from app.models import Assessment, Revisit
 from app.states import ItemState
 from tests import assessment_dataset as data
+from tests import factories as f
 
 Dec = decimal.Decimal
 TODAY = dt.date(2025, 7, 15)
@@ -132,10 +133,10 @@ def test_saving_freezes_the_figures(ctx):
 
     # Later records of the period: another late decision and a bad revisit for 张.
     k1 = district.commissions["K1"]
-    db.session.add(CommissionItem(commission=k1, approval_item=district.catalogue["a2"],
-                                  attempt=2, state=ItemState.approved,
-                                  submitted_on=dt.date(2025, 5, 1), due_on=dt.date(2025, 5, 5),
-                                  decided_on=dt.date(2025, 6, 1)))
+    again = f.reapplied(district.items["i3"])  # 张's refused item, applied for again
+    f.advance_item(again, ItemState.approved, submitted_on=dt.date(2025, 5, 6),
+                   decided_on=dt.date(2025, 6, 30))
+    assert again.decided_on > again.due_on
     db.session.add(Revisit(commission=k1, visited_on=dt.date(2025, 5, 1),
                            method=ContactMethod.phone, person_reached="陈经办",
                            rating=Rating.very_dissatisfied))
@@ -159,8 +160,8 @@ def test_saving_twice_updates_score_and_remarks_only(ctx):
     db.session.commit()
     first = db.session.scalars(sa.select(Assessment).where(Assessment.department_id == d2.id)).one()
     before = _summary(first)
-    district.catalogue["i5"].decided_on = dt.date(2025, 6, 25)  # would change D2's figures
-    district.catalogue["i5"].state = ItemState.approved
+    # deciding i5 would change D2's figures
+    f.advance_item(district.items["i5"], ItemState.approved, decided_on=dt.date(2025, 6, 25))
     save_period(db.session, data.START, data.END, {key: Entry(Dec("50"), "复核后下调")},
                 today=TODAY)
     db.session.commit()
