@@ -9,7 +9,7 @@ import pytest
 from app.choices import ContactMethod, Rating, Stage
 from app.domain import dashboard
 from app.extensions import db
-from app.models import Commission, CommissionItem, Revisit
+from app.models import Commission, Revisit
 from app.states import CommissionState as CS
 from app.states import ItemState as IS
 from tests import factories as f
@@ -18,20 +18,12 @@ TODAY = dt.date(2025, 10, 15)
 D = dt.date
 
 
-def commission(state: CS, coordinator=None, **kw) -> Commission:
-    row = Commission(project=f.project(), state=state, coordinator=coordinator, **kw)
-    db.session.add(row)
-    db.session.flush()
-    return row
-
-
-def item(owner: Commission, catalogue, state: IS, due_on=None, decided_on=None) -> CommissionItem:
-    row = CommissionItem(commission=owner, approval_item=catalogue, state=state, due_on=due_on,
-                         decided_on=decided_on,
-                         refusal_reason="不符合规划条件" if state == IS.refused else None)
-    db.session.add(row)
-    db.session.flush()
-    return row
+def entry(stage: Stage, dept, accepted: dt.date | None = None,
+          due: dt.date | None = None):
+    """A catalogue entry of ``dept`` at ``stage`` promising the working days from
+    ``accepted`` to ``due`` (a working day): the acceptance step puts the deadline there."""
+    days = f.calendar().between(accepted, due) if accepted else 5
+    return f.approval_item(stage, days, dept=dept)
 
 
 def revisit(owner: Commission, rating: Rating) -> Revisit:
@@ -44,37 +36,65 @@ def revisit(owner: Commission, rating: Rating) -> Revisit:
 
 @pytest.fixture
 def dataset(ctx):
-    """Nine commissions; the expected figures are worked out by hand in the tests."""
+    """Nine commissions, every record written by the steps; the expected figures are worked
+    out by hand in the tests. An item's deadline is where its catalogue entry's promised
+    working days from its acceptance put it."""
     dept_a, dept_b = f.department("甲局"), f.department("乙局")
-    a1 = f.approval_item(Stage.s1, dept=dept_a)
-    a2 = f.approval_item(Stage.s2, dept=dept_b)
-    a3 = f.approval_item(Stage.s3, dept=dept_a)
-    ap = f.approval_item(Stage.parallel, dept=dept_b)
     mine, other = f.staff(name="协办员甲"), f.staff(name="协办员乙")
+    s1, s2, s3, par = Stage.s1, Stage.s2, Stage.s3, Stage.parallel
+    accepted = D(2025, 8, 20)
 
-    c1 = commission(CS.in_progress, mine)
-    item(c1, a1, IS.approved, D(2025, 9, 1), D(2025, 8, 28))   # decided Aug, on time
-    item(c1, a2, IS.accepted, D(2025, 10, 10))                 # overdue, 乙局 → stage s2
-    c2 = commission(CS.in_progress, other)
-    item(c2, a1, IS.submitted)                                  # no clock yet → stage s1
-    item(c2, a3, IS.accepted, D(2025, 10, 20))                  # not due
-    commission(CS.assigned, other)                              # c3: no item
-    c4 = commission(CS.planning, other)
-    item(c4, ap, IS.supplementing, D(2025, 10, 1))              # clock stopped: not overdue
-    item(c4, a3, IS.accepted, D(2025, 10, 14))                  # overdue, 甲局 → stage s3
-    c5 = commission(CS.completed, mine, completed_on=D(2025, 10, 3))
-    item(c5, a1, IS.approved, D(2025, 9, 12), D(2025, 9, 10))   # Sep, on time
-    item(c5, a2, IS.approved, D(2025, 9, 15), D(2025, 9, 20))   # Sep, late
-    item(c5, a3, IS.refused, D(2025, 10, 5), D(2025, 10, 5))    # Oct, on time (same day)
-    item(c5, ap, IS.refused, None, D(2025, 10, 1))              # Oct, no clock: on time (R-13.7)
-    c6 = commission(CS.completed, other, completed_on=D(2025, 9, 28))
-    c7 = commission(CS.terminated, other, terminated_on=D(2025, 10, 2))
-    item(c7, a1, IS.accepted, D(2025, 9, 1))                    # closed commission: not overdue
-    c8 = commission(CS.terminated, other, terminated_on=D(2024, 12, 1))
-    item(c8, a1, IS.approved, D(2024, 11, 5), D(2024, 11, 1))   # Nov 2024: first trend month
-    item(c8, a2, IS.approved, D(2024, 10, 1), D(2024, 10, 20))  # Oct 2024: outside the window
-    c9 = commission(CS.terminating, other)
-    item(c9, a1, IS.accepted, D(2025, 10, 1))                   # overdue, 甲局 → stage s1
+    c1 = f.case(coordinator=mine, on=D(2025, 8, 11), items=[
+        entry(s1, dept_a, accepted, D(2025, 9, 1)), entry(s2, dept_b, accepted, D(2025, 10, 10))])
+    f.advance_item(c1.items[0], IS.approved, on=accepted,
+                   decided_on=D(2025, 8, 28))                  # decided Aug, on time
+    f.advance_item(c1.items[1], IS.accepted, on=accepted)      # overdue, 乙局 → stage s2
+    c2 = f.case(coordinator=other, on=D(2025, 8, 11), items=[
+        entry(s1, dept_a), entry(s3, dept_a, accepted, D(2025, 10, 20)),
+        entry(s1, dept_a, accepted, D(2025, 10, 13))])
+    f.advance_item(c2.items[0], IS.submitted, on=accepted)      # no clock yet → stage s1
+    f.advance_item(c2.items[1], IS.accepted, on=accepted)       # not due
+    f.advance_item(c2.items[2], IS.accepted, on=accepted)       # overdue, 甲局
+    f.case(CS.assigned, coordinator=other, on=D(2025, 10, 13),
+           items=[entry(s1, dept_a)])                           # c3: item pending → stage s1
+    c4 = f.case(CS.planning, coordinator=other, on=D(2025, 8, 11), items=[
+        entry(par, dept_b, accepted, D(2025, 9, 30)), entry(s3, dept_a, accepted, D(2025, 10, 14))])
+    f.advance_item(c4.items[0], IS.supplementing, on=accepted,
+                   requested_on=D(2025, 9, 10))                 # clock stopped: not overdue
+    f.advance_item(c4.items[1], IS.accepted, on=accepted)       # overdue, 甲局 → stage s3
+    c5 = f.case(coordinator=mine, on=D(2025, 8, 11), items=[
+        entry(s1, dept_a, accepted, D(2025, 9, 12)), entry(s2, dept_b, accepted, D(2025, 9, 15)),
+        entry(s3, dept_a, accepted, D(2025, 10, 9)), entry(par, dept_b)])
+    first, second, third, fourth = c5.items
+    f.advance_item(first, IS.approved, on=accepted, decided_on=D(2025, 9, 10))  # Sep, on time
+    f.advance_item(second, IS.approved, on=accepted, decided_on=D(2025, 9, 20))  # Sep, late
+    f.advance_item(third, IS.refused, on=accepted,
+                   decided_on=D(2025, 10, 9))                   # Oct, on time (same day)
+    f.advance_item(fourth, IS.refused, on=accepted, accept=False,
+                   decided_on=D(2025, 10, 1))                   # Oct, no clock: on time (R-13.7)
+    f.advance(c5, CS.completed, completed_on=D(2025, 10, 10))
+    c6 = f.case(coordinator=other, on=D(2025, 8, 11), items=[
+        entry(s1, dept_a, accepted, D(2025, 9, 26))])
+    f.advance(c6, CS.completed, decided_on=D(2025, 9, 26),      # Sep, on time
+              completed_on=D(2025, 9, 28))
+    c7 = f.case(coordinator=other, on=D(2025, 8, 11), items=[
+        entry(s1, dept_a, accepted, D(2025, 9, 1))])
+    f.advance_item(c7.items[0], IS.accepted, on=accepted)
+    f.advance(c7, CS.terminated, issued_on=D(2025, 9, 25),      # its item withdrawn then:
+              terminated_on=D(2025, 10, 2))                     # closed, not overdue
+    c8 = f.case(coordinator=other, on=D(2024, 9, 2), items=[
+        entry(s1, dept_a, D(2024, 10, 8), D(2024, 11, 5)),
+        entry(s2, dept_b, D(2024, 9, 10), D(2024, 10, 8))])
+    f.advance_item(c8.items[0], IS.approved, on=D(2024, 10, 8),
+                   decided_on=D(2024, 11, 1))                   # Nov 2024: first trend month
+    f.advance_item(c8.items[1], IS.approved, on=D(2024, 9, 10),
+                   decided_on=D(2024, 10, 20))                  # Oct 2024: outside the window
+    f.advance(c8, CS.terminated, issued_on=D(2024, 11, 25), terminated_on=D(2024, 12, 1))
+    c9 = f.case(coordinator=other, on=D(2025, 8, 11), items=[
+        entry(s1, dept_a, accepted, D(2025, 9, 30))])
+    f.advance_item(c9.items[0], IS.accepted, on=accepted)
+    f.advance(c9, CS.terminating,
+              issued_on=D(2025, 10, 10))                        # its item withdrawn: no open item
     revisit(c5, Rating.very_satisfied)
     revisit(c6, Rating.satisfied)
     revisit(c6, Rating.satisfied)
@@ -111,7 +131,7 @@ def test_overdue_month_trend_ratings(dataset):
     assert board.trend[0].month == D(2024, 11, 1) and board.trend[-1].month == D(2025, 10, 1)
     assert trend[D(2024, 11, 1)] == (1, 1, 100.0)
     assert trend[D(2025, 8, 1)] == (1, 1, 100.0)
-    assert trend[D(2025, 9, 1)] == (2, 1, 50.0)
+    assert trend[D(2025, 9, 1)] == (3, 2, 66.7)
     assert trend[D(2025, 10, 1)] == (2, 2, 100.0)
     assert trend[D(2025, 1, 1)] == (0, 0, None)
 
@@ -139,10 +159,9 @@ def test_scope_limits_to_caseload(dataset):
 def test_month_boundaries(ctx):
     """R-13.5: months start on the 1st; a completion on the last day of the previous month or
     the first of the next is not this month's."""
-    commission(CS.completed, completed_on=D(2025, 9, 30))
-    commission(CS.completed, completed_on=D(2025, 10, 1))
-    commission(CS.completed, completed_on=D(2025, 10, 31))
-    commission(CS.terminated, terminated_on=D(2025, 11, 1))
+    for day in (D(2025, 9, 30), D(2025, 10, 1), D(2025, 10, 31)):
+        f.case(CS.completed, on=D(2025, 9, 1), completed_on=day)
+    f.case(CS.terminated, on=D(2025, 9, 1), terminated_on=D(2025, 11, 1))
     db.session.commit()
     board = dashboard.build(db.session, D(2025, 10, 31))
     assert (board.completed_this_month, board.terminated_this_month) == (2, 0)
@@ -151,13 +170,17 @@ def test_month_boundaries(ctx):
 
 
 def _many(count: int) -> None:
+    """``count`` commissions, two in three at work with an item past its date, the others
+    completed; each revisited."""
     dept = f.department()
     catalogue = f.approval_item(Stage.s2, dept=dept)
     for n in range(count):
-        c = commission(CS.in_progress if n % 3 else CS.completed,
-                       completed_on=None if n % 3 else D(2025, 10, 2))
-        item(c, catalogue, IS.accepted if n % 3 else IS.approved, D(2025, 10, 1),
-             None if n % 3 else D(2025, 9, 30))
+        if n % 3:
+            c = f.case(on=D(2025, 9, 1), items=[catalogue])
+            f.advance_item(c.items[0], IS.accepted, on=D(2025, 9, 1))
+        else:
+            c = f.case(CS.completed, on=D(2025, 9, 1), items=[catalogue],
+                       decided_on=D(2025, 9, 30), completed_on=D(2025, 10, 2))
         revisit(c, Rating.satisfied)
     db.session.commit()
 

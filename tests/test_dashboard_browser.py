@@ -6,13 +6,11 @@ nothing was aborted and that every chart drew into a canvas of non-zero size.
 """
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from app.choices import ContactMethod, Rating, Stage
 from app.extensions import db
-from app.models import Commission, CommissionItem, Revisit
+from app.models import Revisit
 from app.states import CommissionState, ItemState
 from tests import factories as f
 from tests.browser_fixtures import offline
@@ -23,18 +21,18 @@ pytestmark = [pytest.mark.browser, pytest.mark.date_sensitive]
 
 
 def _some_data(app) -> None:
+    """Two commissions at work, each with an item three working days past its date, and one
+    completed today; each revisited today."""
     today = RUN_DAY
     with app.app_context():
         dept = f.department("城管局")
-        catalogue = f.approval_item(Stage.s2, dept=dept)
+        catalogue = f.approval_item(Stage.s2, 5, dept=dept)
+        accepted = f.calendar().add(today, -8)  # + 5 working days: 3 working days ago
         for state in (CommissionState.in_progress, CommissionState.planning,
                       CommissionState.completed):
-            c = Commission(project=f.project(), state=state,
-                           completed_on=today if state == CommissionState.completed else None)
-            db.session.add(c)
-            db.session.add(CommissionItem(
-                commission=c, approval_item=catalogue, state=ItemState.accepted,
-                due_on=today - dt.timedelta(days=3)))
+            c = f.case(state, on=accepted, items=[catalogue], completed_on=today)
+            if state != CommissionState.completed:
+                f.advance_item(c.items[0], ItemState.accepted, on=accepted)
             db.session.add(Revisit(commission=c, visited_on=today, method=ContactMethod.phone,
                                    person_reached="陈经办", rating=Rating.satisfied))
         db.session.commit()

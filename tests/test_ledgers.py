@@ -26,7 +26,6 @@ from app.ledgers.xlsx import cell_value, neutralise
 from app.models import (
     Assessment,
     Commission,
-    CommissionItem,
     CoordinationMeeting,
     MeetingActionItem,
     Revisit,
@@ -48,12 +47,10 @@ def sheet_rows(response) -> list[tuple]:
     return list(book.active.iter_rows(values_only=True))
 
 
-def commission(no: str, state: CS = CS.in_progress, **kw) -> Commission:
-    row = Commission(application_no=no, project=kw.pop("project", None) or f.project(),
-                     state=state, **kw)
-    db.session.add(row)
-    db.session.flush()
-    return row
+def commission(state: CS = CS.in_progress, **kw) -> Commission:
+    """A commission accepted in 2025, taken to ``state`` by the steps: numbered
+    JCXB-2025-0001, -0002, ... in the order of acceptance."""
+    return f.case(state, on=dt.date(2025, 3, 3), **kw)
 
 
 def test_headers_chinese_and_rows_of_the_filtered_list(client, app):
@@ -61,7 +58,7 @@ def test_headers_chinese_and_rows_of_the_filtered_list(client, app):
     under its active filter (here: state = in progress), in the list's order."""
     with app.app_context():
         for n in range(1, 6):
-            commission(f"JCXB-2025-{n:04d}", CS.in_progress if n % 2 else CS.completed)
+            commission(CS.in_progress if n % 2 else CS.completed)
         db.session.commit()
     query = "_flt_0_state=in_progress"
     listed = re.findall(r"JCXB-2025-\d{4}",
@@ -82,10 +79,12 @@ def test_headers_chinese_and_rows_of_the_filtered_list(client, app):
 def test_sort_of_the_list_applies(client, app):
     """R-13.6: the list's sort arguments carry over; an unknown sort column is ignored."""
     with app.app_context():
-        commission("JCXB-2025-0002")
-        commission("JCXB-2025-0001")
-        commission("JCXB-2025-0003")
+        # ids in another order than the numbers: the second one opened is accepted first
+        first, second, third = (f.case(CS.pre_review) for _ in range(3))
+        for opened in (second, first, third):
+            f.advance(opened, CS.accepted, on=dt.date(2025, 3, 3))
         db.session.commit()
+        assert first.application_no == "JCXB-2025-0002" and first.id < second.id
     asc = sheet_rows(client.get(
         "/ledger/commissions.xlsx?_oc_CommissionView=application_no&_od_CommissionView=asc"))
     assert [r[0] for r in asc[1:]] == ["JCXB-2025-0001", "JCXB-2025-0002", "JCXB-2025-0003"]
@@ -112,7 +111,7 @@ def test_file_name_and_audit_row(client, app):
     """R-13.6, R-14.4: the download is named with the ledger's Chinese title and the date
     (RFC 5987 filename*), and each export leaves an audit row with its filters and size."""
     with app.app_context():
-        commission("JCXB-2025-0001")
+        commission()
         db.session.commit()
     response = client.get("/ledger/commissions.xlsx?_flt_0_state=in_progress")
     assert response.mimetype == (
@@ -136,12 +135,14 @@ def test_every_ledger_exports(client, app):
         dept = f.department("住建局")
         specialist = f.staff(StaffRole.specialist, dept, name="专办员甲", phone="13512345678")
         coordinator = f.staff(name="协办员甲", phone="13612345678")
-        c = commission("JCXB-2025-0001", coordinator=coordinator)
-        catalogue = f.approval_item(Stage.s3, dept=dept, name="建筑工程施工许可")
-        db.session.add(CommissionItem(commission=c, approval_item=catalogue,
-                                      specialist=specialist, state=IS.approved,
-                                      due_on=dt.date(2025, 10, 10),
-                                      decided_on=dt.date(2025, 10, 9)))
+        accepted, due = dt.date(2025, 9, 26), dt.date(2025, 10, 10)
+        catalogue = f.approval_item(Stage.s3, f.calendar().between(accepted, due), dept=dept,
+                                    name="建筑工程施工许可")
+        c = commission(coordinator=coordinator, items=[catalogue])
+        item = c.items[0]
+        item.specialist = specialist  # the item screen's
+        f.advance_item(item, IS.approved, on=accepted, decided_on=dt.date(2025, 10, 9))
+        assert item.due_on == due
         meeting = CoordinationMeeting(kind=MeetingKind.joint, title="联席会议第一次",
                                       held_on=dt.date(2025, 10, 1), place="三楼会议室",
                                       convener=coordinator, issues="施工许可材料",
@@ -203,8 +204,7 @@ def test_formula_in_a_unit_name_exports_as_text(client, app):
     with app.app_context():
         owner = f.unit(name=evil)
         owner.handler_name = "@cmd"
-        commission("JCXB-2025-0001", project=f.project(owner, name="+1+2"),
-                   remarks="-SUM(A1:A9)")
+        commission(project=f.project(owner, name="+1+2")).remarks = "-SUM(A1:A9)"
         db.session.commit()
     response = client.get("/ledger/commissions.xlsx")
     assert response.status_code == 200
@@ -236,10 +236,8 @@ def two_cases(app):
     with app.app_context():
         mine = f.staff(name="协办员甲", phone="13612345678")
         other = f.staff(name="协办员乙", phone="13787654321")
-        commission("JCXB-2025-0001", coordinator=mine,
-                   project=f.project(f.unit(handler_phone="13900001111")))
-        commission("JCXB-2025-0002", coordinator=other,
-                   project=f.project(f.unit(handler_phone="13900002222")))
+        commission(coordinator=mine, project=f.project(f.unit(handler_phone="13900001111")))
+        commission(coordinator=other, project=f.project(f.unit(handler_phone="13900002222")))
         db.session.commit()
         return {"mine": mine.id, "other": other.id}
 

@@ -15,7 +15,7 @@ from app.documents import archive
 from app.domain import approvals, planning, slips
 from app.domain.workdays import WorkCalendar
 from app.extensions import db
-from app.models import Commission, CommissionItem, DocumentKind
+from app.models import Commission, DocumentKind
 from tests import factories as f
 from tests.pdf_helpers import assert_in_order, pdf_text
 
@@ -49,10 +49,7 @@ def _case():
     approvals.accept(db.session, first, on=plan.steps[0].planned_submit_on, cal=CAL)
     approvals.approve(db.session, first, on=CAL.add(plan.steps[0].planned_done_on, 2))
     approvals.submit(db.session, second, on=CAL.add(plan.steps[1].planned_submit_on, 1))
-    extra = CommissionItem(commission=commission,
-                           approval_item=f.approval_item(Stage.s3, 3, name="雷电防护装置设计审核"))
-    db.session.add(extra)
-    db.session.flush()
+    f.add_item(commission, f.approval_item(Stage.s3, 3, name="雷电防护装置设计审核"))
     return commission, plan
 
 

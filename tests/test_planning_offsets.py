@@ -6,8 +6,9 @@ import datetime as dt
 from app.choices import Stage
 from app.domain.planning import catalogue_order, plan_offsets, schedule
 from app.domain.workdays import WorkCalendar
-from app.models import ApprovalItem, CommissionItem
+from app.models import ApprovalItem
 from app.states import ItemState
+from tests import factories as f
 
 D = dt.date.fromisoformat
 CAL = WorkCalendar()
@@ -40,7 +41,7 @@ def test_schedule_is_the_offsets_on_working_days():
     """R-5.3: schedule() places the offsets on working days across the National Day
     holiday; a decided item keeps its real dates and the next stage starts after it."""
     a, b, c, d, water = _catalogue()
-    items = [CommissionItem(approval_item=x, state=ItemState.pending) for x in (a, b, c, d, water)]
+    items = f.unsaved_items((a, b, c, d, water))
     start = D("2025-09-26")
     slots = {s.item.approval_item: (s.submit_on, s.done_on) for s in schedule(items, start, CAL)}
     assert slots[a] == (start, D("2025-10-10"))        # 28 Sep and 11 Oct are worked

@@ -31,14 +31,11 @@ def _signed_in_staff(app):
 
 
 def completed(on: dt.date, state: CommissionState = CommissionState.completed) -> Commission:
-    """A commission completed on ``on`` (its own project)."""
+    """A commission completed on ``on`` (its own project), by the steps; at work or terminated
+    on that day instead when ``state`` says so."""
     n = next(_numbers)
-    commission = Commission(project=f.project(name=f"回访项目{n}"), state=state,
-                            application_no=f"JCXB-2026-{n:04d}", applied_on=on - dt.timedelta(60),
-                            completed_on=on if state == CommissionState.completed else None)
-    db.session.add(commission)
-    db.session.flush()
-    return commission
+    return f.case(state, project=f.project(name=f"回访项目{n}"), on=on - dt.timedelta(60),
+                  completed_on=on, terminated_on=on)
 
 
 def revisit_form(commission: Commission, rating: str, **changes) -> dict:

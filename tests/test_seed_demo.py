@@ -14,6 +14,7 @@ import pytest
 import sqlalchemy as sa
 from flask_appbuilder import ModelView
 
+from tests import factories as f
 from tests.audit_cleanup import deletes_allowed
 from app.choices import DelegationScope, RosterChangeKind, StaffRole
 from app.domain.policy import CONTACT_WORKING_DAYS
@@ -294,8 +295,7 @@ def test_demo_plan_follows_the_domain_schedule(demo):
     plans = [p for p in all_rows(PlanVersion) if p.version == 1 and p.confirmed_on]
     assert plans
     for plan in plans:
-        pending = [CommissionItem(approval_item=s.approval_item, state=ItemState.pending)
-                   for s in plan.steps]
+        pending = f.unsaved_items(s.approval_item for s in plan.steps)
         expected = [(s.item.approval_item, s.submit_on, s.done_on)
                     for s in schedule(pending, plan.confirmed_on, cal)]
         assert [(s.approval_item, s.planned_submit_on, s.planned_done_on)

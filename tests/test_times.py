@@ -58,9 +58,7 @@ def test_every_date_time_column_is_stored_as_utc():
 def test_a_beijing_time_is_written_as_utc_and_read_back_aware(ctx):
     """R-16.4: a moment given in Beijing time is stored as its UTC instant, on SQLite (which
     keeps no zone) as on PostgreSQL, and comes back as aware UTC."""
-    commission = Commission(project=f.project(), application_no="JCXB-2026-0901")
-    db.session.add(commission)
-    db.session.flush()
+    commission = f.case()
     beijing = MOMENT.astimezone(clock.OFFICE_TZ)
     entry = WorkLogEntry(commission=commission, logged_on=dt.date(2026, 12, 3),
                          author=f.staff(), entry_type="contact", content="电话联系",

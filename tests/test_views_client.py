@@ -15,7 +15,9 @@ from app.choices import (
 )
 from app.domain.validators import credit_code_check_char
 from app.extensions import db
-from app.models import Commission, Project, Town, Unit
+from app.models import Project, Town, Unit
+from app.states import CommissionState
+from tests import factories as f
 from tests.conftest import form_errors
 from tests.test_views_organisation import assert_list_queries_constant, count
 
@@ -287,11 +289,13 @@ def test_project_page_lists_its_commissions(client, ctx):
     unit = make_unit()
     project = make_project(unit)
     other = make_project(unit, "别的项目")
-    db.session.add_all([Commission(project=project, application_no="JCXB-2026-0007"),
-                        Commission(project=other, application_no="JCXB-2026-0099")])
+    project.town = other.town = f.town()  # in the district: the enquiries are eligible
+    first = f.case(CommissionState.completed, project=project).application_no
+    again = f.case(CommissionState.accepted, project=project).application_no
+    elsewhere = f.case(CommissionState.accepted, project=other).application_no
     db.session.commit()
     html = client.get(f"/projectview/show/{project.id}").get_data(as_text=True)
-    assert "JCXB-2026-0007" in html and "JCXB-2026-0099" not in html
+    assert first in html and again in html and elsewhere not in html
 
 
 def test_project_list_query_count_is_independent_of_rows(app, client, count_queries):

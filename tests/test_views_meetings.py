@@ -9,52 +9,36 @@ import pytest
 import sqlalchemy as sa
 from conftest import form_errors
 
-from app.choices import ConstructionKind, InvestmentKind, MeetingKind, StaffRole, UnitNature
+from app.choices import MeetingKind, StaffRole
 from app.extensions import db
 from app.models import (
     Commission,
     CoordinationMeeting,
     Department,
     MeetingActionItem,
-    Project,
     StaffMember,
-    Unit,
 )
+from app.states import CommissionState
+from tests import factories as f
 
 DAY = dt.date(2026, 3, 2)
 
 
-def _department(name: str) -> Department:
-    dept = Department(name=name, contact_name="联系人", contact_phone="0662-3333333")
-    db.session.add(dept)
-    return dept
-
-
 def _staff(name: str, department: Department | None = None) -> StaffMember:
-    person = StaffMember(
-        name=name, role=StaffRole.specialist if department else StaffRole.coordinator,
-        department=department, phone="13800138000", admitted_on=dt.date(2025, 1, 1),
-    )
-    db.session.add(person)
-    return person
+    """A specialist of ``department``, or a coordinator."""
+    role = StaffRole.specialist if department else StaffRole.coordinator
+    return f.staff(role, department, name)
 
 
 def _commission(n: int) -> Commission:
-    """A commission on its own project of its own unit (one open commission per project)."""
-    unit = Unit(name=f"测试建设单位{n}", address="江城区", nature=UnitNature.enterprise,
-                leader_name="甲", leader_phone="13800138001", handler_name="乙",
-                handler_phone="13800138002")
-    project = Project(unit=unit, name=f"测试项目{n}", address="江城区",
-                      construction_kind=ConstructionKind.new,
-                      investment_kind=InvestmentKind.social)
-    commission = Commission(project=project, application_no=f"JCXB-2026-{n:04d}")
-    db.session.add(commission)
-    return commission
+    """A commission accepted on DAY (numbered JCXB-2026-0001, … in the order made), on its
+    own project 测试项目<n>."""
+    return f.case(CommissionState.accepted, on=DAY, project=f.project(name=f"测试项目{n}"))
 
 
 def _setup() -> dict[str, int]:
     """Two departments, a convener, a specialist, three commissions; returns their ids."""
-    d1, d2 = _department("区住房和城乡建设局"), _department("区自然资源局")
+    d1, d2 = f.department("区住房和城乡建设局"), f.department("区自然资源局")
     convener = _staff("王协办")
     specialist = _staff("李专办", d1)
     c1, c2, c3 = (_commission(n) for n in (1, 2, 3))

@@ -5,22 +5,18 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from app.choices import Channel, ConstructionKind, InvestmentKind, UnitNature
+from app.choices import Channel
 from app.extensions import db
-from app.models import Commission, Notification, Project, Unit
-from app.states import NotificationStatus
+from app.models import Commission, Notification
+from app.states import CommissionState, NotificationStatus
+from tests import factories as f
 
 
 def _commission(n: int) -> Commission:
-    unit = Unit(name=f"通知测试单位{n}", address="江城区", nature=UnitNature.enterprise,
-                leader_name="甲", leader_phone="13800138001", handler_name="乙",
-                handler_phone="13800138002")
-    project = Project(unit=unit, name=f"通知测试项目{n}", address="江城区",
-                      construction_kind=ConstructionKind.new,
-                      investment_kind=InvestmentKind.social)
-    commission = Commission(project=project, application_no=f"JCXB-2026-{n:04d}")
-    db.session.add(commission)
-    return commission
+    """A commission accepted (numbered JCXB-2026-0001, … in the order made; the accept step
+    sends the unit nothing), on its own project."""
+    return f.case(CommissionState.accepted, on=dt.date(2026, 3, 2),
+                  project=f.project(name=f"通知测试项目{n}"))
 
 
 def _notification(n: int, status: NotificationStatus = NotificationStatus.pending,

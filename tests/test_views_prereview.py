@@ -7,8 +7,9 @@ import sqlalchemy as sa
 
 from app.choices import StaffRole
 from app.extensions import db
-from app.models import PreReview, Project
+from app.models import PreReview, Project, StaffMember
 from app.states import PreReviewOutcome
+from tests import factories as f
 from tests.conftest import form_errors
 from tests.test_views_client import make_project, make_unit
 from tests.role_clients import link_account
@@ -109,10 +110,8 @@ def test_excluded_project_cannot_be_eligible(client, ctx):
     for flags, reason in (({"is_special_project": True}, "特殊工程不纳入协办范围"),
                           ({"is_major_infrastructure": True}, "重大工程不纳入协办范围")):
         project = make_project(unit, f"排除项目-{next(iter(flags))}", **flags)
-        review = PreReview(received_on=dt.date(2026, 4, 7), receiver=receiver, project=project,
-                           enquirer_name="梁经办", enquirer_phone="13600001234",
-                           enquiry="能否委托协办？")
-        db.session.add(review)
+        review = f.pre_review(project, receiver, on=dt.date(2026, 4, 7), enquirer_name="梁经办",
+                              enquirer_phone="13600001234", enquiry="能否委托协办？")
         db.session.commit()
         response = _decide(client, review, outcome="eligible")
         assert response.status_code == 200 and reason in response.get_data(as_text=True)
@@ -156,9 +155,9 @@ def test_pre_review_list_query_count_is_independent_of_rows(app, client, count_q
         project_ids = [make_project(unit, f"项目{i}").id for i in range(4)]
 
     def add(i: int) -> None:
-        db.session.add(PreReview(
-            received_on=dt.date(2026, 1, 1) + dt.timedelta(days=i), receiver_id=staff_ids[i % 3],
-            project_id=project_ids[i % 4], enquirer_name=f"咨询人{i}",
-            enquirer_phone="13800138000", enquiry="咨询"))
+        f.pre_review(db.session.get(Project, project_ids[i % 4]),
+                     db.session.get(StaffMember, staff_ids[i % 3]),
+                     on=dt.date(2026, 1, 1) + dt.timedelta(days=i), enquirer_name=f"咨询人{i}",
+                     enquirer_phone="13800138000", enquiry="咨询")
 
     assert_list_queries_constant(app, client, count_queries, "/prereviewview/list/", add)

@@ -6,37 +6,23 @@ import datetime as dt
 import sqlalchemy as sa
 from conftest import form_errors
 
-from app.choices import (
-    ConstructionKind,
-    ContactMethod,
-    InvestmentKind,
-    Rating,
-    StaffRole,
-    UnitNature,
-)
+from app.choices import ContactMethod, Rating
 from app.extensions import db
-from app.models import Commission, Project, Rectification, Revisit, StaffMember, Unit
+from app.models import Commission, Rectification, Revisit, StaffMember
+from app.states import CommissionState
+from tests import factories as f
 from tests.role_clients import link_account
 
 
 def _commission(n: int) -> Commission:
-    """A commission on its own project of its own unit (one open commission per project)."""
-    unit = Unit(name=f"回访测试单位{n}", address="江城区", nature=UnitNature.enterprise,
-                leader_name="甲", leader_phone="13800138001", handler_name="乙",
-                handler_phone="13800138002")
-    project = Project(unit=unit, name=f"回访测试项目{n}", address="江城区",
-                      construction_kind=ConstructionKind.new,
-                      investment_kind=InvestmentKind.social)
-    commission = Commission(project=project, application_no=f"JCXB-2026-{n:04d}")
-    db.session.add(commission)
-    return commission
+    """A commission completed (by the steps, numbered JCXB-2026-0001, … in the order made)
+    on its own project 回访测试项目<n>."""
+    return f.case(CommissionState.completed, on=dt.date(2026, 3, 2),
+                  project=f.project(name=f"回访测试项目{n}"))
 
 
 def _visitor(name: str = "赵协办") -> StaffMember:
-    person = StaffMember(name=name, role=StaffRole.coordinator, phone="13800138000",
-                         admitted_on=dt.date(2025, 1, 1))
-    db.session.add(person)
-    return person
+    return f.staff(name=name)
 
 
 def _revisit(commission: Commission, rating: Rating = Rating.dissatisfied,
@@ -178,8 +164,9 @@ def test_revisit_lookup_finds_by_application_number(client, ctx):
     revisit = _revisit(_commission(7))
     _revisit(_commission(8))
     db.session.commit()
-    found = client.get("/lookup/revisit?q=0007").get_json()
-    assert found == {"results": [{"id": revisit.id, "text": "JCXB-2026-0007 2026-04-01 不满意"}],
+    number = revisit.commission.application_no
+    found = client.get(f"/lookup/revisit?q={number[-4:]}").get_json()
+    assert found == {"results": [{"id": revisit.id, "text": f"{number} 2026-04-01 不满意"}],
                      "more": False}
     assert len(client.get("/lookup/revisit?q=陈经理").get_json()["results"]) == 2
 
