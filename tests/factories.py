@@ -83,29 +83,45 @@ def calendar() -> WorkCalendar:
     return load_calendar(db.session)
 
 
-def _add(row):
+def _add(row, flush: bool = True):
     db.session.add(row)
-    db.session.flush()
+    if flush:
+        db.session.flush()
     return row
 
 
-# ---- reference rows ----------------------------------------------------------------------
+def _row(model: type, defaults: dict, kw: dict, flush: bool = True):
+    """A ``model`` row of ``defaults`` overridden by ``kw`` (any column or relation)."""
+    return _add(model(**{**defaults, **kw}), flush)
 
-def department(name: str | None = None, **kw) -> Department:
+
+def _parent(kw: dict, name: str, make) -> None:
+    """Make the ``name`` parent unless ``kw`` gives it (as a row or as ``<name>_id``)."""
+    if kw.get(name) is None and f"{name}_id" not in kw:
+        kw[name] = make()
+
+
+# ---- reference rows ----------------------------------------------------------------------
+# Valid by default, every column overridable by keyword, a parent given as a row or as its
+# id; ``flush=False`` leaves the row pending (tests/test_models.py lets the database refuse
+# it at its own flush).
+
+def department(name: str | None = None, *, flush: bool = True, **kw) -> Department:
     """An approval department."""
-    return _add(Department(name=name or f"部门{next(_seq)}", contact_name="李专人",
-                           contact_phone="0662-3312345", **kw))
+    return _row(Department, {"name": name or f"部门{next(_seq)}", "contact_name": "李专人",
+                             "contact_phone": "0662-3312345"}, kw, flush)
 
 
 def staff(role: StaffRole = StaffRole.coordinator, dept: Department | None = None,
-          name: str | None = None, **kw) -> StaffMember:
+          name: str | None = None, *, flush: bool = True, **kw) -> StaffMember:
     """A coordinator on duty, or a specialist of ``dept`` (a new department by default)."""
-    if role == StaffRole.specialist and dept is None:
-        dept = department()
-    return _add(StaffMember(
-        name=name or f"员工{next(_seq)}", role=role, department=dept,
-        phone=kw.pop("phone", "13800138000"), status=kw.pop("status", StaffStatus.active),
-        admitted_on=kw.pop("admitted_on", dt.date(2025, 1, 1)), **kw))
+    if dept is not None:
+        kw["department"] = dept
+    if role == StaffRole.specialist:
+        _parent(kw, "department", lambda: department(flush=flush))
+    return _row(StaffMember, {
+        "name": name or f"员工{next(_seq)}", "role": role, "phone": "13800138000",
+        "status": StaffStatus.active, "admitted_on": dt.date(2025, 1, 1)}, kw, flush)
 
 
 def town(name: str = "南恩街道", code: str = "441702001") -> Town:
@@ -114,23 +130,25 @@ def town(name: str = "南恩街道", code: str = "441702001") -> Town:
     return row if row is not None else _add(Town(name=name, code=code))
 
 
-def unit(name: str | None = None, **kw) -> Unit:
+def unit(name: str | None = None, *, flush: bool = True, **kw) -> Unit:
     """A construction unit whose handler has a mobile (messages reach it)."""
-    return _add(Unit(
-        name=name or f"阳江市江城区建设公司{next(_seq)}", address="阳江市江城区东风路1号",
-        nature=kw.pop("nature", UnitNature.enterprise), leader_name="王总",
-        leader_phone="13900139000", handler_name="陈经办",
-        handler_phone=kw.pop("handler_phone", "13700137000"), **kw))
+    return _row(Unit, {
+        "name": name or f"阳江市江城区建设公司{next(_seq)}", "address": "阳江市江城区东风路1号",
+        "nature": UnitNature.enterprise, "leader_name": "王总", "leader_phone": "13900139000",
+        "handler_name": "陈经办", "handler_phone": "13700137000"}, kw, flush)
 
 
-def project(owner: Unit | None = None, **kw) -> Project:
+def project(owner: Unit | None = None, *, flush: bool = True, **kw) -> Project:
     """A project of ``owner`` (a new unit by default) in a town of the district."""
-    kw.setdefault("town", town())
-    return _add(Project(
-        unit=owner or unit(), name=kw.pop("name", f"江城项目{next(_seq)}"),
-        address="阳江市江城区",
-        construction_kind=kw.pop("construction_kind", ConstructionKind.new),
-        investment_kind=kw.pop("investment_kind", InvestmentKind.social), **kw))
+    if owner is not None:
+        kw["unit"] = owner
+    _parent(kw, "unit", lambda: unit(flush=flush))
+    if "town" not in kw and "town_id" not in kw:
+        kw["town"] = town()
+    return _row(Project, {
+        "name": f"江城项目{next(_seq)}", "address": "阳江市江城区",
+        "construction_kind": ConstructionKind.new, "investment_kind": InvestmentKind.social},
+        kw, flush)
 
 
 _new_project = project
@@ -150,10 +168,13 @@ def full_project(name: str = "江城滨海智造产业园一期") -> Project:
 
 
 def approval_item(stage: Stage = Stage.s1, days: int = 5, dept: Department | None = None,
-                  name: str | None = None, **kw) -> ApprovalItem:
+                  name: str | None = None, *, flush: bool = True, **kw) -> ApprovalItem:
     """A catalogue item of ``dept`` (a new department by default), ``days`` promised."""
-    return _add(ApprovalItem(name=name or f"审批事项{next(_seq)}", stage=stage,
-                             department=dept or department(), promised_days=days, **kw))
+    if dept is not None:
+        kw["department"] = dept
+    _parent(kw, "department", lambda: department(flush=flush))
+    return _row(ApprovalItem, {"name": name or f"审批事项{next(_seq)}", "stage": stage,
+                               "promised_days": days}, kw, flush)
 
 
 def pre_review(proj: Project | None = None, receiver: StaffMember | None = None,

@@ -10,6 +10,7 @@ their items, state changes with date-times (R-16.4: ISO 8601 with the offset).
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 import schemathesis
@@ -17,6 +18,7 @@ from hypothesis import HealthCheck, settings
 from openapi_spec_validator import validate
 from schemathesis.config import SchemathesisConfig
 
+from app import clock
 from app.extensions import db
 from app.models import Commission
 from app.states import CommissionState
@@ -38,10 +40,16 @@ def _login(client, username: str) -> dict[str, str]:
 
 @pytest.fixture
 def contract_world(app, world):  # noqa: F811
-    """The access world (its state history dated by the steps), plus a commission accepted
-    but without coordinator."""
+    """The access world, plus a commission accepted but without coordinator, and one whose
+    steps were taken at known moments (the injected clock, Beijing time): opened and
+    accepted at 09:30 on 2021-03-02, assigned to 林协办 at 17:46:05 on 2021-03-03."""
     with app.app_context():
         orphan = f.case(CommissionState.accepted)
+        with clock.frozen("2021-03-02T09:30:00+08:00"):
+            dated = f.case(CommissionState.accepted, on=dt.date(2021, 3, 2))
+        with clock.frozen("2021-03-03T17:46:05+08:00"):
+            f.advance(dated, CommissionState.assigned, coordinator=f.staff(name="林协办"),
+                      on=dt.date(2021, 3, 3))
         db.session.commit()
         assert db.session.get(Commission, orphan.id).coordinator_id is None
         db.session.remove()
@@ -184,12 +192,17 @@ def test_date_times_carry_their_offset(app, tokens, contract_world):
     is 09:00 UTC, before the 09:46:05 change)."""
     client = app.test_client()
     headers = {"Authorization": f"Bearer {tokens['access_token']}"}
-    rows = client.get("/api/v1/commission_history/?q=(order_column:changed_at,"
-                      "order_direction:asc)", headers=headers).get_json()["result"]
-    assert [row["changed_at"] for row in rows] == ["2026-03-02T01:30:00+00:00",
-                                                   "2026-03-03T09:46:05+00:00"]
-    assert rows[0]["from_state"] is None
-    since = '{"filters":[{"col":"changed_at","opr":"gt","value":"2026-03-03T17:00:00+08:00"}]}'
-    answer = client.get("/api/v1/commission_history/", query_string={"q": since},
-                        headers=headers).get_json()
-    assert [row["note"] for row in answer["result"]] == ["计划确认"]
+
+    def history(*filters: tuple[str, str]) -> list[dict]:
+        query = {"filters": [{"col": "changed_at", "opr": opr, "value": value}
+                             for opr, value in filters],
+                 "order_column": "changed_at", "order_direction": "asc"}
+        return client.get("/api/v1/commission_history/", query_string={"q": json.dumps(query)},
+                          headers=headers).get_json()["result"]
+
+    rows = history(("gt", "2021-03-01T00:00:00+08:00"), ("lt", "2021-03-04T00:00:00+08:00"))
+    assert [row["changed_at"] for row in rows] == [
+        "2021-03-02T01:30:00+00:00", "2021-03-02T01:30:00+00:00", "2021-03-03T09:46:05+00:00"]
+    assert rows[0]["from_state"] is None  # opened: the first row of its history
+    later = history(("gt", "2021-03-03T17:00:00+08:00"), ("lt", "2021-03-04T00:00:00+08:00"))
+    assert [row["note"] for row in later] == ["林协办"]

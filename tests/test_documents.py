@@ -278,7 +278,7 @@ def test_the_font_file_is_read_once_per_process_not_per_pdf_R_15_1(ctx, monkeypa
 
     monkeypatch.setattr(ttfonts.TTFont, "__init__", counting)
     fonts.register.cache_clear()
-    ids = case(complete=True)
+    ids = full_case(complete=True)
     first = _issue(DocumentKind.completion, ids.commission)
     second = _issue(DocumentKind.application, ids.commission)
     assert built == [font.family]

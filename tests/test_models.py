@@ -6,6 +6,15 @@ session is rolled back afterwards. Generic tests walk the metadata (every NOT NU
 every foreign key, every enum column, every CHECK constraint) so that a new table or
 constraint without a test fails ``test_every_*`` rather than going unnoticed.
 
+Why raw rows here, when every other test builds through the steps (tests/factories.py,
+R-16.1): these tests are about the database's last line of defence, below the domain. A
+refused item without reasons, a termination confirmed before it was issued, a second open
+commission of a project — the lifecycle's steps would never write such a row, so the only
+way to show that the database refuses it too is to insert it behind the steps' back. Hence
+one raw builder per model (lifecycle-owned ones included), and this module is named as the
+exception in tests/test_house_rules.py. The reference rows (departments, staff, units,
+projects, catalogue items) are the shared builders of tests/factories.py, left pending.
+
 Raw SQL (``UPDATE ... SET col = ...``) is used where the ORM would refuse the value before
 it reaches the database (unknown enum codes) or would replace ``None`` by a column default.
 """
@@ -38,6 +47,7 @@ from app.models import (
     WorkLogEntry,
 )
 from app.states import COMMISSION_CLOSED, COMMISSION_OPEN, CommissionState
+from tests import factories as f
 
 # Same rule as conftest.database_url: PostgreSQL only when TEST_DATABASE_URL says so.
 ON_SQLITE = not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql")
@@ -64,17 +74,16 @@ def _parent(kw: dict, name: str, factory) -> dict:
     return kw
 
 
+# The reference rows: the shared builders of tests/factories.py, pending until the test's
+# own flush; staff join on the schema tests' day (D0), which their date checks count from.
+
 def department(**kw):
-    return _add(Department(**{"name": f"测试局{_n()}", "contact_name": "张三",
-                              "contact_phone": "0662-3312345", **kw}))
+    return f.department(flush=False, **kw)
 
 
 def staff(**kw):
-    kw.setdefault("role", choices.StaffRole.coordinator)
-    if kw["role"] == choices.StaffRole.specialist:
-        _parent(kw, "department", department)
-    return _add(StaffMember(**{"name": f"协办员{_n()}", "phone": "13812341234",
-                               "admitted_on": D0, **kw}))
+    kw.setdefault("admitted_on", D0)
+    return f.staff(flush=False, **kw)
 
 
 def specialist(**kw):
@@ -88,14 +97,14 @@ def roster_change(**kw):
 
 
 def town(**kw):
+    """A new town every call (factories.town is the one town of a code): the duplicate-key
+    tests need two."""
     n = _n()
     return _add(Town(**{"code": f"{441702000 + n % 1000:09d}", "name": f"测试镇{n}", **kw}))
 
 
 def approval_item(**kw):
-    _parent(kw, "department", department)
-    return _add(ApprovalItem(**{"name": f"审批事项{_n()}", "stage": choices.Stage.s1,
-                                "promised_days": 5, **kw}))
+    return f.approval_item(flush=False, **kw)
 
 
 def item_material(**kw):
@@ -104,20 +113,14 @@ def item_material(**kw):
 
 
 def unit(**kw):
-    return _add(Unit(**{
-        "name": f"阳江市测试建设有限公司{_n()}", "address": "江城区东风二路1号",
-        "nature": choices.UnitNature.enterprise, "leader_name": "李四",
-        "leader_phone": "13812341234", "handler_name": "王五", "handler_phone": "0662-3312345",
-        **kw}))
+    return f.unit(flush=False, **kw)
 
 
 def project(**kw):
-    _parent(kw, "unit", unit)
-    return _add(Project(**{
-        "name": f"测试项目{_n()}", "address": "江城区南恩街道",
-        "construction_kind": choices.ConstructionKind.new,
-        "investment_kind": choices.InvestmentKind.social, **kw}))
+    return f.project(flush=False, **kw)
 
+
+# --- every other row, raw: the lifecycle's among them (see the module docstring) ---------
 
 def pre_review(**kw):
     _parent(kw, "receiver", staff)
