@@ -57,10 +57,10 @@ class District:
 
 def _entry(dept: Department, name: str, accepted: str | None = None,
            due: str | None = None) -> ApprovalItem:
-    """A catalogue entry of ``dept`` whose promised working days, counted from ``accepted``,
-    end on ``due`` (a working day)."""
-    days = f.calendar().between(D(accepted), D(due)) if accepted else 5
-    return f.approval_item(dept=dept, name=name, days=days)
+    """A catalogue entry of ``dept`` whose deadline, accepted on ``accepted``, is ``due``."""
+    if accepted is None:
+        return f.approval_item(dept=dept, name=name)
+    return f.due_item(D(accepted), D(due), dept=dept, name=name)
 
 
 def _take(item: CommissionItem, state: ItemState = I.approved, *, due: str | None = None,

@@ -177,6 +177,13 @@ def approval_item(stage: Stage = Stage.s1, days: int = 5, dept: Department | Non
                                "promised_days": days}, kw, flush)
 
 
+def due_item(accepted: dt.date, due: dt.date, stage: Stage = Stage.s1, **kw) -> ApprovalItem:
+    """A catalogue item whose promised working days, counted from ``accepted``, end on
+    ``due`` (a working day): the acceptance step on ``accepted`` then puts an item's
+    deadline on ``due``."""
+    return approval_item(stage, calendar().between(accepted, due), **kw)
+
+
 def pre_review(proj: Project | None = None, receiver: StaffMember | None = None,
                outcome: PreReviewOutcome = PreReviewOutcome.pending,
                on: dt.date | None = None, **fields) -> PreReview:

@@ -8,15 +8,15 @@ import pytest
 import sqlalchemy as sa
 
 from app import clock
-from app.choices import CalendarDayKind, DelegationScope, Stage
+from app.choices import CalendarDayKind, Stage
 from app.documents import archive, content
-from app.domain import approvals, calendar_years, intake, workdays
+from app.domain import calendar_years, workdays
 from app.domain.errors import DomainError
 from app.domain.workdays import WorkCalendar, load_calendar
 from app.extensions import db
 from app.models import CalendarDay, CalendarYear, CommissionItem, DocumentKind
 from app.roles import SUPERVISOR
-from app.states import PreReviewOutcome
+from app.states import CommissionState, ItemState
 from tests import factories as f
 from tests.pdf_helpers import pdf_text
 from tests.role_clients import role_client
@@ -78,15 +78,12 @@ def test_saving_a_notice_replaces_an_earlier_paste_and_keeps_other_rows(ctx, no_
 
 
 def _item_accepted_on(app, day: str, days: int) -> int:
+    """An item of a newly opened commission, accepted on ``day`` by its department; its
+    catalogue entry promises ``days`` working days."""
     with app.app_context():
-        catalogue = f.approval_item(Stage.s1, days)
-        review = f.pre_review()
-        intake.decide_pre_review(review, PreReviewOutcome.eligible)
-        commission = intake.open_commission(db.session, review, scope=DelegationScope.partial,
-                                            items=[catalogue])
-        item = commission.items[0]
-        approvals.submit(db.session, item, on=D(day))
-        approvals.accept(db.session, item, on=D(day), cal=load_calendar(db.session))
+        item = f.case(CommissionState.pre_review,
+                      items=[f.approval_item(Stage.s1, days)]).items[0]
+        f.advance_item(item, ItemState.accepted, on=D(day))
         db.session.commit()
         return item.id
 
@@ -145,10 +142,8 @@ def test_deadline_years_beyond_next_year_warn_too(app, client, no_2027, monkeypa
     next: a deadline in 2029 (clock in 2026) names 2029."""
     clock.freeze("2026-12-02")
     monkeypatch.setattr(workdays, "PACKAGE_YEARS", range(2004, 2029))
-    item_id = _item_accepted_on(app, "2026-12-02", 5)
-    with app.app_context():
-        db.session.get(CommissionItem, item_id).due_on = D("2029-03-01")
-        db.session.commit()
+    # recorded as accepted in 2029 (no step asks the clock): its deadline falls in 2029 too
+    _item_accepted_on(app, "2029-02-20", 5)
     html = client.get("/").get_data(as_text=True)
     assert "calendar-fallback" in html and "2029" in html
 

@@ -20,10 +20,11 @@ D = dt.date
 
 def entry(stage: Stage, dept, accepted: dt.date | None = None,
           due: dt.date | None = None):
-    """A catalogue entry of ``dept`` at ``stage`` promising the working days from
-    ``accepted`` to ``due`` (a working day): the acceptance step puts the deadline there."""
-    days = f.calendar().between(accepted, due) if accepted else 5
-    return f.approval_item(stage, days, dept=dept)
+    """A catalogue entry of ``dept`` at ``stage``; accepted on ``accepted``, its item is due
+    on ``due``."""
+    if accepted is None:
+        return f.approval_item(stage, dept=dept)
+    return f.due_item(accepted, due, stage, dept=dept)
 
 
 def revisit(owner: Commission, rating: Rating) -> Revisit:

@@ -136,8 +136,7 @@ def test_every_ledger_exports(client, app):
         specialist = f.staff(StaffRole.specialist, dept, name="专办员甲", phone="13512345678")
         coordinator = f.staff(name="协办员甲", phone="13612345678")
         accepted, due = dt.date(2025, 9, 26), dt.date(2025, 10, 10)
-        catalogue = f.approval_item(Stage.s3, f.calendar().between(accepted, due), dept=dept,
-                                    name="建筑工程施工许可")
+        catalogue = f.due_item(accepted, due, Stage.s3, dept=dept, name="建筑工程施工许可")
         c = commission(coordinator=coordinator, items=[catalogue])
         item = c.items[0]
         item.specialist = specialist  # the item screen's

@@ -5,14 +5,12 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from app.choices import DelegationScope, Stage
-from app.domain import approvals, intake
 from app.domain.deadlines import light
 from app.domain.overdue import late_items
 from app.domain.workdays import WorkCalendar
 from app.extensions import db
 from app.models import CommissionItem, Department
-from app.states import DeadlineLight, PreReviewOutcome
+from app.states import DeadlineLight, ItemState
 from tests import factories as f
 
 D = dt.date.fromisoformat
@@ -31,22 +29,18 @@ def test_lights_green_yellow_red():
 
 
 def _items_due(app, dues: list[tuple[str, str]]) -> None:
-    """Items accepted so that each is due on the given date, in the named department."""
+    """Items of one coordinator's commissions at work, accepted on 2025-01-02 by their
+    departments, each due on the given date (its catalogue entry promises those working
+    days), in the named department."""
+    accepted = D("2025-01-02")
     with app.app_context():
         coordinator = f.staff()
         for dept_name, due in dues:
             dept = db.session.scalar(sa.select(Department).filter_by(name=dept_name))
             dept = dept or f.department(dept_name)
-            catalogue = f.approval_item(Stage.s1, 1, dept=dept)
-            review = f.pre_review()
-            intake.decide_pre_review(review, PreReviewOutcome.eligible)
-            commission = intake.open_commission(db.session, review, scope=DelegationScope.partial,
-                                                items=[catalogue])
-            commission.coordinator = coordinator
-            item = commission.items[0]
-            approvals.submit(db.session, item, on=D("2025-01-02"))
-            approvals.accept(db.session, item, on=D("2025-01-02"), cal=CAL)
-            item.due_on = D(due)
+            commission = f.case(coordinator=coordinator, on=accepted,
+                                items=[f.due_item(accepted, D(due), dept=dept)])
+            f.advance_item(commission.items[0], ItemState.accepted, on=accepted)
         db.session.commit()
 
 
