@@ -253,7 +253,7 @@ def advance(commission: Commission, state: CommissionState, *,
             terminated_on: dt.date | None = None,
             reason: TerminationReason = TerminationReason.unit_request,
             reason_text: str | None = None, terminate_from: CommissionState | None = None,
-            ) -> Commission:
+            confirm_days: int | None = None) -> Commission:
     """Move ``commission`` on to ``state`` by the steps that lead there. Each step is taken
     on its own date (``applied_on`` …) if given, else on the date of the step before it;
     the first on ``on`` (default: today).
@@ -264,7 +264,8 @@ def advance(commission: Commission, state: CommissionState, *,
     (submitted, accepted and approved on ``decided_on``); start delivery; record a signed
     delivery and complete. The termination states are reached from ``terminate_from``
     (default: where the commission is, moved on to in progress first while it is at
-    pre-review): terminate for ``reason`` (``issued_on``); ``announced`` publishes the
+    pre-review): terminate for ``reason`` (``issued_on``), the unit given ``confirm_days``
+    (default: the setting) to confirm; ``announced`` publishes the
     announcement on ``published_on`` (default: the working day after the unit's time ran
     out); ``terminated`` records the unit's confirmation (``terminated_on``).
     ``ineligible`` closes it at pre-review."""
@@ -290,7 +291,7 @@ def advance(commission: Commission, state: CommissionState, *,
                 db.session, commission, reason=reason, issued_on=day, cal=cal,
                 reason_text=reason_text or ("项目取消" if reason == TerminationReason.other
                                             else None),
-                confirm_days=config["TERMINATION_CONFIRM_DAYS"])
+                confirm_days=confirm_days or config["TERMINATION_CONFIRM_DAYS"])
             db.session.flush()
             db.session.refresh(commission, ["termination"])
         if state == CommissionState.announced and commission.state != state:

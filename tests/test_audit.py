@@ -9,13 +9,13 @@ import sqlalchemy as sa
 
 from app.audit import record
 from app.audit.retention import PurgeRefused, purge, sqlite_deletes_allowed
-from app.choices import DelegationScope, StaffRole
+from app.choices import StaffRole
 from app.domain import approvals, intake
 from app.domain.workdays import WorkCalendar
 from app.extensions import db
 from app.models import AuditLog, Commission, Department, StaffMember
 from app.models.audit import AuditAction, AuditResult
-from app.states import CommissionState, ItemState, PreReviewOutcome
+from app.states import CommissionState, ItemState
 from tests import factories as f
 from tests.accounts import ADMIN_PASSWORD, ADMIN_USER
 from tests.clock import RUN_DAY
@@ -121,10 +121,7 @@ def test_relation_and_many_to_many_changes_are_recorded(ctx):
 
 
 def _opened() -> Commission:
-    review = f.pre_review()
-    intake.decide_pre_review(review, PreReviewOutcome.eligible)
-    commission = intake.open_commission(db.session, review, scope=DelegationScope.partial,
-                                        items=[f.approval_item(days=5)])
+    commission = f.case(CommissionState.pre_review)
     db.session.commit()
     return commission
 

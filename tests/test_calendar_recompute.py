@@ -8,12 +8,11 @@ import pytest
 import sqlalchemy as sa
 
 from app import clock
-from app.choices import DelegationScope, Stage
-from app.domain import approvals, intake, workdays
-from app.domain.workdays import WorkCalendar
+from app.choices import Stage
+from app.domain import workdays
 from app.extensions import db
 from app.models import CommissionItem
-from app.states import PreReviewOutcome
+from app.states import CommissionState, ItemState
 from tests import factories as f
 from tests.clock import RUN_DAY
 
@@ -23,14 +22,9 @@ D = dt.date.fromisoformat
 def _accepted_item(app):
     clock.freeze("2026-11-30")  # the deadlines below are still open on that day
     with app.app_context():
-        catalogue = f.approval_item(Stage.s1, 5)
-        review = f.pre_review()
-        intake.decide_pre_review(review, PreReviewOutcome.eligible)
-        commission = intake.open_commission(db.session, review, scope=DelegationScope.partial,
-                                            items=[catalogue])
-        item = commission.items[0]
-        approvals.submit(db.session, item, on=D("2026-11-30"))
-        approvals.accept(db.session, item, on=D("2026-11-30"), cal=WorkCalendar())
+        item = f.case(CommissionState.pre_review,
+                      items=[f.approval_item(Stage.s1, 5)]).items[0]
+        f.advance_item(item, ItemState.accepted, on=D("2026-11-30"))
         db.session.commit()
         assert item.due_on == D("2026-12-07")
         return item.id

@@ -7,15 +7,15 @@ import datetime as dt
 import sqlalchemy as sa
 
 from app import clock as app_clock
-from app.choices import AssessmentSubject, ContactMethod, DelegationScope, StaffRole
-from app.domain import assessment, coordination, intake
+from app.choices import AssessmentSubject, ContactMethod, StaffRole
+from app.domain import assessment, coordination
 from app.domain import definitions as defs
 from app.domain.overdue import late_contacts
 from app.domain.sweep import sweep
 from app.domain.workdays import WorkCalendar
 from app.extensions import db
 from app.models import Commission
-from app.states import PreReviewOutcome
+from app.states import CommissionState
 from tests import factories as f
 
 D = dt.date.fromisoformat
@@ -23,11 +23,7 @@ CAL = WorkCalendar()
 
 
 def _accepted(applied="2025-09-30") -> Commission:
-    review = f.pre_review()
-    intake.decide_pre_review(review, PreReviewOutcome.eligible)
-    commission = intake.open_commission(db.session, review, scope=DelegationScope.partial,
-                                        items=[f.approval_item()])
-    intake.accept(db.session, commission, applied_on=D(applied), cal=CAL)
+    commission = f.case(CommissionState.accepted, on=D(applied))
     db.session.commit()
     return commission
 

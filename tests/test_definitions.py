@@ -32,8 +32,6 @@ import sqlalchemy as sa
 from app import clock as app_clock
 from app.choices import (
     AssessmentSubject,
-    ContactMethod,
-    DelegationScope,
     DeliveryMethod,
     Stage,
     StaffRole,
@@ -46,16 +44,14 @@ from app.domain import (
     coordination,
     dashboard,
     definitions,
-    intake,
     overdue,
-    planning,
 )
 from app.domain.sweep import sweep
 from app.domain.workdays import WorkCalendar
 from app.extensions import db
 from app.ledgers.definitions import ITEMS
 from app.models import Commission, CommissionItem, Delivery
-from app.states import PreReviewOutcome
+from app.states import CommissionState
 from tests import factories as f
 
 D = dt.date.fromisoformat
@@ -77,22 +73,11 @@ class District:
     def commission(self, name: str, catalogue: list, *, applied: str, assigned: bool = True,
                    contacted: str | None = None) -> dict:
         """Open, accept, assign, contact and plan (as far as the dates given go)."""
-        review = f.pre_review()
-        intake.decide_pre_review(review, PreReviewOutcome.eligible)
-        row = intake.open_commission(db.session, review, scope=DelegationScope.partial,
-                                     items=catalogue)
-        intake.accept(db.session, row, applied_on=D(applied))
-        if assigned:
-            coordination.assign(db.session, row, self.coordinator, assigned_on=D(applied),
-                                cal=CAL)
-        if contacted:
-            on = D(contacted)
-            coordination.record_contact(db.session, row, method=ContactMethod.phone,
-                                        contacted_on=on)
-            plan = planning.draft_plan(db.session, row, start=on, drafted_on=on, cal=CAL)
-            planning.confirm_plan(db.session, row, plan, confirmed_by="陈经办", confirmed_on=on)
+        state = (CommissionState.in_progress if contacted else
+                 CommissionState.assigned if assigned else CommissionState.accepted)
+        row = f.case(state, items=catalogue, coordinator=self.coordinator, on=D(applied),
+                     contacted_on=D(contacted) if contacted else None)
         self.commissions[name] = row
-        db.session.flush()
         return {item.approval_item: item for item in row.items}
 
     def accepted(self, item: CommissionItem, submitted: str, accepted: str) -> None:

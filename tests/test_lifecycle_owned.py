@@ -39,7 +39,7 @@ from app.models import (
     UnitConfirmation,
 )
 from app.roles import COORDINATOR, LIFECYCLE_VIEWS
-from app.states import CommissionState, ItemState, PreReviewOutcome, can_transition
+from app.states import CommissionState, ItemState, can_transition
 from app.views.workflow import FORMS
 from tests import factories as f
 from tests.unit_online import planning_case
@@ -163,12 +163,12 @@ def test_buttons_are_the_steps_whose_precondition_holds(app, client):
     would accept — no button for a refused step, none missing for an accepted one."""
     with app.app_context():
         opened = f.opened()          # in progress, items pending, plan confirmed
-        review = f.pre_review(f.full_project("江城新区学校"))
-        intake.decide_pre_review(review, PreReviewOutcome.eligible)
-        fresh = intake.open_commission(db.session, review, scope=intake.DelegationScope.full)
+        # a full delegation of the catalogue's default items, opened from its enquiry
+        fresh = f.case(CommissionState.pre_review, project=f.full_project("江城新区学校"),
+                       scope=intake.DelegationScope.full, items=[])
         db.session.commit()
         cases = {"in_progress": opened.id, "pre_review": fresh.id}
-        item, review_id = opened.items[0].id, review.id
+        item, review_id = opened.items[0].id, fresh.pre_review_id
     expected = {
         "in_progress": {"reassign", "draft_plan", "terminate", "correct_date"},
         "pre_review": {"accept", "ineligible", "terminate"},

@@ -7,16 +7,16 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from app.choices import ContactMethod, DelegationScope, Stage, StaffRole
+from app.choices import Stage
 from app.documents import archive
-from app.domain import coordination, intake, planning
+from app.domain import planning
 from app.domain.planning import catalogue_order, critical_path, plan_offsets
 from app.domain.workdays import WorkCalendar
 from app.extensions import db
 from app.models import ApprovalItem, DocumentKind
 from app.seed.catalogue import PREREQUISITES
 from app.seed.reference import seed_reference
-from app.states import PreReviewOutcome
+from app.states import CommissionState
 from tests import factories as f
 from tests.pdf_helpers import assert_in_order, pdf_text
 
@@ -78,16 +78,9 @@ def test_a_prerequisite_outside_the_plan_is_ignored_and_a_decided_one_counts_as_
 
 
 def _commission_with(items, project=None):
-    review = f.pre_review(project)
-    intake.decide_pre_review(review, PreReviewOutcome.eligible)
-    commission = intake.open_commission(db.session, review, scope=DelegationScope.partial,
-                                        items=items)
-    intake.accept(db.session, commission, applied_on=D("2025-09-30"))
-    coordination.assign(db.session, commission, f.staff(StaffRole.coordinator),
-                        assigned_on=D("2025-09-30"), cal=CAL)
-    coordination.record_contact(db.session, commission, method=ContactMethod.phone,
-                                contacted_on=D("2025-10-09"))
-    return commission
+    """Contacted on 2025-10-09 (accepted and assigned on 2025-09-30): ready for its plan."""
+    return f.case(CommissionState.planning, items=items, project=project, on=D("2025-09-30"),
+                  contacted_on=D("2025-10-09"))
 
 
 def test_drafted_plan_stores_the_critical_path_and_the_planned_total(ctx):

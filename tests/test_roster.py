@@ -7,14 +7,14 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from app.choices import DelegationScope, RosterChangeKind, StaffRole, StaffStatus
-from app.domain import coordination, intake, roster
+from app.choices import RosterChangeKind, StaffRole, StaffStatus
+from app.domain import roster
 from app.domain.errors import DomainError
 from app.domain.workdays import WorkCalendar
 from app.extensions import db
 from app.models import Commission, CoordinatorAssignment, RosterChange, StaffMember
 from app.roster_cli import apply_roster_command
-from app.states import PreReviewOutcome
+from app.states import CommissionState
 from tests import factories as f
 
 D = dt.date.fromisoformat
@@ -23,14 +23,7 @@ CAL = WorkCalendar()
 
 def assigned_commission(coordinator: StaffMember, on: dt.date = D("2026-03-02")) -> Commission:
     """An accepted commission assigned to ``coordinator`` (open)."""
-    review = f.pre_review()
-    intake.decide_pre_review(review, PreReviewOutcome.eligible)
-    commission = intake.open_commission(db.session, review, scope=DelegationScope.partial,
-                                        items=[f.approval_item()])
-    intake.accept(db.session, commission, applied_on=on)
-    coordination.assign(db.session, commission, coordinator, assigned_on=on, cal=CAL)
-    db.session.flush()
-    return commission
+    return f.case(CommissionState.assigned, coordinator=coordinator, on=on)
 
 
 def filing(staff: StaffMember, kind: RosterChangeKind, *, effective: str = "2026-03-16",

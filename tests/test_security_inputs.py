@@ -3,11 +3,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from app.choices import DelegationScope
-from app.domain import intake
 from app.extensions import db
 from app.models import AuditLog, Commission
-from app.states import CommissionState, PreReviewOutcome
+from app.states import CommissionState
 from tests import factories as f
 
 SCRIPT = "<script>alert(1)</script>"
@@ -37,10 +35,7 @@ def test_extra_fields_in_a_post_change_nothing(app, client):
     with app.app_context():
         project = f.project()
         coordinator = f.staff()
-        review = f.pre_review(project)
-        intake.decide_pre_review(review, PreReviewOutcome.eligible)
-        commission = intake.open_commission(db.session, review, scope=DelegationScope.partial,
-                                            items=[f.approval_item()])
+        commission = f.case(CommissionState.pre_review, project=project)
         db.session.commit()
         project_id, coordinator_id, pk = project.id, coordinator.id, commission.id
     response = client.post("/commissionview/add", data={

@@ -8,13 +8,11 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app.choices import DelegationScope, TerminationReason
-from app.domain import closing, coordination, intake
 from app.domain.sweep import sweep
 from app.domain.workdays import WorkCalendar
 from app.extensions import db
 from app.models import Commission, CommissionStateChange
-from app.states import CommissionState, PreReviewOutcome
+from app.states import CommissionState
 from tests import factories as f
 
 D = dt.date.fromisoformat
@@ -25,17 +23,9 @@ def _announced(n: int) -> None:
     catalogue = f.approval_item()
     coordinator = f.staff()
     for _ in range(n):
-        review = f.pre_review()
-        intake.decide_pre_review(review, PreReviewOutcome.eligible)
-        commission = intake.open_commission(db.session, review, scope=DelegationScope.partial,
-                                            items=[catalogue])
-        intake.accept(db.session, commission, applied_on=D("2025-10-20"))
-        coordination.assign(db.session, commission, coordinator, assigned_on=D("2025-10-20"),
-                            cal=CAL)
-        closing.terminate(db.session, commission, reason=TerminationReason.unit_request,
-                          reason_text=None, issued_on=D("2025-10-21"), confirm_days=1, cal=CAL)
-        closing.announce(db.session, commission, published_on=D("2025-10-23"),
-                         url="https://www.gdzwfw.gov.cn/a", cal=CAL)
+        f.case(CommissionState.announced, items=[catalogue], coordinator=coordinator,
+               on=D("2025-10-20"), terminate_from=CommissionState.assigned,
+               issued_on=D("2025-10-21"), confirm_days=1, published_on=D("2025-10-23"))
     db.session.commit()
 
 
