@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from app import clock
 from app.choices import Stage
-from app.domain import workdays
+from app.domain import approvals, workdays
 from app.extensions import db
 from app.models import CommissionItem
 from app.states import CommissionState, ItemState
@@ -53,6 +53,7 @@ def test_calendar_screen_warns_about_years_without_data(client, monkeypatch):
     for url in ("/calendardayview/list/", "/"):
         html = client.get(url).get_data(as_text=True)
         assert "calendar-fallback" in html and str(next_year) in html
+
 
 def test_a_suspended_item_keeps_its_deadline_until_the_supplement_arrives(app):
     """R-12.1, R-6.6: recomputing after a calendar change touches running deadlines only; an
