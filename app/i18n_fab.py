@@ -49,6 +49,10 @@ FAB_STRINGS = [
     # validators.py: the password complexity rule's message
     _("Must have at least two capital letters, one special character, two digits, three "
       "lower case letters and a minimal length of 10."),
+    # the user form's descriptions: FAB's Chinese names LDAP and OID, which this app does not
+    # use (database logins only)
+    _("Username valid for authentication on DB or LDAP, unused for OID auth"),
+    _("The user's email, this will also be used for OID auth"),
     # login pages for OAuth / SAML providers
     _("Sign In with "),
 ]

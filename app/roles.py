@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
+from flask_babel import lazy_gettext as _
+
 ADMIN = "Admin"  # FAB's own admin role (系统管理员); AUTH_ROLE_ADMIN in app/config.py
 SUPERVISOR = "协办专窗负责人"
 COORDINATOR = "协办员"
@@ -27,6 +29,17 @@ AUDITOR = "审计员"
 
 #: the roles `flask sync-perms` manages (Admin is FAB's)
 BUSINESS_ROLES = (SUPERVISOR, COORDINATOR, SPECIALIST, INSPECTOR, AUDITOR)
+PUBLIC = "Public"  # FAB's role of visitors not signed in; AUTH_ROLE_PUBLIC in app/config.py
+
+#: FAB's two roles keep their English names in the database (FAB and the config find them
+#: by name); the screens and the audit trail show them by these labels
+ROLE_LABELS = {ADMIN: _("System administrator"), PUBLIC: _("Visitors not signed in")}
+
+
+def role_label(name: str) -> str:
+    """A role as the screens show it: FAB's roles by their Chinese label, ours by name."""
+    label = ROLE_LABELS.get(name)
+    return str(label) if label is not None else name
 
 # ---- the screens, by what they hold ---------------------------------------------------
 #: the commission and everything recorded under it

@@ -27,7 +27,7 @@ from flask_appbuilder.security.sqla.models import (
 from flask_login import current_user
 from werkzeug.security import check_password_hash
 
-from app import audit, clock, security_views, web_security
+from app import audit, clock, security_screens, security_views, web_security
 from app.domain import logins
 from app.domain.passwords import PasswordRejected as DomainPasswordRejected
 from app.domain.passwords import check_password
@@ -59,6 +59,12 @@ class AppSecurityManager(SecurityManager):
     resetpasswordview = security_views.ResetPasswordView
     resetmypasswordview = security_views.ResetMyPasswordView
     security_api = security_views.SecurityApi
+    # Role, permission and group screens that read in Chinese (app/security_screens.py).
+    rolemodelview = security_screens.RoleModelView
+    permissionmodelview = security_screens.PermissionModelView
+    viewmenumodelview = security_screens.ViewMenuModelView
+    permissionviewmodelview = security_screens.PermissionViewModelView
+    groupmodelview = security_screens.UserGroupModelView
     # FAB's user statistics chart loads Google Charts from the internet (none here).
     userstatschartview = None
 

@@ -40,6 +40,7 @@ from wtforms import PasswordField, ValidationError
 from wtforms.validators import DataRequired, EqualTo
 
 from app.domain.passwords import RULES_TEXT, password_problems
+from app.security_screens import ChineseSecurityScreen
 from app.timefmt import show_server_time
 from app.web_security import safe_next_url
 
@@ -134,9 +135,10 @@ class ResetPasswordView(FabResetPasswordView):
         flash(as_unicode(self.message), "info")
 
 
-class UserDBModelView(FabUserDBModelView):
+class UserDBModelView(ChineseSecurityScreen, FabUserDBModelView):
     """FAB's user screen: our password rules on add, a new account changes it at first login,
-    and an unlock action for accounts locked by failed logins."""
+    and an unlock action for accounts locked by failed logins; roles, yes/no and empty
+    values read in Chinese (app/security_screens.py)."""
 
     add_form_extra_fields = {
         "password": _password_field(lambda form: form.username.data),

@@ -19,8 +19,8 @@ PDF = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n%%EOF\n"
 
 
 def _detail(html: str) -> str:
-    blocks = re.findall(r'<pre class="xb-audit-detail">(.*?)</pre>', html, re.DOTALL)
-    return "".join(blocks)
+    blocks = re.findall(r'<(pre|table) class="[^"]*xb-audit-detail">(.*?)</\1>', html, re.DOTALL)
+    return "".join(block for _tag, block in blocks)
 
 
 def _rows(app, object_type: str) -> list[int]:

@@ -16,30 +16,127 @@ from flask_appbuilder.models.sqla.filters import set_value_to_type
 from flask_babel import lazy_gettext as _
 from markupsafe import Markup, escape
 
-from app.audit.display import shown_detail
+from app.audit.display import recorded_model, shown_detail
 from app.clock import OFFICE_TZ
+from app.labels import LabelledEnum
 from app.models import AuditLog
+from app.roles import role_label
 from app.views.base import AppInterface, AppModelView
 from app.views.menu import SUPERVISION, add
+
+
+#: FAB's models in the trail, which no screen of ours titles
+FAB_OBJECTS = {"User": _("User account"), "Role": _("Role")}
+#: recorded keys that are no column of a screen
+DETAIL_KEYS = {
+    "id": _("Record id"), "from": _("From state"), "to": _("To state"), "note": _("Note"),
+    "username": _("User name"), "via": _("Signed in through"), "roles": _("Roles"),
+    "active": _("Active"), "reason": _("Reason"),
+}
+
+
+def _screens(object_type: str | None) -> list[Any]:
+    """The screens of the model an audit row names (its titles and column labels)."""
+    if not object_type:
+        return []
+    return [view for view in current_app.appbuilder.baseviews
+            if getattr(getattr(getattr(view, "datamodel", None), "obj", None), "__name__",
+                       None) == object_type]
 
 
 def object_label(value: Any) -> str:
     """A stored class name as the title of its screen (Commission → 委托协办)."""
     if not value:
         return ""
-    for view in current_app.appbuilder.baseviews:
-        datamodel = getattr(view, "datamodel", None)
-        if getattr(getattr(datamodel, "obj", None), "__name__", None) == value:
-            title = getattr(view, "show_title", "") or getattr(view, "list_title", "")
-            if title and not str(title).startswith("Show "):
-                return f"{title} ({value})"
+    if value in FAB_OBJECTS:
+        return str(FAB_OBJECTS[value])
+    for view in _screens(value):
+        title = getattr(view, "show_title", "") or getattr(view, "list_title", "")
+        if title and not str(title).startswith("Show "):
+            return str(title)
     return str(value)
 
 
+def field_label(object_type: str | None, key: str) -> str:
+    """A recorded field by the label its screen gives it (a foreign key by its relation's)."""
+    names = [key[:-3], key] if key.endswith("_id") else [key]
+    for view in _screens(object_type):
+        labels = getattr(view, "label_columns", {}) or {}
+        for name in names:
+            if name in labels:
+                return str(labels[name])
+    label = DETAIL_KEYS.get(key)
+    return str(label) if label is not None else key
+
+
+def _enum_of(object_type: str | None, key: str) -> type[LabelledEnum] | None:
+    model = recorded_model(object_type)
+    column = "state" if key in ("from", "to") else key
+    table = getattr(model, "__table__", None)
+    if table is None or column not in table.c:
+        return None
+    enum_cls = getattr(table.c[column].type, "enum_class", None)
+    return enum_cls if enum_cls and issubclass(enum_cls, LabelledEnum) else None
+
+
+def value_text(object_type: str | None, key: str, value: Any) -> str:
+    """A recorded value as the screens print it: labels for codes, 是/否, roles by label."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
+    if isinstance(value, list):
+        return "、".join(value_text(object_type, key, member) for member in value)
+    if key == "roles" and isinstance(value, str):
+        return role_label(value)
+    if key == "via" and isinstance(value, str):
+        return str(_("the API") if "Api" in value else _("the sign-in page"))
+    enum_cls = _enum_of(object_type, key)
+    if enum_cls is not None and isinstance(value, str):
+        try:
+            return str(enum_cls(value))
+        except ValueError:
+            return value
+    if isinstance(value, dict):
+        return "；".join(f"{field_label(object_type, k)}：{value_text(object_type, k, v)}"
+                        for k, v in value.items())
+    return str(value)
+
+
+def readable_detail(object_type: str | None, detail: Any) -> Markup:
+    """An audit row's details as a table of the screen's field labels and printed values:
+    before and after side by side for a change, one value per field otherwise."""
+    if detail in (None, "", {}):
+        return Markup("")
+    if not isinstance(detail, dict):
+        return Markup('<div class="xb-audit-detail">{}</div>').format(str(detail))
+    before, after = detail.get("before"), detail.get("after")
+    rows: list[Markup] = []
+    if isinstance(before, dict) and isinstance(after, dict):
+        head = Markup("<tr><th>{}</th><th>{}</th><th>{}</th></tr>").format(
+            _("Field"), _("Before"), _("After"))
+        for key in dict.fromkeys([*after, *before]):
+            rows.append(Markup("<tr><th>{}</th><td>{}</td><td>{}</td></tr>").format(
+                field_label(object_type, key), value_text(object_type, key, before.get(key)),
+                value_text(object_type, key, after.get(key))))
+    else:
+        values = {k: v for k, v in detail.items() if k not in ("before", "after")}
+        values.update(after if isinstance(after, dict) else {})
+        values.update(before if isinstance(before, dict) else {})
+        head = Markup("<tr><th>{}</th><th>{}</th></tr>").format(_("Field"), _("Value"))
+        for key, value in values.items():
+            rows.append(Markup("<tr><th>{}</th><td>{}</td></tr>").format(
+                field_label(object_type, key), value_text(object_type, key, value)))
+    return Markup('<table class="table table-condensed xb-audit-detail">{}{}</table>').format(
+        head, Markup("").join(rows))
+
+
 def detail_block(value: Any) -> Markup:
-    """The event's details as indented JSON, escaped."""
+    """The event's details (already a table from ``readable_detail``; else indented JSON)."""
     if value in (None, ""):
         return Markup("")
+    if isinstance(value, Markup):
+        return value
     text = json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)
     return Markup('<pre class="xb-audit-detail">{}</pre>').format(escape(text))
 
@@ -87,7 +184,12 @@ class AuditInterface(AppInterface):
     @staticmethod
     def _get_attr_value(item: Any, col: str) -> Any:
         if isinstance(item, AuditLog) and col == "detail":
-            return shown_detail(g.user, item.object_type, item.object_id, item.detail)
+            return readable_detail(item.object_type, shown_detail(
+                g.user, item.object_type, item.object_id, item.detail))
+        if isinstance(item, AuditLog) and col == "changed_fields":
+            names = item.changed_fields
+            return "、".join(field_label(item.object_type, name) for name in names.split(", ")
+                            ) if names else ""
         return AppInterface._get_attr_value(item, col)
 
 
@@ -127,7 +229,7 @@ class AuditLogView(AppModelView):
         "detail": detail_block,
     }
     description_columns = {
-        "object_type": _("The kind of record, e.g. Commission, CommissionItem, Material, User."),
+        "object_type": _("The kind of record, as the title of its screen."),
     }
 
     def __init__(self, **kwargs: Any) -> None:

@@ -1,11 +1,22 @@
 """The 消息通知 outbox, read-only: what was sent to units, how, and what failed (R-11.1)."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _
 
 from app.models import Notification
-from app.views.base import AppInterface, AppModelView
+from app.notify.templates import Template
+from app.views.base import AppInterface, AppModelView, enum_select
 from app.views.menu import SUPERVISION, add
+
+
+def template_name(code: Any) -> str:
+    """A stored template code by its Chinese name (results_ready → 审批结果可领取)."""
+    try:
+        return str(Template(code))
+    except ValueError:
+        return str(code or "")
 
 
 class NotificationView(AppModelView):
@@ -34,6 +45,8 @@ class NotificationView(AppModelView):
     ]
     search_columns = ["status", "channel", "template", "recipient", "created_at", "sent_at"]
     order_columns = ["created_at", "status", "attempts", "sent_at"]
+    # The column stores the template's code: shown and searched by its name.
+    formatters_columns = {"template": template_name}
     # The primary key follows creation order and is indexed; created_at is not.
     base_order = ("id", "desc")
     show_fieldsets = [
@@ -42,6 +55,10 @@ class NotificationView(AppModelView):
             "status", "attempts", "last_error", "created_at", "next_attempt_at", "sent_at",
         ]}),
     ]
+
+    def _init_forms(self) -> None:
+        super()._init_forms()
+        self.search_form.template = enum_select(Template, self.label_columns["template"])
 
 
 def register(appbuilder) -> None:
