@@ -79,7 +79,7 @@ MATRIX: dict[str, object] = {
     "static": OPEN, "appbuilder.static": OPEN, "AuthDBView.login": OPEN,
     "AuthDBView.logout": OPEN, "IndexView.index": OPEN, "LocaleView.index": OPEN,
     "UtilView.back": OPEN, "SecurityApi.login": OPEN, "SecurityApi.refresh": OPEN,
-    "health.health": OPEN, "pages.favicon": OPEN,
+    "health.health": OPEN, "pages.favicon": OPEN, "pages.calendar_days": OPEN,
     **{f"unit.{name}": PUBLIC for name in (
         "static", "index", "send_code", "verify", "check_code", "logout", "show_case",
         "confirm", "report_contact", "document", "rate")},

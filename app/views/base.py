@@ -41,6 +41,7 @@ from wtforms.fields.core import UnboundField
 
 from app import access, inputs
 from app.choices import StaffRole
+from app.clock import office_today
 from app.labels import LabelledEnum
 from app.models import StaffMember
 from app.timefmt import show_time, typed_time
@@ -247,6 +248,10 @@ class AppModelView(ModelView):
     #: "who did it" columns filled from the session, never from the form (R-16.2):
     #: column → the staff role that fills it (None: any); app/views/authorship.py
     signed_columns: ClassVar[dict[str, StaffRole | None]] = {}
+    #: date columns whose add form opens on today (the app's clock): where the record is
+    #: made on the day the step it records is done (a work-log entry, a notice issued, a
+    #: revisit made). Dates that are planned, agreed or happen later open empty.
+    today_columns: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -370,6 +375,11 @@ class AppModelView(ModelView):
 
     def _wrap_form(self, form_cls: type, columns: list[str], editing: bool) -> type:
         view = self
+        if not editing:
+            for col in self.today_columns:
+                field = getattr(form_cls, col, None)
+                if isinstance(field, UnboundField):
+                    field.kwargs["default"] = office_today
         for col in columns:
             enum_cls = _enum_of(self.datamodel, col)
             if col in self.signed_columns:

@@ -30,6 +30,8 @@ class WorkLogEntryView(AppModelView):
     """工作日志: append-only (R-6.4). No edit, no delete: a correction is a new entry that
     names the entry it corrects."""
 
+    today_columns = ("logged_on",)
+
     datamodel = AppInterface(WorkLogEntry, eager=("commission_item", "corrects"))
     base_permissions = ["can_add", "can_list", "can_show"]
     # Without the routes there is nothing to grant by mistake: the URLs answer 404.
@@ -82,6 +84,8 @@ class WorkLogEntryView(AppModelView):
 class ConsultationView(AppModelView):
     """沟通记录: a question to a specialist and the answer (R-6.3)."""
 
+    today_columns = ("asked_on",)
+
     datamodel = AppInterface(Consultation, eager=("commission_item",))
     list_title = _("Consultations")
     show_title = _("Consultation")
@@ -131,6 +135,8 @@ class ConsultationView(AppModelView):
 class EscalationView(AppModelView):
     """问题上报: a problem raised to the window or a department head, tracked until resolved
     (R-6.7)."""
+
+    today_columns = ("raised_on",)
 
     datamodel = AppInterface(Escalation, eager=("commission_item",))
     list_title = _("Escalations")
@@ -232,6 +238,8 @@ class MaterialNoticeLineView(AppModelView):
 
 class MaterialNoticeView(AppModelView):
     """一次性告知书: every missing or insufficient material, told once (R-6.5)."""
+
+    today_columns = ("issued_on",)
 
     datamodel = AppInterface(MaterialNotice)
     list_title = _("One-time notices")

@@ -29,6 +29,8 @@ class FeeNoticeView(AppModelView):
     The assistance itself is free (无偿协办, R-3.1): there is no service-fee record anywhere.
     """
 
+    today_columns = ("issued_on",)
+
     datamodel = AppInterface(FeeNotice, eager=("commission_item",))
     list_title = _("Fee notices")
     show_title = _("Fee notice")
@@ -90,6 +92,8 @@ class FeeNoticeView(AppModelView):
 class ResultReceiptView(AppModelView):
     """Paper approval results a department delivered to the window (R-8.2)."""
 
+    today_columns = ("received_on",)
+
     datamodel = AppInterface(ResultReceipt)
     list_title = _("Result receipts")
     show_title = _("Result receipt")
@@ -114,6 +118,8 @@ class ResultReceiptView(AppModelView):
 
 class DeliveryView(AppModelView):
     """结果送达: collection in person or by post, and the signed 送达回执 (R-8.4)."""
+
+    today_columns = ("delivered_on",)
 
     datamodel = AppInterface(Delivery)
     list_title = _("Deliveries")

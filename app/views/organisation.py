@@ -55,6 +55,8 @@ BLOCKED = {roster.LeaveBlocked: blocked_message}
 class RosterChangeView(AppModelView):
     """人员报备: a join, leave, transfer or replacement filed before it takes effect (R-2.3)."""
 
+    today_columns = ("filed_on",)
+
     datamodel = AppInterface(RosterChange)
     base_permissions = NO_DELETE
     list_title = _("Roster changes")

@@ -1,4 +1,5 @@
-"""The site's small fixed pages: ``/favicon.ico`` and the error pages, in Chinese.
+"""The site's small fixed pages: ``/favicon.ico``, the error pages in Chinese, and the
+working-day calendar the date pickers mark (``/calendar/days?year=``).
 
 Werkzeug answers 403, 404, 405 and 500 with English pages ("Not Found", "Forbidden"); these
 handlers answer with a short Chinese page instead (stand-alone, like the 400/413/429 pages:
@@ -10,11 +11,18 @@ with Pillow and wqy-zenhei; browsers ask for /favicon.ico on every page.
 """
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, send_from_directory
+import datetime as dt
+
+from flask import Blueprint, abort, current_app, jsonify, render_template, request, \
+    send_from_directory
 from flask_babel import lazy_gettext as _
+from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
-from app.extensions import csrf
+from app import inputs
+from app.clock import office_today
+from app.domain.workdays import load_calendar
+from app.extensions import csrf, db
 
 blueprint = Blueprint("pages", __name__)
 
@@ -39,6 +47,33 @@ def favicon():
                                mimetype="image/vnd.microsoft.icon", max_age=86400)
 
 
+@blueprint.get("/calendar/days")
+def calendar_days():
+    """A year's exceptions to the weekend rule, for the date pickers: the weekday holidays
+    and the working weekend days, as the app's calendar counts them (signed-in users)."""
+    if not current_user.is_authenticated:
+        abort(403)
+    raw = request.args.get("year", "")
+    if not (raw.isascii() and raw.isdigit() and len(raw) == 4) or \
+            not inputs.DATE_MIN.year <= int(raw) <= inputs.DATE_MAX.year:
+        abort(404)
+    year = int(raw)
+    cal = load_calendar(db.session)
+    holidays, workdays = [], []
+    day = dt.date(year, 1, 1)
+    while day.year == year:
+        working, weekend = cal.is_working_day(day), day.weekday() >= 5
+        if weekend and working:
+            workdays.append(day.isoformat())
+        elif not weekend and not working:
+            holidays.append(day.isoformat())
+        day += dt.timedelta(days=1)
+    response = jsonify(year=year, known=cal.knows_year(year), holidays=holidays,
+                       workdays=workdays)
+    response.headers["Cache-Control"] = "private, max-age=600"
+    return response
+
+
 def error_page(error: HTTPException):
     """A Chinese page for ``error``'s status."""
     status = getattr(error, "code", None) or 500
@@ -53,3 +88,5 @@ def register(appbuilder) -> None:
     app.register_blueprint(blueprint)
     for status in ERRORS:
         app.register_error_handler(status, error_page)
+    # The app's day, for the date pickers' 今天 (the injected clock, not the PC's).
+    app.jinja_env.globals["office_today"] = office_today

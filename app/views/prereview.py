@@ -16,6 +16,8 @@ from app.views.menu import CASEWORK, add
 class PreReviewView(AppModelView):
     """咨询预审: date, first-asked responsible person, project, enquiry and outcome."""
 
+    today_columns = ("received_on",)
+
     datamodel = AppInterface(PreReview)
     # Kept as a record of every enquiry (R-1.2): corrected, not deleted.
     base_permissions = ["can_list", "can_show", "can_add", "can_edit"]

@@ -98,6 +98,8 @@ class RectificationView(AppModelView):
 class RevisitView(AppModelView):
     """回访: who was reached about a commission, how, and their 好差评 rating."""
 
+    today_columns = ("visited_on",)
+
     datamodel = AppInterface(Revisit)
     ledger = "revisits"
     list_title = _("Revisits")
