@@ -29,16 +29,13 @@ install-test: $(VENV)/.installed-test translations
 translations: | $(BIN)/python
 	$(BIN)/python scripts/i18n.py compile
 
-# Migrate, sync permissions, seed the demo district on first run, create the admin (its
-# login is printed), serve on http://$(HOST):$(PORT)/ with SQLite under instance/.
+# `flask serve` (app/bootstrap.py), one process: migrate, sync permissions only when they
+# changed, seed the demo district on first run, create the admin (its login is printed),
+# apply due roster changes; then the message dispatcher and the deadline sweep in the
+# background and the server on http://$(HOST):$(PORT)/ with SQLite under instance/.
 run: install
 	mkdir -p "$${INSTANCE_DIR:-instance}"
-	$(FLASK) db upgrade
-	$(FLASK) sync-perms
-	$(FLASK) seed --demo --if-empty
-	$(FLASK) ensure-admin
-	$(FLASK) apply-roster
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	$(FLASK) serve --host $(HOST) --port $(PORT)
 
 # The whole suite on SQLite, then on PostgreSQL (scripts/run-tests.sh).
 test: install-test

@@ -35,14 +35,9 @@ def _strong_password(length: int = 16) -> str:
             return pw
 
 
-@click.command("sync-perms")
-@with_appcontext
-def sync_perms() -> None:
-    """Create FAB's built-in roles, every view's permissions and our roles (once per deploy).
-
-    Idempotent: each business role of app/roles.py ends up holding exactly its declared
-    permissions.
-    """
+def sync_permissions() -> None:
+    """FAB's built-in roles, every view's permissions, and our roles as app/roles.py
+    declares them; prints the count per role."""
     appbuilder = current_app.appbuilder
     sm = appbuilder.sm
     # FAB_CREATE_DB is off (Alembic owns the tables), so run only the role-creating part
@@ -52,6 +47,17 @@ def sync_perms() -> None:
     counts = sync_roles(appbuilder)
     click.echo("permissions synced; roles: " + ", ".join(
         f"{name} ({count})" for name, count in counts.items()))
+
+
+@click.command("sync-perms")
+@with_appcontext
+def sync_perms() -> None:
+    """Create FAB's built-in roles, every view's permissions and our roles (once per deploy).
+
+    Idempotent: each business role of app/roles.py ends up holding exactly its declared
+    permissions.
+    """
+    sync_permissions()
 
 
 @click.command("ensure-admin")
@@ -114,6 +120,9 @@ def import_calendar(year: int) -> None:
 
 def register(app: Flask) -> None:
     """Attach every command to ``app``."""
+    from app.bootstrap import COMMANDS as START_COMMANDS  # they use the commands above
+
     for command in (sync_perms, ensure_admin, seed_command, sweep_command, import_calendar,
-                    dispatch_command, apply_roster_command, import_command, *OPS_COMMANDS):
+                    dispatch_command, apply_roster_command, import_command, *OPS_COMMANDS,
+                    *START_COMMANDS):
         app.cli.add_command(command)

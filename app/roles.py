@@ -331,3 +331,54 @@ def sync_roles(appbuilder) -> dict[str, int]:
         result[role_name] = len(wanted)
     session.commit()
     return result
+
+
+def declared_permissions(appbuilder) -> set[tuple[str, str]]:
+    """Every (permission, view) the registered screens and menu offer: what FAB's
+    ``add_permissions`` creates (each view's base permissions, menu access per entry)."""
+    pairs = {(permission, view.class_permission_name)
+             for view in appbuilder.baseviews for permission in view.base_permissions or ()}
+    for category in appbuilder.menu.get_list() if appbuilder.menu else ():
+        pairs.add(("menu_access", category.name))
+        pairs.update(("menu_access", item.name) for item in category.childs if item.name != "-")
+    return pairs
+
+
+def permissions_in_sync(appbuilder) -> bool:
+    """Whether the database holds what ``flask sync-perms`` would make of it: every declared
+    permission exists, the administrator holds them all, each business role holds exactly
+    its declared ones, and no screen keeps a permission it no longer offers. ``flask
+    bootstrap`` skips the sync (about 20 s, hundreds of statements) when it does."""
+    from flask_appbuilder.security.sqla.models import PermissionView
+
+    from app.views.base import AppModelView
+
+    sm = appbuilder.sm
+    stored = {(pv.permission.name, pv.view_menu.name): pv
+              for pv in sm.session.query(PermissionView).all()
+              if pv.permission is not None and pv.view_menu is not None}
+    declared = declared_permissions(appbuilder)
+    if not declared <= stored.keys():
+        return False
+    ours = {view.class_permission_name: set(view.base_permissions)
+            for view in appbuilder.baseviews if isinstance(view, AppModelView)}
+    if any(view in ours and permission != "menu_access" and permission not in ours[view]
+           for permission, view in stored):
+        return False  # a stale permission drop_stale_permissions would remove
+    if sm.find_role(sm.auth_role_public) is None:
+        return False
+    admin = sm.find_role(sm.auth_role_admin)
+    if admin is None or not declared <= {(pv.permission.name, pv.view_menu.name)
+                                         for pv in admin.permissions}:
+        return False
+    for role_name in BUSINESS_ROLES:
+        role = sm.find_role(role_name)
+        if role is None:
+            return False
+        menus = menu_grants(appbuilder, role_name)
+        wanted = {(permission, view) for permission, view in stored
+                  if (permission == "menu_access" and view in menus)
+                  or (permission != "menu_access" and allows(role_name, view, permission))}
+        if wanted != {(pv.permission.name, pv.view_menu.name) for pv in role.permissions}:
+            return False
+    return True

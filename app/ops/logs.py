@@ -52,6 +52,10 @@ def init_logging(app: Flask) -> None:
     request-id hooks on ``app``."""
     level = app.config.get("LOG_LEVEL") or os.environ.get("LOG_LEVEL") or "INFO"
     install_handler(log_format(app), level)
+    # FAB narrates at INFO ("Added Permission …": some 560 lines per permission sync, two per
+    # start): its INFO lines show only with LOG_LEVEL=DEBUG; its warnings always.
+    quiet = str(level).upper() != "DEBUG" and level != logging.DEBUG
+    logging.getLogger("flask_appbuilder").setLevel(logging.WARNING if quiet else logging.NOTSET)
     if not app.extensions.get("xieban_request_ids"):
         app.extensions["xieban_request_ids"] = True
         app.before_request(_assign_request_id)
