@@ -1,5 +1,5 @@
 """No English in the Chinese UI (issue 14, item 3): every page of every menu entry, as every
-demo role, in the test client.
+demo role, in the test client (with the step forms and print page of each record shown).
 
 The demo district is loaded once for the module with its demo logins (their password
 counted as chosen, so no forced change). Each login opens the dashboard, every page its menu
@@ -111,12 +111,17 @@ def _walk(client) -> tuple[list[str], int]:
         if response.status_code in (301, 302, 303):
             continue  # a menu entry that redirects (the profile, the password form)
         assert response.status_code == 200, (url, response.status_code)
+        if response.mimetype != "text/html":
+            continue  # an archived PDF
         html = response.get_data(as_text=True)
         problems += _problems(url, html)
         if url == "/":
             queue += _links(html)  # the menu
         elif url.endswith("/list/"):
             queue += _records(url, html)
+        elif "/show/" in url:  # the record's step forms and its print page
+            queue += [link for link in _links(html)
+                      if link.startswith(("/workflow/", "/documents/commission/"))]
     return problems, len(seen)
 
 
