@@ -72,12 +72,15 @@ def test_roster_form_refuses_a_change_filed_too_late(app, client, ctx):
 
 def test_apply_roster_runs_with_the_sweep_and_at_make_run():
     """R-2.5: `flask apply-roster` is in the systemd sweep unit (run by its timer), in the
-    cron example next to the sweep, and in `make run`'s start-up."""
+    cron example next to the sweep, and in `make run` (`flask serve`: at start-up, and with
+    the sweep of its background jobs, app/bootstrap.py)."""
     unit = (ROOT / "deploy/systemd/xieban-sweep.service").read_text(encoding="utf-8")
     assert "ExecStart=/opt/xieban/.venv/bin/flask --app app apply-roster" in unit
     cron = [line for line in (ROOT / "deploy/crontab.example").read_text().splitlines()
             if line and not line.startswith("#")]
     assert any(line.startswith("*/5") and "xieban-run apply-roster" in line for line in cron)
     run = (ROOT / "Makefile").read_text().split("\nrun:", 1)[1].split("\n\n", 1)[0]
-    assert "$(FLASK) apply-roster" in run
-    assert run.index("apply-roster") < run.index("$(FLASK) run")
+    assert "$(FLASK) serve" in run
+    start = (ROOT / "app/bootstrap.py").read_text(encoding="utf-8")
+    assert "ctx.invoke(apply_roster_command)" in start  # run_bootstrap, before serving
+    assert "roster.apply_due(" in start  # jobs_round, with the sweep
