@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
+from flask import current_app, g, has_request_context
 from flask_appbuilder.fields import QuerySelectField
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.sqla.models import Permission, PermissionView, Role, ViewMenu
@@ -93,7 +93,10 @@ VIEW_NAMES = {
 
 
 def _menu_labels() -> dict[str, Any]:
-    """Menu entry names and the permission names of their views → the menu's label."""
+    """Menu entry names and the permission names of their views → the menu's label (found
+    once per request: the role screen names hundreds of permissions)."""
+    if has_request_context() and "xb_menu_labels" in g:
+        return g.xb_menu_labels
     labels: dict[str, Any] = {}
 
     def walk(items: list[Any]) -> None:
@@ -110,6 +113,8 @@ def _menu_labels() -> dict[str, Any]:
         title = getattr(view, "list_title", None) or getattr(view, "form_title", None)
         if title:
             labels.setdefault(view.class_permission_name, title)
+    if has_request_context():
+        g.xb_menu_labels = labels
     return labels
 
 

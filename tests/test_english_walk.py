@@ -146,6 +146,10 @@ def test_error_pages_in_chinese(app, demo_logins):
     problems = _problems("/no-such-page/", missing.get_data(as_text=True))
     refused = client.get("/users/list/", follow_redirects=True)
     problems += _problems("/users/list/", refused.get_data(as_text=True))
+    wrong_method = client.delete("/favicon.ico")
+    assert wrong_method.status_code == 405
+    assert "GET" in wrong_method.headers["Allow"]  # the error's own headers are kept
+    problems += _problems("DELETE /favicon.ico", wrong_method.get_data(as_text=True))
     assert not problems, "\n".join(problems)
 
 

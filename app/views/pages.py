@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, request, \
-    send_from_directory
+from flask import Blueprint, abort, current_app, jsonify, make_response, render_template, \
+    request, send_from_directory
 from flask_babel import lazy_gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
@@ -75,10 +75,17 @@ def calendar_days():
 
 
 def error_page(error: HTTPException):
-    """A Chinese page for ``error``'s status."""
+    """A Chinese page for ``error``'s status, with the error's own headers (a 405 keeps its
+    ``Allow``)."""
     status = getattr(error, "code", None) or 500
     title, message = ERRORS.get(status, ERRORS[500])
-    return render_template("error.html", title=title, message=message, status=status), status
+    response = make_response(
+        render_template("error.html", title=title, message=message, status=status), status)
+    if isinstance(error, HTTPException):
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+    return response
 
 
 def register(appbuilder) -> None:
