@@ -12,7 +12,8 @@ from app.documents.qr import data_uri, lookup_qr
 from app.domain.online_links import lookup_url
 from app.extensions import db
 from app.models import Commission, DocumentKind
-from tests.documents_builders import case, pdf_text
+from tests.factories import full_case as case
+from tests.pdf_helpers import pdf_text
 
 
 def _images(data: bytes) -> list:

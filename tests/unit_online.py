@@ -12,14 +12,15 @@ import sqlalchemy as sa
 
 from app.choices import ContactMethod, DelegationScope, Stage, StaffRole
 from app.domain import coordination, intake, planning
+from app.domain.workdays import WorkCalendar
 from app.extensions import db
 from app.models import Commission, Notification
 from app.notify.templates import Template
 from app.states import PreReviewOutcome
-from tests import documents_builders as builders
 from tests import factories as f
 
-D = builders.D
+D = dt.date.fromisoformat
+CAL = WorkCalendar()
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 CODE_RE = re.compile(r"验证码：(\d{6})")
 
@@ -34,7 +35,7 @@ def planning_case(name: str = "江城滨海智造产业园一期", *, coordinato
                              dept=f.department(f"市自然资源局{name}")),
              f.approval_item(Stage.s2, 10, name=f"建设工程规划许可证{name}",
                              dept=f.department(f"区住房和城乡建设局{name}"))]
-    review = f.pre_review(builders.project(name))
+    review = f.pre_review(f.full_project(name))
     intake.decide_pre_review(review, PreReviewOutcome.eligible)
     commission = intake.open_commission(db.session, review, scope=DelegationScope.partial,
                                         items=items, intention="全程代办")
@@ -42,13 +43,13 @@ def planning_case(name: str = "江城滨海智造产业园一期", *, coordinato
     coordinator = f.staff(StaffRole.coordinator, name=f"张协办{name[-2:]}",
                           phone=coordinator_phone)
     coordination.assign(db.session, commission, coordinator, assigned_on=applied,
-                        cal=builders.CAL)
+                        cal=CAL)
     contacted = applied + dt.timedelta(days=1)
     coordination.record_contact(db.session, commission, method=ContactMethod.phone,
                                 contacted_on=contacted)
     if draft:
         planning.draft_plan(db.session, commission, start=start, drafted_on=contacted,
-                            cal=builders.CAL)
+                            cal=CAL)
     db.session.flush()
     return commission
 
