@@ -8,24 +8,20 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 
-from app.choices import AssessmentSubject, StaffRole
+from app.choices import AssessmentSubject
 from app.extensions import db
 from app.models import Assessment, Department, StaffMember
+from tests import factories as f
 
 PERIOD = dict(period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 3, 31))
 
 
 def _department(name: str = "区住房和城乡建设局") -> Department:
-    dept = Department(name=name, contact_name="联系人", contact_phone="0662-3333333")
-    db.session.add(dept)
-    return dept
+    return f.department(name)
 
 
 def _staff(name: str = "王协办") -> StaffMember:
-    person = StaffMember(name=name, role=StaffRole.coordinator, phone="13800138000",
-                         admitted_on=dt.date(2025, 1, 1))
-    db.session.add(person)
-    return person
+    return f.staff(name=name)
 
 
 def test_assessment_list_and_show_in_chinese(client, ctx):

@@ -35,19 +35,18 @@ def errors_of(response) -> str:
 
 
 def make_unit(name: str = "阳江市江城建设投资有限公司", **kw) -> Unit:
-    unit = Unit(name=name, address="江城区二环路8号", nature=UnitNature.enterprise,
-                leader_name="黄总", leader_phone="13800138000", handler_name="梁经办",
-                handler_phone="0662-3210000", **kw)
-    db.session.add(unit)
+    """A unit (tests/factories.py) whose handler has a landline, committed for the screens."""
+    kw = {"address": "江城区二环路8号", "leader_name": "黄总", "leader_phone": "13800138000",
+          "handler_name": "梁经办", "handler_phone": "0662-3210000", **kw}
+    unit = f.unit(name, **kw)
     db.session.commit()
     return unit
 
 
 def make_project(unit: Unit, name: str = "江城区智慧物流园", **kw) -> Project:
-    project = Project(unit=unit, name=name, address="埠场镇工业大道",
-                      construction_kind=ConstructionKind.new,
-                      investment_kind=InvestmentKind.social, **kw)
-    db.session.add(project)
+    """A project of ``unit`` (tests/factories.py), no town unless given, committed."""
+    kw = {"address": "埠场镇工业大道", "town": None, **kw}
+    project = f.project(unit, name=name, **kw)
     db.session.commit()
     return project
 

@@ -8,28 +8,24 @@ import sqlalchemy as sa
 from app.choices import RosterChangeKind, Stage, StaffRole
 from app.extensions import db
 from app.models import ApprovalItem, Department, RosterChange, StaffMember
+from tests import factories as f
 from tests.conftest import ADMIN_USER, form_errors
-
-
-def count(model) -> int:
-    """Rows of ``model`` in the database."""
-    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+from tests.helpers import count
 
 
 def make_department(name: str = "区住房和城乡建设局", **kw) -> Department:
-    dept = Department(name=name, contact_name=kw.pop("contact_name", "陈专人"),
-                      contact_phone=kw.pop("contact_phone", "0662-3312345"), **kw)
-    db.session.add(dept)
+    """A department (tests/factories.py), committed for the screens."""
+    kw.setdefault("contact_name", "陈专人")
+    dept = f.department(name, **kw)
     db.session.commit()
     return dept
 
 
 def make_staff(name: str = "李协办", role: StaffRole = StaffRole.coordinator,
                department: Department | None = None, **kw) -> StaffMember:
-    staff = StaffMember(name=name, role=role, department=department,
-                        phone=kw.pop("phone", "13800138000"),
-                        admitted_on=kw.pop("admitted_on", dt.date(2026, 1, 5)), **kw)
-    db.session.add(staff)
+    """A roster entry (tests/factories.py) joined on 2026-01-05, committed for the screens."""
+    kw.setdefault("admitted_on", dt.date(2026, 1, 5))
+    staff = f.staff(role, department, name, **kw)
     db.session.commit()
     return staff
 

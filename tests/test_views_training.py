@@ -7,23 +7,18 @@ import decimal
 import sqlalchemy as sa
 from conftest import form_errors
 
-from app.choices import Attendance, StaffRole
+from app.choices import Attendance
 from app.extensions import db
 from app.models import Department, StaffMember, Training, TrainingAttendance
+from tests import factories as f
 
 
 def _department(name: str = "江城区政务服务数据管理局") -> Department:
-    dept = Department(name=name, contact_name="联系人", contact_phone="0662-3333333",
-                      runs_window=True)
-    db.session.add(dept)
-    return dept
+    return f.department(name, runs_window=True)
 
 
 def _staff(name: str) -> StaffMember:
-    person = StaffMember(name=name, role=StaffRole.coordinator, phone="13800138000",
-                         admitted_on=dt.date(2025, 1, 1))
-    db.session.add(person)
-    return person
+    return f.staff(name=name)
 
 
 def _training(organiser: Department) -> Training:
