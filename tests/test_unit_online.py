@@ -341,12 +341,12 @@ def test_a_rating_link_expires_and_cannot_be_forged(app, clock):
 def test_completing_a_commission_sends_the_rating_link(app, monkeypatch):
     """R-17.4: the complete step (办结) queues the signed link to the unit's handler, once,
     pointing at PUBLIC_BASE_URL; the link opens the form."""
-    from tests.factories import full_case as case
+    from tests.factories import full_case
 
     assert Template.rating_invitation in COMMISSION.step("complete").notifies
     monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://xieban.example.cn")
     with app.app_context():
-        pk = case().commission
+        pk = full_case().commission
         commission = db.session.get(Commission, pk)
         ctx = Context(actor=None, today=dt.date(2025, 10, 23), cal=load_calendar(db.session),
                       config=app.config)

@@ -12,7 +12,7 @@ from app.documents.qr import data_uri, lookup_qr
 from app.domain.online_links import lookup_url
 from app.extensions import db
 from app.models import Commission, DocumentKind
-from tests.factories import full_case as case
+from tests.factories import full_case
 from tests.pdf_helpers import pdf_text
 
 
@@ -43,7 +43,7 @@ def test_the_qr_code_opens_the_look_up_with_the_number_filled_in(app, monkeypatc
 def test_application_and_completion_forms_print_the_qr_code(ctx):
     """R-17.5: the issued 申请表 and 办结单 hold the QR image and the address written out;
     the blank form for walk-in units has none (no number yet)."""
-    ids = case(complete=True)
+    ids = full_case(complete=True)
     number = db.session.get(Commission, ids.commission).application_no
     for kind in (DocumentKind.application, DocumentKind.completion):
         data = _issue(kind, ids.commission)
@@ -56,7 +56,7 @@ def test_application_and_completion_forms_print_the_qr_code(ctx):
 def test_the_qr_code_does_not_make_a_new_version_of_an_unchanged_form(ctx):
     """R-15.3 with R-17.5: the same number and address give the same image, so printing an
     unchanged form again returns the archived version."""
-    ids = case()
+    ids = full_case()
     commission = db.session.get(Commission, ids.commission)
     first, created = archive.issue(db.session, DocumentKind.application, commission)
     again, created_again = archive.issue(db.session, DocumentKind.application, commission)

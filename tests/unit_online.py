@@ -10,17 +10,15 @@ import re
 
 import sqlalchemy as sa
 
-from app.choices import ContactMethod, DelegationScope, Stage, StaffRole
-from app.domain import coordination, intake, planning
-from app.domain.workdays import WorkCalendar
+from app.choices import Stage, StaffRole
+from app.domain import planning
 from app.extensions import db
 from app.models import Commission, Notification
 from app.notify.templates import Template
-from app.states import PreReviewOutcome
+from app.states import CommissionState
 from tests import factories as f
 
-D = dt.date.fromisoformat
-CAL = WorkCalendar()
+D = f.D
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 CODE_RE = re.compile(r"验证码：(\d{6})")
 
@@ -35,22 +33,16 @@ def planning_case(name: str = "江城滨海智造产业园一期", *, coordinato
                              dept=f.department(f"市自然资源局{name}")),
              f.approval_item(Stage.s2, 10, name=f"建设工程规划许可证{name}",
                              dept=f.department(f"区住房和城乡建设局{name}"))]
-    review = f.pre_review(f.full_project(name))
-    intake.decide_pre_review(review, PreReviewOutcome.eligible)
-    commission = intake.open_commission(db.session, review, scope=DelegationScope.partial,
-                                        items=items, intention="全程代办")
-    intake.accept(db.session, commission, applied_on=applied)
     coordinator = f.staff(StaffRole.coordinator, name=f"张协办{name[-2:]}",
                           phone=coordinator_phone)
-    coordination.assign(db.session, commission, coordinator, assigned_on=applied,
-                        cal=CAL)
     contacted = applied + dt.timedelta(days=1)
-    coordination.record_contact(db.session, commission, method=ContactMethod.phone,
-                                contacted_on=contacted)
-    if draft:
+    commission = f.case(CommissionState.planning, items=items, project=f.full_project(name),
+                        coordinator=coordinator, intention="全程代办", on=applied,
+                        contacted_on=contacted)
+    if draft:  # the draft step's function; the unit's confirmation is the test's
         planning.draft_plan(db.session, commission, start=start, drafted_on=contacted,
-                            cal=CAL)
-    db.session.flush()
+                            cal=f.calendar())
+        db.session.flush()
     return commission
 
 
