@@ -20,9 +20,10 @@ from app.choices import (
 from app.labels import enum_column_type
 from app.models.mixins import Timestamped, money
 from app.models.reference import Town
+from app.pinyin import PinyinNamed
 
 
-class Unit(Timestamped, Model):
+class Unit(PinyinNamed, Timestamped, Model):
     """建设单位: the 项目单位信息 block of the application form; reused across projects."""
 
     __tablename__ = "unit"
@@ -46,7 +47,7 @@ class Unit(Timestamped, Model):
         return self.name
 
 
-class Project(Timestamped, Model):
+class Project(PinyinNamed, Timestamped, Model):
     """工程建设项目: the 项目基本信息 block of the form, plus scope facts (R-1.1, R-1.3, R-4.3)."""
 
     __tablename__ = "project"

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.choices import RosterChangeKind, StaffRole, StaffStatus
 from app.labels import enum_column_type
 from app.models.mixins import Timestamped
+from app.pinyin import PinyinNamed
 
 
 class Department(Timestamped, Model):
@@ -36,7 +37,7 @@ class Department(Timestamped, Model):
         return self.name
 
 
-class StaffMember(Timestamped, Model):
+class StaffMember(PinyinNamed, Timestamped, Model):
     """A coordinator (协办员) or a specialist (专办员, in one department), R-2.2."""
 
     __tablename__ = "staff_member"

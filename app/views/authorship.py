@@ -29,7 +29,6 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from flask import g, has_request_context
-from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.fields import QuerySelectField
 from flask_babel import lazy_gettext as _
 from markupsafe import Markup, escape
@@ -40,6 +39,7 @@ from wtforms.validators import StopValidation
 from app import access
 from app.choices import StaffRole
 from app.models import StaffMember
+from app.views.pinyin_select import PinyinSelect2Widget
 
 #: the text of an empty person select (and of a person not recorded)
 NOBODY = "—"
@@ -60,7 +60,7 @@ class SignedPersonWidget:
     """The person as text when the field is fixed, else FAB's Select2 select."""
 
     def __init__(self) -> None:
-        self.select = Select2Widget()
+        self.select = PinyinSelect2Widget()
 
     def __call__(self, field: "SignedPersonField", **kwargs: Any) -> Markup:
         if not field.fixed:

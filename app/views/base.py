@@ -44,11 +44,13 @@ from app.choices import StaffRole
 from app.clock import office_today
 from app.labels import LabelledEnum
 from app.models import StaffMember
+from app.pinyin import PinyinNamed
 from app.timefmt import show_time, typed_time
 from app.views import authorship
 from app.views.input_guard import SafeFilters, field_problems, printable_errors
 from app.views.lookup import LookupField, LookupMultipleField
 from app.views.paging import PagingInterface
+from app.views.pinyin_select import by_pinyin
 from app.views.scoping import masked_phone, out_of_reach, row_scope_filter
 from app.views.transaction import Outcome, discard, run_in_transaction
 
@@ -372,6 +374,8 @@ class AppModelView(ModelView):
             if enum_cls is not None:
                 setattr(self.search_form, col, _enum_field(
                     enum_cls, self.label_columns.get(col, col), required=True))
+            elif self._by_pinyin(col):
+                by_pinyin(field, self.datamodel.is_relation_many_to_many(col))
 
     def _wrap_form(self, form_cls: type, columns: list[str], editing: bool) -> type:
         view = self
@@ -387,6 +391,10 @@ class AppModelView(ModelView):
                     getattr(form_cls, col), self.signed_columns[col], editing, self._edited))
             elif self._is_person(col):
                 authorship.blank_person_select(getattr(form_cls, col, None))
+                by_pinyin(getattr(form_cls, col, None))
+            elif self._by_pinyin(col):
+                by_pinyin(getattr(form_cls, col, None),
+                          self.datamodel.is_relation_many_to_many(col))
             elif col in self.lookup_columns:
                 setattr(form_cls, col, self._lookup_field(col))
             elif enum_cls is not None:
@@ -415,6 +423,12 @@ class AppModelView(ModelView):
             return False
         model = self.datamodel.get_related_model(col)
         return model is StaffMember or getattr(model, "__tablename__", None) == "ab_user"
+
+    def _by_pinyin(self, col: str) -> bool:
+        """A relation select (not a lookup) of rows that keep the pinyin of their name."""
+        if col in self.lookup_columns or not self.datamodel.is_relation(col):
+            return False
+        return issubclass(self.datamodel.get_related_model(col), PinyinNamed)
 
     def _edited(self) -> Any:
         """The record the edit form is posted for, through the row filter (or None)."""

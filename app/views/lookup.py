@@ -5,7 +5,8 @@ architecture.md). For projects, units, commissions, commission items and revisit
 only the current value(s) and let the browser search ``/lookup/<kind>?q=`` as the user
 types: ``LookupField`` for a many-to-one relation, ``LookupMultipleField`` for many-to-many.
 Both the search and the fields see only the rows the user may see (app.access, R-14.2): an
-id of someone else's record is "does not exist".
+id of someone else's record is "does not exist". Units, projects and staff are also found by
+the pinyin of their name, full or initials ("jcq" → 江城区, app/pinyin.py).
 """
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ from wtforms.widgets import html_params
 from flask_babel import lazy_gettext as _
 from flask_login import current_user
 
-from app import access, inputs
+from app import access, inputs, pinyin
+from app.choices import StaffRole
 from app.extensions import db
 from app.models import (
     ApprovalItem,
@@ -35,6 +37,7 @@ from app.models import (
     PreReview,
     Project,
     Revisit,
+    StaffMember,
     Termination,
     Unit,
     WorkLogEntry,
@@ -53,12 +56,25 @@ class Lookup:
     joins: tuple[Callable[[], Any], ...] = ()
     #: how a row reads in the field (default: the model's own str)
     text: Callable[[Any], str] = str
+    #: the model keeps the pinyin keys of its name (app/pinyin.py): a term in pinyin
+    #: matches them too
+    by_pinyin: bool = False
+    #: conditions every row meets (a kind of staff)
+    where: tuple[Callable[[], Any], ...] = ()
 
 
 LOOKUPS: dict[str, Lookup] = {
-    "unit": Lookup(Unit, (lambda: Unit.name, lambda: Unit.credit_code), lambda: Unit.name),
+    "unit": Lookup(Unit, (lambda: Unit.name, lambda: Unit.credit_code), lambda: Unit.name,
+                   by_pinyin=True),
     "project": Lookup(
-        Project, (lambda: Project.name, lambda: Project.project_code), lambda: Project.name
+        Project, (lambda: Project.name, lambda: Project.project_code), lambda: Project.name,
+        by_pinyin=True,
+    ),
+    "staff": Lookup(StaffMember, (lambda: StaffMember.name,), lambda: StaffMember.name,
+                    by_pinyin=True),
+    "coordinator": Lookup(
+        StaffMember, (lambda: StaffMember.name,), lambda: StaffMember.name, by_pinyin=True,
+        where=(lambda: StaffMember.role == StaffRole.coordinator,),
     ),
     "commission": Lookup(
         Commission, (lambda: Commission.application_no,), lambda: Commission.id.desc()
@@ -116,21 +132,44 @@ def _scoped(model: type, query: Any, user: Any) -> Any:
     return query if clause is None else query.where(clause)
 
 
-def search(kind: str, term: str, page: int = 1,
-           user: Any = None) -> tuple[list[dict[str, Any]], bool]:
+def find(kind: str, term: str, user: Any = None, *, offset: int = 0,
+         limit: int = PAGE) -> list[Any]:
     """Rows of ``kind`` matching ``term`` that ``user`` (default: the logged-in user) may
-    see: [{id, text}], and whether more pages exist."""
+    see, ``limit`` of them from ``offset``.
+
+    A term in pinyin ("jcq") on a kind that keeps pinyin keys: the names whose keys start
+    with it come first, from the keys' index; only when they do not fill the page are the
+    names containing it anywhere looked for (a scan), after them.
+    """
     lookup = LOOKUPS[kind]
     query = _scoped(lookup.model, sa.select(lookup.model),
                     current_user if user is None else user)
     for join in lookup.joins:
         query = query.join(join())
-    if term:
-        pattern = f"%{term}%"
-        query = query.where(sa.or_(*(col().ilike(pattern) for col in lookup.search)))
-    query = query.order_by(lookup.order()).offset((page - 1) * PAGE).limit(PAGE + 1)
-    rows = db.session.scalars(query).all()
-    return [{"id": row.id, "text": lookup.text(row)} for row in rows[:PAGE]], len(rows) > PAGE
+    query = query.where(*(condition() for condition in lookup.where))
+    spelled = pinyin.as_pinyin_term(term) if lookup.by_pinyin else None
+    matches = [col().ilike(f"%{term}%") for col in lookup.search] if term else []
+    order = [lookup.order()]
+    if spelled is not None:
+        starts = pinyin.prefix_clause(lookup.model, spelled)
+        first = db.session.scalars(query.where(starts).order_by(*order)
+                                   .offset(offset).limit(limit)).all()
+        if len(first) == limit:
+            return list(first)
+        matches += [starts, pinyin.contains_clause(lookup.model, spelled)]
+        order.insert(0, sa.case((starts, 0), else_=1))
+    if matches:
+        query = query.where(sa.or_(*matches))
+    return list(db.session.scalars(query.order_by(*order).offset(offset).limit(limit)))
+
+
+def search(kind: str, term: str, page: int = 1,
+           user: Any = None) -> tuple[list[dict[str, Any]], bool]:
+    """Rows of ``kind`` matching ``term`` that ``user`` (default: the logged-in user) may
+    see: [{id, text}], and whether more pages exist."""
+    rows = find(kind, term, user, offset=(page - 1) * PAGE, limit=PAGE + 1)
+    text = LOOKUPS[kind].text
+    return [{"id": row.id, "text": text(row)} for row in rows[:PAGE]], len(rows) > PAGE
 
 
 class LookupView(BaseView):

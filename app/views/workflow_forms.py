@@ -25,6 +25,7 @@ from app.models import StaffMember
 from app.states import PreReviewOutcome
 from app.views.authorship import NOBODY
 from app.views.input_guard import GuardedForm
+from app.views.pinyin_select import PinyinSelect2Widget
 
 
 def _date(label, required: bool = True) -> DateField:
@@ -87,7 +88,7 @@ class ReasonForm(StepForm):
 
 class AssignForm(StepForm):
     coordinator = SelectField(_("Coordinator"), validators=[InputRequired()],
-                              widget=Select2Widget())
+                              widget=PinyinSelect2Widget())
     on = _date(_("Assigned on"))
 
     def __init__(self, *args, **kwargs):

@@ -31,6 +31,7 @@ from app.domain.numbering import DEFAULT_FORMAT
 from app.domain.policy import CONTACT_WORKING_DAYS
 from app.domain.validators import credit_code_check_char
 from app.domain.workdays import load_calendar
+from app.pinyin import keys as pinyin_keys
 from app.seed.clients import AUTHORITY, STREETS, mobile, organisation_check_char
 from app.seed.reference import DISTRICT_CODE
 from app.states import CommissionState as CS
@@ -63,10 +64,11 @@ REFUSALS = ("申报材料经补正仍不符合法定形式。", "项目选址不
 # The columns written per table, in the order of the generated tuples; parents first.
 COLUMNS = {
     "unit": "id name credit_code address nature leader_name leader_phone handler_name "
-            "handler_phone created_at updated_at",
+            "handler_phone created_at updated_at name_pinyin name_initials",
     "project": "id unit_id name address town_id project_code total_investment fund_source "
                "floor_area land_nature key_level construction_kind investment_kind "
-               "is_special_project is_major_infrastructure created_at updated_at",
+               "is_special_project is_major_infrastructure created_at updated_at name_pinyin "
+               "name_initials",
     "commission": "id application_no project_id scope mode_special_handling mode_priority "
                   "mode_proactive mode_supervised mode_accompanied state coordinator_id "
                   "applied_on contact_method assigned_on contact_due_on contacted_on "
@@ -170,10 +172,13 @@ def _units(rng: random.Random, first_id: int, n: int, days: Days) -> list[tuple]
                 organisation_check_char(body)
             code = first17 + credit_code_check_char(first17)
         stamp = days.at(days.first)
-        rows.append((uid, f"阳江市江城区{rng.choice(TRADES)}{uid:05d}{kinds[nature]}", code,
+        name = f"阳江市江城区{rng.choice(TRADES)}{uid:05d}{kinds[nature]}"
+        # the ORM keeps the pinyin keys (app/pinyin.py); a bulk load writes them itself
+        rows.append((uid, name, code,
                      f"阳江市江城区{rng.choice(STREETS)}{rng.randint(1, 300)}号", nature.value,
                      rng.choice(SURNAMES) + rng.choice(GIVEN), mobile(rng),
-                     rng.choice(SURNAMES) + rng.choice(GIVEN), mobile(rng), stamp, stamp))
+                     rng.choice(SURNAMES) + rng.choice(GIVEN), mobile(rng), stamp, stamp,
+                     *pinyin_keys(name)))
     return rows
 
 
@@ -184,13 +189,15 @@ def _project(rng: random.Random, pid: int, case: Case, unit_id: int, town: tuple
         f"{days.iso[case.off][:4]}-{DISTRICT_CODE}-48-03-{pid:06d}"  # the demo's are -70-
     kind = _pick(rng, {ConstructionKind.new: 70, ConstructionKind.rebuild: 15,
                        ConstructionKind.expansion: 15}, 1)[0]
-    return (pid, unit_id, f"{town[1]}{rng.choice(STREETS)}{rng.choice(PURPOSES)}项目（{pid}）",
+    name = f"{town[1]}{rng.choice(STREETS)}{rng.choice(PURPOSES)}项目（{pid}）"
+    return (pid, unit_id, name,
             f"阳江市江城区{town[1]}{rng.choice(STREETS)}{rng.randint(1, 300)}号", town[0], code,
             rng.randint(200, 80000), rng.choice(FUNDS),
             None if rng.random() < 0.2 else rng.randint(500, 150000), rng.choice(LANDS),
             rng.choice(LEVELS) if rng.random() < 0.3 else None,
             kind.value, (InvestmentKind.government if rng.random() < 0.35
-                         else InvestmentKind.social).value, False, False, stamp, stamp)
+                         else InvestmentKind.social).value, False, False, stamp, stamp,
+            *pinyin_keys(name))
 
 
 def _commission(rng: random.Random, case: Case, project_id: int, number: str | None,
