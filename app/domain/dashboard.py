@@ -107,17 +107,35 @@ def commissions_by_state(session: Session, scope: Any = None) -> list[tuple[Comm
     return [(state, counts.get(state, 0)) for state in OPEN_STATES]
 
 
-def commissions_by_stage(session: Session, scope: Any = None) -> list[tuple[Stage, int]]:
-    """Open commissions per stage of their earliest open item (commissions without one:
-    not counted here; ``Dashboard.without_open_item`` holds them)."""
+def _earliest_stages(scope: Any = None) -> Any:
+    """(commission_id, rank): the rank in STAGE_ORDER of each open commission's earliest
+    open item."""
     rank = sa.case({stage: i for i, stage in enumerate(STAGE_ORDER)},
                    value=ApprovalItem.stage)
-    earliest = _scoped(
+    return _scoped(
         sa.select(CommissionItem.commission_id, sa.func.min(rank).label("rank"))
         .join(ApprovalItem, CommissionItem.approval_item_id == ApprovalItem.id)
         .join(Commission, CommissionItem.commission_id == Commission.id)
         .where(defs.open_commission(), defs.open_item())
         .group_by(CommissionItem.commission_id), scope).subquery()
+
+
+def at_stage(stage: Stage | None) -> Any:
+    """Over Commission: open, and its earliest open item is of ``stage`` (None: it has no
+    open item yet) — the commissions behind one bar of the stage chart."""
+    if stage is None:
+        has_open_item = sa.select(CommissionItem.id).where(
+            CommissionItem.commission_id == Commission.id, defs.open_item()).exists()
+        return sa.and_(defs.open_commission(), ~has_open_item)
+    earliest = _earliest_stages()
+    return Commission.id.in_(sa.select(earliest.c.commission_id)
+                             .where(earliest.c.rank == STAGE_ORDER.index(stage)))
+
+
+def commissions_by_stage(session: Session, scope: Any = None) -> list[tuple[Stage, int]]:
+    """Open commissions per stage of their earliest open item (commissions without one:
+    not counted here; ``Dashboard.without_open_item`` holds them)."""
+    earliest = _earliest_stages(scope)
     rows = session.execute(
         sa.select(earliest.c.rank, sa.func.count()).group_by(earliest.c.rank)).all()
     counts = {_int(r): _int(n) for r, n in rows}

@@ -46,7 +46,7 @@ from app.labels import LabelledEnum
 from app.models import StaffMember
 from app.pinyin import PinyinNamed
 from app.timefmt import show_time, typed_time
-from app.views import authorship
+from app.views import authorship, list_filters
 from app.views.input_guard import SafeFilters, field_problems, printable_errors
 from app.views.lookup import LookupField, LookupMultipleField
 from app.views.paging import PagingInterface
@@ -117,6 +117,8 @@ class AppInterface(PagingInterface):
     def __init__(self, obj: type, session: Any = None, eager: tuple[str, ...] = ()) -> None:
         super().__init__(obj, session)
         self.eager = eager
+        #: the screen's quick filters: key → their FAB filter class (app/views/list_filters.py)
+        self.quick: dict[str, type[BaseFilter]] = {}
 
     def apply_all(self, query: Any, filters: Any = None, *args: Any, **kwargs: Any) -> Any:
         query = super().apply_all(query, filters, *args, **kwargs)
@@ -147,9 +149,19 @@ class AppInterface(PagingInterface):
         return value
 
     def get_filters(self, search_columns: Any = None, search_filters: Any = None) -> Any:
-        """FAB's filters, refusing malformed values from the URL (R-14.9)."""
-        return SafeFilters(self.filter_converter_class, self, search_columns=search_columns or [],
-                           search_filters=search_filters)
+        """FAB's filters, refusing malformed values from the URL (R-14.9), with the screen's
+        quick filters."""
+        columns = [col for col in search_columns or [] if col not in self.quick]
+        filters = SafeFilters(self.filter_converter_class, self, search_columns=columns,
+                              search_filters=search_filters)
+        if self.quick:
+            # (FAB leaves the class's shared dict in place when there are no columns)
+            filters._search_filters = dict(filters._search_filters)
+        for key, cls in self.quick.items():
+            if key in (search_columns or []):
+                filters._search_filters[key] = [cls(key, self)]
+            filters._all_filters[key] = [cls(key, self)]
+        return filters
 
     def get_related_obj(self, col_name: str, value: Any) -> Any:
         """A related view's parent from the URL filter, only if the user may see it."""
@@ -247,6 +259,9 @@ class AppModelView(ModelView):
     #: relation column → lookup kind (app/views/lookup.py), for relations to large tables;
     #: many-to-one relations get a single search field, many-to-many ones a multiple one
     lookup_columns: ClassVar[dict[str, str]] = {}
+    #: filters set in one or two clicks, shown as a bar above the list
+    #: (app/views/list_filters.py)
+    quick_filters: ClassVar[tuple[list_filters.QuickFilter, ...]] = ()
     #: "who did it" columns filled from the session, never from the form (R-16.2):
     #: column → the staff role that fills it (None: any); app/views/authorship.py
     signed_columns: ClassVar[dict[str, StaffRole | None]] = {}
@@ -257,12 +272,27 @@ class AppModelView(ModelView):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        if self.quick_filters:
+            self._add_quick_filters()
         # FAB keeps the filters it offers and those it applies by index in two tables.
         filters = self._filters
         for col in self.search_columns:
             if self.datamodel.is_datetime(col) and col in filters._search_filters:
                 wrapped = [office_time_filter(flt) for flt in filters._search_filters[col]]
                 filters._search_filters[col] = filters._all_filters[col] = wrapped
+
+    def _add_quick_filters(self) -> None:
+        """The screen's quick filters as more columns of FAB's filters: in the filter menu,
+        applied from the URL, kept by the export (app/views/list_filters.py)."""
+        keys = [quick.key for quick in self.quick_filters]
+        self.search_columns = [col for col in self.search_columns if col not in keys] + keys
+        self.label_columns = {**self.label_columns,
+                              **{quick.key: quick.label for quick in self.quick_filters}}
+        self.datamodel.quick = {quick.key: list_filters.filter_class(self.datamodel.obj, quick)
+                                for quick in self.quick_filters}
+        self._filters = self.datamodel.get_filters(self.search_columns)
+        for quick in self.quick_filters:
+            setattr(self.search_form, quick.key, list_filters.value_field(quick))
 
     @property
     def database_error_message(self) -> Any:  # type: ignore[override]
@@ -471,6 +501,9 @@ class AppModelView(ModelView):
         """FAB's, plus ``ledger`` for the list page's export button; related views the user
         may not list are left out (in step with ``_get_related_views_widgets``)."""
         kwargs.setdefault("ledger", self.ledger)
+        if template == self.list_template and self.quick_filters:
+            kwargs.setdefault("quick_bar", list_filters.bar(self))
+            kwargs.setdefault("quick_kept", list_filters.kept_args(self))
         if kwargs.get("related_views"):
             kwargs["related_views"] = self._listable(kwargs["related_views"])
         return super().render_template(template, **kwargs)

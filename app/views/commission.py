@@ -22,6 +22,7 @@ from app.views.delivery import DeliveryView, FeeNoticeView, ResultReceiptView
 from app.views.documents import DocumentActions, IssuedDocumentView
 from app.views.items import CommissionItemView
 from app.views.lights import light_cell
+from app.views.list_filters import COMMISSION_FILTERS
 from app.views.materials import MaterialView
 from app.views.meetings import CoordinationMeetingView
 from app.views.online import ContactChangeView, UnitConfirmationView
@@ -115,7 +116,10 @@ class CommissionView(DocumentActions, AppModelView):
         "applied_on", "deadline",
     ]
     formatters_columns = {"deadline": light_cell}
-    search_columns = ["application_no", "state", "scope", "applied_on", "completed_on"]
+    search_columns = ["application_no", "state", "scope", "applied_on", "completed_on",
+                      "terminated_on"]
+    # by coordinator, unit, project, open or closed, stage: a bar above the list (issue 14)
+    quick_filters = COMMISSION_FILTERS
     order_columns = ["application_no", "state", "applied_on", "contact_due_on"]
     base_order = ("id", "desc")
     # Project, pre-review, scope and items are fixed when the commission is opened; the

@@ -14,6 +14,7 @@ from app.extensions import db
 from app.models import CommissionItem, ItemSupplement, JointApproval, StaffMember
 from app.views.base import AppInterface, AppModelView, KeptRecordView, LifecycleRecordView
 from app.views.lights import light_cell
+from app.views.list_filters import ITEM_FILTERS
 from app.views.menu import CASEWORK, add
 from app.views.rules import editing_pk
 
@@ -84,6 +85,8 @@ class CommissionItemView(KeptRecordView):
     search_columns = [
         "approval_item", "specialist", "state", "submitted_on", "due_on", "decided_on",
     ]
+    # by coordinator, unit, project, department, overdue: a bar above the list (issue 14)
+    quick_filters = ITEM_FILTERS
     order_columns = ["attempt", "state", "submitted_on", "due_on", "decided_on"]
     base_order = ("id", "desc")
     # State, attempt, dates, refusal and result are set by the lifecycle steps on the

@@ -1,0 +1,17 @@
+/* List pages: a value chosen in the quick filter bar (templates/quick_filters.html) reloads
+   the list with it at once; an emptied filter is left out of the address. */
+(function ($) {
+  "use strict";
+  $(document).on("change", "select.xb-quick", function () {
+    var form = this.form;
+    $(form).find("select.xb-quick").each(function () {
+      if (!this.value) { this.disabled = true; }
+    });
+    form.submit();
+  });
+  $(document).on("submit", "form.xb-quick-filters", function () {
+    $(this).find("select.xb-quick").each(function () {
+      if (!this.value) { this.disabled = true; }
+    });
+  });
+})(jQuery);
