@@ -77,6 +77,7 @@ OVERDUE_VIEW = "OverdueView"
 REVISITS_DUE_VIEW = "RevisitDueView"
 AUDIT_VIEW = "AuditLogView"
 LOOKUP_VIEW = "LookupView"
+SEARCH_VIEW = "QuickSearchView"  # the navbar's quick search (app/views/search.py)
 WORKFLOW_VIEW = "WorkflowView"
 #: FAB's own account and permission screens: only the administrator's
 SECURITY_VIEWS = (
@@ -123,6 +124,7 @@ COLLEAGUES: tuple[tuple[str, str], ...] = (
     (_any(("CoordinationMeetingView", "MeetingActionItemView")), "can_list|can_show"),
     (OVERDUE_VIEW, "can_index"),
     (LOOKUP_VIEW, "can_lookup"),
+    (SEARCH_VIEW, "can_index"),
     (LEDGER_VIEW, "can_export"),
 )
 
@@ -135,7 +137,7 @@ ROLES: dict[str, tuple[tuple[str, str], ...]] = {
               + (CALENDAR_VIEW,)), FULL),
         (_any(LIFECYCLE_VIEWS), READ),
         (_any(REFERENCE_VIEWS), READ),
-        (_any((OVERDUE_VIEW, REVISITS_DUE_VIEW)), "can_index"),
+        (_any((OVERDUE_VIEW, REVISITS_DUE_VIEW, SEARCH_VIEW)), "can_index"),
         (LOOKUP_VIEW, "can_lookup"),
         (LEDGER_VIEW, "can_export"),
         (ASSESSMENT_PERIOD_VIEW, "can_compute|can_save|can_export"),
@@ -175,7 +177,9 @@ ROLES: dict[str, tuple[tuple[str, str], ...]] = {
     INSPECTOR: SELF_SERVICE + (
         (_any(CASE_VIEWS + CLIENT_VIEWS + SUPERVISION_VIEWS + TEAM_VIEWS + REFERENCE_VIEWS
               + (CALENDAR_VIEW,)), READ),
-        (_any((OVERDUE_VIEW, REVISITS_DUE_VIEW)), "can_index"),
+        (_any((OVERDUE_VIEW, REVISITS_DUE_VIEW, SEARCH_VIEW)), "can_index"),
+        # the quick search, and the lookups of the list filters' value pickers
+        (LOOKUP_VIEW, "can_lookup"),
         (LEDGER_VIEW, "can_export"),
         (ASSESSMENT_PERIOD_VIEW, "can_compute|can_export"),
         (AUDIT_VIEW, AUDIT_READ),

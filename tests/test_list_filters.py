@@ -80,10 +80,11 @@ def test_a_bad_filter_value_is_refused_in_chinese(app, client, ctx):
     assert client.get("/commissionview/list/?_flt_0_unit=").status_code == 200
 
 
-def test_quick_filter_names_nothing_outside_the_readers_scope(app, ctx):
+def test_quick_filter_names_nothing_outside_the_readers_scope(app):
     """R-14.8: a coordinator filtering by someone else's unit sees neither its rows nor its
     name in the bar."""
-    w = _world(app)
+    with app.app_context():
+        w = _world(app)
     other = role_client(app, [roles.COORDINATOR], staff_id=w["li"])
     html = other.get(f"/commissionview/list/?_flt_0_unit={w['unit']}").get_data(as_text=True)
     assert w["unit_name"] not in html

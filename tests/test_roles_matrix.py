@@ -194,7 +194,10 @@ MATRIX: dict[str, object] = {
     **crud("CalendarDayView", read=COLLEAGUES_READ, add=SV_ONLY, edit=SV_ONLY,
            delete=SV_ONLY, extra={"notice": SV_ONLY, "confirm_year": SV_ONLY}),
     # ---- no menu ------------------------------------------------------------------------
-    "LookupView.lookup": _roles(A, SV, CO, SP),
+    # the inspector's list filters pick units, projects and coordinators by lookup too
+    "LookupView.lookup": _roles(A, SV, CO, SP, IN),
+    # issue 14: the navbar's quick search (rows through each reader's scope, R-14.8)
+    "QuickSearchView.index": _roles(A, SV, CO, SP, IN),
     "WorkflowView.step": _roles(A, SV, CO, SP),
     "LedgerView.export": _roles(A, SV, CO, SP, IN),
 }
