@@ -29,6 +29,7 @@ from flask_appbuilder import ModelView, expose
 from flask_appbuilder.const import FLAMSG_ERR_SEC_ACCESS_DENIED
 from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.fields import QuerySelectField
+from flask_appbuilder.widgets import ShowWidget
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.filters import FilterRelationOneToManyEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
@@ -46,7 +47,7 @@ from app.labels import LabelledEnum
 from app.models import StaffMember
 from app.pinyin import PinyinNamed
 from app.timefmt import show_time, typed_time
-from app.views import authorship, list_filters
+from app.views import authorship, changes, list_filters
 from app.views.input_guard import SafeFilters, field_problems, printable_errors
 from app.views.lookup import LookupField, LookupMultipleField
 from app.views.paging import PagingInterface
@@ -103,6 +104,12 @@ def office_time_filter(flt: BaseFilter) -> BaseFilter:
     if cls not in _office_filters:
         _office_filters[cls] = type(f"OfficeTime{cls.__name__}", (OfficeTime, cls), {})
     return _office_filters[cls](flt.column_name, flt.datamodel, flt.is_related_view)
+
+
+class RecordShowWidget(ShowWidget):
+    """FAB's show widget with the usable actions and the 变更记录 (templates/xb_show_widget)."""
+
+    template = "xb_show_widget.html"
 
 
 class AppInterface(PagingInterface):
@@ -511,6 +518,27 @@ class AppModelView(ModelView):
     def _listable(self, views: list[Any]) -> list[Any]:
         sm = self.appbuilder.sm
         return [view for view in views if sm.has_access("can_list", view.class_permission_name)]
+
+    # ---- the record page ------------------------------------------------------
+    show_widget = RecordShowWidget
+    show_template = "xb_show.html"
+
+    def action_usable(self, name: str, item: Any) -> bool:
+        """Whether action ``name`` can do something on ``item`` now: its button shows on the
+        record's page only then (issue 14: a print button only when the document can be
+        made). Every action is, unless a screen says otherwise."""
+        return True
+
+    def _get_show_widget(self, pk: Any, item: Any, widgets: Any = None, actions: Any = None,
+                         show_fieldsets: Any = None) -> Any:
+        """FAB's show widget with the actions usable on the record and its change history
+        (app/views/changes.py)."""
+        widgets = super()._get_show_widget(pk, item, widgets=widgets, actions=actions,
+                                           show_fieldsets=show_fieldsets)
+        usable = {name: act for name, act in (actions or self.actions).items()
+                  if self.action_usable(name, item)}
+        widgets["show"].template_args.update(actions=usable, changes=changes.changes(self, pk))
+        return widgets
 
     def _get_related_views_widgets(self, item: Any, orders: Any = None, pages: Any = None,
                                    page_sizes: Any = None, widgets: Any = None, **args: Any):

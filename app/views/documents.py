@@ -225,6 +225,23 @@ class DocumentActions:
         self.method_permission_name = {**mapped, **(self.method_permission_name or {})}
         super().__init__(**kwargs)
 
+    #: print action → the documents it prints
+    PRINTS: dict[str, tuple[DocumentKind, ...]] = {
+        "print_application": (DocumentKind.application,),
+        "print_plan": (DocumentKind.approval_plan,),
+        "print_completion": (DocumentKind.completion,),
+        "print_termination": (DocumentKind.termination,),
+        "print_all": tuple(DocumentKind),
+    }
+
+    def action_usable(self, name: str, item: Any) -> bool:
+        """A print button shows on the case page only when the commission has the document
+        now (the same answer ``_print`` acts on: ``content.printable``)."""
+        kinds = self.PRINTS.get(name)
+        if kinds is None:
+            return super().action_usable(name, item)
+        return any(content.printable(db.session, item, kind) for kind in kinds)
+
     def _print(self, items: Any, kinds: tuple[DocumentKind, ...], zip_always: bool = False):
         commissions = items if isinstance(items, list) else [items]
         with transaction() as outcome:
@@ -245,23 +262,23 @@ class DocumentActions:
 
     @action("print_application", _("Print application form"), icon="fa-print")
     def print_application(self, items: Any):
-        return self._print(items, (DocumentKind.application,))
+        return self._print(items, self.PRINTS["print_application"])
 
     @action("print_plan", _("Print approval schedule"), icon="fa-print")
     def print_plan(self, items: Any):
-        return self._print(items, (DocumentKind.approval_plan,))
+        return self._print(items, self.PRINTS["print_plan"])
 
     @action("print_completion", _("Print completion form"), icon="fa-print")
     def print_completion(self, items: Any):
-        return self._print(items, (DocumentKind.completion,))
+        return self._print(items, self.PRINTS["print_completion"])
 
     @action("print_termination", _("Print termination form"), icon="fa-print")
     def print_termination(self, items: Any):
-        return self._print(items, (DocumentKind.termination,))
+        return self._print(items, self.PRINTS["print_termination"])
 
     @action("print_all", _("Print all documents (ZIP)"), icon="fa-file-archive-o")
     def print_all(self, items: Any):
-        return self._print(items, tuple(DocumentKind), zip_always=True)
+        return self._print(items, self.PRINTS["print_all"], zip_always=True)
 
     @action("documents", _("Documents"), icon="fa-file-pdf-o", multiple=False)
     def documents(self, item: Any):
