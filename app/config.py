@@ -160,6 +160,11 @@ class Config:
     MATERIALS_DIR = os.environ.get("MATERIALS_DIR", str(INSTANCE_DIR / "materials"))
     # Uploaded import workbooks, kept by their hash between the dry run and the import.
     IMPORTS_DIR = os.environ.get("IMPORTS_DIR", str(INSTANCE_DIR / "imports"))
+    # Excel exports (台账) of more rows than this are written in the background, with a link
+    # when ready (app/ledgers/background.py); their files, kept EXPORT_KEEP_HOURS.
+    EXPORT_BACKGROUND_ROWS = int(os.environ.get("EXPORT_BACKGROUND_ROWS", "5000"))
+    EXPORTS_DIR = os.environ.get("EXPORTS_DIR", str(INSTANCE_DIR / "exports"))
+    EXPORT_KEEP_HOURS = int(os.environ.get("EXPORT_KEEP_HOURS", "24"))
     MATERIAL_MAX_BYTES = int(os.environ.get("MATERIAL_MAX_BYTES", str(20 * 1024 * 1024)))
     # Requests larger than the largest upload plus its form are refused (413) before they
     # are read: werkzeug checks Content-Length, and stops a stream at the limit.

@@ -200,6 +200,9 @@ MATRIX: dict[str, object] = {
     "QuickSearchView.index": _roles(A, SV, CO, SP, IN),
     "WorkflowView.step": _roles(A, SV, CO, SP),
     "LedgerView.export": _roles(A, SV, CO, SP, IN),
+    # a background export's page and file (issue 14): exporting's permission, the asker's job
+    "LedgerView.job": _roles(A, SV, CO, SP, IN),
+    "LedgerView.job_file": _roles(A, SV, CO, SP, IN),
 }
 
 

@@ -20,12 +20,13 @@ def type_name(object_type: Any) -> str | None:
 
 def row(action: AuditAction | str, *, object_type: Any = None, object_id: Any = None,
         result: AuditResult | str = AuditResult.ok, detail: Any = None,
-        user: Any = None) -> dict[str, Any]:
-    """The column values of one audit row (who and where from the request, if any)."""
+        user: Any = None, ip: str | None = None) -> dict[str, Any]:
+    """The column values of one audit row (who and where from the request, if any; ``ip``:
+    the address of a request that work outside it is done for, a background export)."""
     return {
         "at": utcnow(),
         **user_fields(user),
-        "ip": client_ip(),
+        "ip": ip if ip is not None else client_ip(),
         "action": AuditAction(action),
         "object_type": type_name(object_type),
         "object_id": None if object_id is None else str(object_id)[:64],
@@ -36,7 +37,7 @@ def row(action: AuditAction | str, *, object_type: Any = None, object_id: Any = 
 
 def record(action: AuditAction | str, *, object_type: Any = None, object_id: Any = None,
            result: AuditResult | str = AuditResult.ok, detail: Any = None, user: Any = None,
-           session: Any = None) -> AuditLog:
+           session: Any = None, ip: str | None = None) -> AuditLog:
     """Append one audit row to the current transaction of ``session`` (default: the app's).
 
     The row is written when the caller commits, together with the change it describes;
@@ -44,7 +45,7 @@ def record(action: AuditAction | str, *, object_type: Any = None, object_id: Any
     ``action`` and ``result`` are AuditAction / AuditResult members or their codes.
     """
     entry = AuditLog(**row(action, object_type=object_type, object_id=object_id,
-                           result=result, detail=detail, user=user))
+                           result=result, detail=detail, user=user, ip=ip))
     (session or db.session).add(entry)
     return entry
 

@@ -43,17 +43,21 @@ def export(ledger: Ledger, query: Any, user: Any, target: Any, *,
 
 
 def export_rows(ledger: Ledger, rows: Any, user: Any, target: Any, *,
-                filters: dict[str, Any] | None = None) -> int:
+                filters: dict[str, Any] | None = None, ip: str | None = None,
+                detail: dict[str, Any] | None = None) -> int:
     """Write ``rows`` (already within the user's row scope) to ``target`` and add the
-    export's audit row to the session; return the number of rows. The caller commits."""
+    export's audit row to the session; return the number of rows. The caller commits.
+    ``ip`` and ``detail``: the asking request's address and more to record, for an export
+    written in the background (app/ledgers/background.py)."""
     # Every row passed the user's row filter: whether phones show in full depends on the
     # user only (access.display_phone without a commission), so it is decided once.
     full = access.handles_records(user)
     count = xlsx.write(ledger, rows, target,
                        mask=(lambda phone: phone) if full else mask_phone)
     audit.record(action=AuditAction.export, object_type=ledger.model.__name__,
-                 detail={"ledger": ledger.key, "rows": count, "filters": filters or {}},
-                 user=user)
+                 detail={"ledger": ledger.key, "rows": count, "filters": filters or {},
+                         **(detail or {})},
+                 user=user, ip=ip)
     return count
 
 

@@ -20,6 +20,7 @@ from app.models.counter import ApplicationCounter
 from app.models.commission import Commission, CommissionStateChange, CoordinatorAssignment
 from app.models.delivery import Delivery, FeeNotice, ResultReceipt
 from app.models.document import DocumentKind, IssuedDocument
+from app.models.export_job import ExportJob, ExportStatus
 from app.models.items import CommissionItem, ItemSupplement, JointApproval
 from app.models.material import Material
 from app.models.meetings import CoordinationMeeting, MeetingActionItem
@@ -47,7 +48,7 @@ __all__ = [
     "AuditResult", "CalendarDay", "CalendarYear", "Commission",
     "CommissionItem", "CommissionStateChange", "Consultation", "CoordinationMeeting",
     "ContactChange", "CoordinatorAssignment", "Delivery", "Department", "DocumentKind",
-    "Escalation", "FeeNotice",
+    "Escalation", "ExportJob", "ExportStatus", "FeeNotice",
     "IssuedDocument",
     "ItemMaterial", "ItemSupplement", "JointApproval", "LookupCode", "LookupRequest", "Material",
     "MaterialNotice",

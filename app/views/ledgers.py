@@ -5,6 +5,10 @@ query string, so the file holds exactly the rows the list shows under its active
 (FAB's ``_flt_`` arguments read the same way the list reads them, plus its sort), together
 with the list view's base filters: row-level access (R-14.2) applies to exports as it does
 to the list. Only a user who may open the list (``can_list``) may export it.
+
+A list of more than EXPORT_BACKGROUND_ROWS rows is written in the background
+(app/ledgers/background.py): the clerk is led to the job's page, which reloads itself until
+the file is ready and then offers it — to the account that asked, and no other.
 """
 from __future__ import annotations
 
@@ -12,13 +16,16 @@ import logging
 import tempfile
 from typing import Any, Callable
 
-from flask import abort, flash, g, redirect, request, send_file, url_for
+from flask import abort, current_app, flash, g, redirect, request, send_file, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_babel import lazy_gettext as _
 
 from app import ledgers
 from app.clock import office_today
+from app.extensions import db
+from app.ledgers import background
+from app.models import ExportJob, ExportStatus
 from app.views.base import AppModelView
 from app.views.transaction import run_in_transaction
 
@@ -61,6 +68,8 @@ class LedgerView(BaseView):
 
     route_base = "/ledger"
     default_view = "export"
+    # Following a background export is part of exporting: the same permission.
+    method_permission_name = {"export": "export", "job": "export", "job_file": "export"}
 
     @expose("/<key>.xlsx")
     @has_access
@@ -75,10 +84,53 @@ class LedgerView(BaseView):
         filters = _filter_args()
         # back to the list as it was (same filters)
         back = url_for(f"{type(view).__name__}.list", **request.args.to_dict(flat=False))
+        query = list_query(view)
+        threshold = current_app.config.get("EXPORT_BACKGROUND_ROWS", 0)
+        if threshold > 0:
+            rows = query.order_by(None).count()
+            if rows > threshold:  # written in the background, offered when ready
+                job = background.start(
+                    current_app._get_current_object(), ledger_key=key,
+                    statement=query.statement, user=g.user, filters=filters, rows=rows,
+                    download_name=ledgers.filename(ledger, office_today()),
+                    ip=request.remote_addr)
+                return redirect(url_for("LedgerView.job", pk=job.id))
         return send_export(
-            ledger, lambda target: ledgers.export(ledger, list_query(view), g.user, target,
+            ledger, lambda target: ledgers.export(ledger, query, g.user, target,
                                                   filters=filters),
             filters=filters, download_name=ledgers.filename(ledger, office_today()), back=back)
+
+
+    def _own_job(self, pk: int) -> ExportJob:
+        """The job ``pk`` if the signed-in user asked for it, else 404 (it is theirs alone)."""
+        job = db.session.get(ExportJob, pk)
+        if job is None or job.user_id != g.user.id:
+            abort(404)
+        return job
+
+    @expose("/jobs/<int:pk>")
+    @has_access
+    def job(self, pk: int):
+        """A background export: waiting (the page reloads itself), ready, or failed."""
+        job = self._own_job(pk)
+        state = background.status(job)
+        ready = background.file_of(current_app, job) is not None
+        return self.render_template(
+            "export_job.html", job=job, state=state, ready=ready, done=ExportStatus.done,
+            failed=ExportStatus.failed, title=_("Excel export"))
+
+    @expose("/jobs/<int:pk>/file")
+    @has_access
+    def job_file(self, pk: int):
+        """The file of a finished background export, to the account that asked for it."""
+        job = self._own_job(pk)
+        path = background.file_of(current_app, job)
+        if path is None:
+            flash(str(_("This export's file is no longer kept: export the list again.")),
+                  "warning")
+            return redirect(url_for("LedgerView.job", pk=pk))
+        return send_file(path, mimetype=XLSX, as_attachment=True,
+                         download_name=job.download_name, max_age=0)
 
 
 def send_export(ledger: Any, write: Callable[[Any], Any], *, filters: dict[str, Any],
