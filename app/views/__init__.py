@@ -17,7 +17,8 @@ VIEW_MODULES = [
     # 基础数据 Reference data
     "reference", "calendar", "imports",
     # no menu
-    "lookup", "search", "workflow", "ledgers", "documents", "health", "api", "online", "pages",
+    "lookup", "search", "workflow", "ledgers", "documents", "busy", "health", "api", "online",
+    "pages",
 ]
 
 
