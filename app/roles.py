@@ -152,7 +152,9 @@ ROLES: dict[str, tuple[tuple[str, str], ...]] = {
                "MaterialNoticeView", "FeeNoticeView", "ResultReceiptView", "DeliveryView",
                "MaterialView")),
          WRITE),
-        (_any(("MaterialNoticeLineView", "ConsultationView")), FULL),
+        ("ConsultationView", FULL),
+        # notice lines are written with their notice, on its one form (issue 14)
+        ("MaterialNoticeLineView", READ),
         ("WorkLogEntryView", "can_list|can_show|can_add"),
         (_any(LIFECYCLE_VIEWS + ("IssuedDocumentView",)), READ),
         (_any(CLIENT_VIEWS), "can_list|can_show"),

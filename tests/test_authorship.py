@@ -98,7 +98,9 @@ def test_a_url_filter_naming_another_author_is_ignored(app, case):
         "target": EscalationTarget.window.value, "raised_on": "2026-03-07",
         "problem": "部门要求补充材料超出清单", "status": EscalationStatus.open.value}),
     ("/materialnoticeview/add", "issued_by_id", lambda c: {
-        "commission": c["commission"], "issued_on": "2026-03-08", "issued_by": c["head"]}),
+        "commission": c["commission"], "issued_on": "2026-03-08", "issued_by": c["head"],
+        "lines-0-commission_item": c["item"], "lines-0-material_name": "宗地图",
+        "lines-0-problem": "missing"}),
     ("/revisitview/add", "visitor_id", lambda c: {
         "commission": c["commission"], "visited_on": "2026-03-09",
         "method": ContactMethod.phone.value, "visitor": c["head"], "person_reached": "陈经理",

@@ -142,8 +142,9 @@ MATRIX: dict[str, object] = {
            delete=SV_ONLY),
     **crud("MaterialNoticeView", read=WINDOW_READ, add=CASE_WRITE, edit=CASE_WRITE,
            delete=SV_ONLY),
-    **crud("MaterialNoticeLineView", read=WINDOW_READ, add=CASE_WRITE, edit=CASE_WRITE,
-           delete=CASE_WRITE),
+    # notice lines are written with their notice, on its one form (issue 14): read here
+    **crud("MaterialNoticeLineView", read=WINDOW_READ,
+           routes=("list", "show", "action", "action_post", "download")),
     **{key: value for view in ("FeeNoticeView", "ResultReceiptView", "DeliveryView")
        for key, value in crud(view, read=WINDOW_READ, add=CASE_WRITE, edit=CASE_WRITE,
                               delete=SV_ONLY).items()},
@@ -196,6 +197,8 @@ MATRIX: dict[str, object] = {
     # ---- no menu ------------------------------------------------------------------------
     # the inspector's list filters pick units, projects and coordinators by lookup too
     "LookupView.lookup": _roles(A, SV, CO, SP, IN),
+    # the one-time notice form's checklist of a commission (issue 14; its rows scoped)
+    "LookupView.checklist": _roles(A, SV, CO, SP, IN),
     # issue 14: the navbar's quick search (rows through each reader's scope, R-14.8)
     "QuickSearchView.index": _roles(A, SV, CO, SP, IN),
     "WorkflowView.step": _roles(A, SV, CO, SP),

@@ -317,7 +317,7 @@ def test_escalation_resolved_before_raised_is_refused(app, client):
 
 def test_material_notice_with_lines_round_trip(app, client):
     """R-6.5: a one-time notice lists every missing or insufficient material at once, from
-    the item's checklist; the notice's page shows its lines."""
+    the item's checklist, on one form (issue 14); the notice's page shows its lines."""
     ids = _case(app)
     with app.app_context():
         material = ItemMaterial(approval_item_id=ids["catalogue"], name="建设用地规划许可申请表")
@@ -327,6 +327,11 @@ def test_material_notice_with_lines_round_trip(app, client):
     response = post(client, "/materialnoticeview/add", {
         "commission": ids["commission"], "issued_on": "2026-03-08",
         "issued_by": ids["coordinator"],
+        "lines-0-commission_item": ids["item"], "lines-0-material": material_id,
+        "lines-0-problem": MaterialProblem.insufficient.value,
+        "lines-0-note": "缺法定代表人签字",
+        "lines-1-commission_item": ids["item"], "lines-1-material_name": "宗地图",
+        "lines-1-problem": MaterialProblem.missing.value,
     })
     assert response.status_code == 302, form_errors(response.get_data(as_text=True))
     with app.app_context():
@@ -334,88 +339,70 @@ def test_material_notice_with_lines_round_trip(app, client):
         assert (notice.commission_id, notice.issued_on, notice.issued_by_id) == (
             ids["commission"], D("2026-03-08"), ids["coordinator"])
         notice_id = notice.id
-
-    for line in (
-        {"material": material_id, "material_name": "建设用地规划许可申请表",
-         "problem": MaterialProblem.insufficient.value, "note": "缺法定代表人签字"},
-        {"material_name": "宗地图", "problem": MaterialProblem.missing.value},
-    ):
-        response = post(client, "/materialnoticelineview/add", {
-            "notice": notice_id, "commission_item": ids["item"], **line})
-        assert response.status_code == 302, form_errors(response.get_data(as_text=True))
-    with app.app_context():
         lines = db.session.query(MaterialNoticeLine).order_by(MaterialNoticeLine.id).all()
         assert [(x.material_name, x.problem, x.material_id) for x in lines] == [
             ("建设用地规划许可申请表", MaterialProblem.insufficient, material_id),
             ("宗地图", MaterialProblem.missing, None)]
-        line_id = lines[1].id
+        first_id, line_id = lines[0].id, lines[1].id
 
     listing = page(client, "/materialnoticeview/list/")
     for text in ("一次性告知书", "出具日期", "出具人", "林协办", ids["no"]):
         assert text in listing, text
     shown = page(client, f"/materialnoticeview/show/{notice_id}")
-    for text in ("告知材料", "宗地图", "缺少", "不符合要求", "缺法定代表人签字"):
+    for text in ("宗地图", "缺少", "不符合要求", "缺法定代表人签字"):
         assert text in shown, text
     assert "补正要求" in page(client, "/materialnoticelineview/list/")
 
-    response = post(client, f"/materialnoticelineview/edit/{line_id}", {
-        "notice": notice_id, "commission_item": ids["item"], "material_name": "宗地图（红线图）",
-        "problem": MaterialProblem.missing.value, "note": "须加盖公章",
-    })
-    assert response.status_code == 302, form_errors(response.get_data(as_text=True))
-    with app.app_context():
-        line = db.session.get(MaterialNoticeLine, line_id)
-        assert (line.material_name, line.note) == ("宗地图（红线图）", "须加盖公章")
     response = post(client, f"/materialnoticeview/edit/{notice_id}", {
         "commission": ids["commission"], "issued_on": "2026-03-09",
         "issued_by": ids["coordinator"], "note": "已当面送达",
+        "lines-0-id": first_id, "lines-0-commission_item": ids["item"],
+        "lines-0-material": material_id, "lines-0-problem": MaterialProblem.insufficient.value,
+        "lines-0-note": "缺法定代表人签字",
+        "lines-1-id": line_id, "lines-1-commission_item": ids["item"],
+        "lines-1-material_name": "宗地图（红线图）", "lines-1-problem":
+            MaterialProblem.missing.value, "lines-1-note": "须加盖公章",
     })
-    assert response.status_code == 302
+    assert response.status_code == 302, form_errors(response.get_data(as_text=True))
     with app.app_context():
         notice = db.session.get(MaterialNotice, notice_id)
         assert (notice.issued_on, notice.note) == (D("2026-03-09"), "已当面送达")
+        line = db.session.get(MaterialNoticeLine, line_id)
+        assert (line.material_name, line.note) == ("宗地图（红线图）", "须加盖公章")
 
 
-def _notice(app):
-    ids = _case(app)
-    with app.app_context():
-        notice = MaterialNotice(commission_id=ids["commission"], issued_on=D("2026-03-08"),
-                                issued_by_id=ids["coordinator"])
-        db.session.add(notice)
-        db.session.commit()
-        ids["notice"] = notice.id
-    return ids
+def _notice_form(ids: dict, **line) -> dict:
+    """The notice's form with one line."""
+    return {"commission": ids["commission"], "issued_on": "2026-03-08",
+            **{f"lines-0-{key}": value for key, value in line.items()}}
 
 
 def test_notice_line_of_another_commission_item_is_refused(app, client):
     """R-6.5: a notice lists materials of its own commission's items only."""
-    ids = _notice(app)
+    ids = _case(app)
     stranger = _stranger_item(app)
-    response = post(client, "/materialnoticelineview/add", {
-        "notice": ids["notice"], "commission_item": stranger, "material_name": "宗地图",
-        "problem": MaterialProblem.missing.value,
-    })
+    response = post(client, "/materialnoticeview/add", _notice_form(
+        ids, commission_item=stranger, material_name="宗地图",
+        problem=MaterialProblem.missing.value))
     assert response.status_code == 200
-    assert "该记录属于其他委托协办" in " ".join(form_errors(response.get_data(as_text=True)))
+    assert "该协办事项不属于本告知书所涉委托协办" in response.get_data(as_text=True)
     with app.app_context():
         assert count(MaterialNoticeLine) == 0
 
 
 def test_notice_line_material_from_another_checklist_is_refused(app, client):
     """R-6.5: a checklist material is taken from the checklist of the line's item."""
-    ids = _notice(app)
+    ids = _case(app)
     with app.app_context():
         other = f.approval_item(name="节能审查")
         material = ItemMaterial(approval_item=other, name="节能报告")
         db.session.add(material)
         db.session.commit()
         material_id = material.id
-    response = post(client, "/materialnoticelineview/add", {
-        "notice": ids["notice"], "commission_item": ids["item"], "material": material_id,
-        "material_name": "节能报告", "problem": MaterialProblem.missing.value,
-    })
+    response = post(client, "/materialnoticeview/add", _notice_form(
+        ids, commission_item=ids["item"], material=material_id, material_name="节能报告",
+        problem=MaterialProblem.missing.value))
     assert response.status_code == 200
-    assert "该材料不在此审批事项的申报材料清单中" in " ".join(
-        form_errors(response.get_data(as_text=True)))
+    assert "该材料不在此审批事项的申报材料清单中" in response.get_data(as_text=True)
     with app.app_context():
         assert count(MaterialNoticeLine) == 0

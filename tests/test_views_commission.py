@@ -324,7 +324,6 @@ ADD_FORMS = {
     "/consultationview/add": ("commission", "commission_item"),
     "/escalationview/add": ("commission", "commission_item"),
     "/materialnoticeview/add": ("commission",),
-    "/materialnoticelineview/add": ("notice", "commission_item"),
     "/feenoticeview/add": ("commission", "commission_item"),
     "/resultreceiptview/add": ("commission",),
     "/deliveryview/add": ("commission",),

@@ -15,8 +15,8 @@ from app.models import (
     ApprovalItem,
     JointApproval,
     MaterialNotice,
-    MaterialNoticeLine,
 )
+from app.domain.one_time_notice import Line, set_lines
 from app.seed.context import Built, DemoContext
 from app.seed.replay import Replay
 from app.seed.timeline import Attempt, visible
@@ -145,12 +145,11 @@ def _supplement(ctx: DemoContext, built: Built, attempt: Attempt, day: dt.date):
         notice = MaterialNotice(commission=built.commission, issued_on=day,
                                 issued_by=built.commission.coordinator,
                                 note="请建设单位按本告知书一次性补齐下列材料。")
-        for material, problem in lines:
-            notice.lines.append(MaterialNoticeLine(
-                commission_item=row, material=material,
-                material_name=material.name if material else "补充说明材料",
-                problem=problem, note="请按审批部门意见修改完善后重新提交。",
-            ))
+        # the lines' one writer, as the notice's screen writes them (R-6.5)
+        set_lines(notice, [Line(commission_item=row, material=material,
+                                material_name="" if material else "补充说明材料",
+                                problem=problem, note="请按审批部门意见修改完善后重新提交。")
+                           for material, problem in lines])
         replay.session.add(notice)
         replay.step("item", "supplement", row, on=day, note="申报材料需补正，详见一次性告知书。")
     return action

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import g, redirect, request, url_for
 from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_babel import lazy_gettext as _
 
@@ -16,8 +17,9 @@ from app.models import (
     WorkLogEntry,
 )
 from app.states import EscalationStatus
-from app.views.base import AppInterface, AppModelView, date_order
+from app.views.base import WRITE_ROUTES, AppInterface, AppModelView, date_order
 from app.views.menu import CASEWORK, add
+from app.views.notice_form import SAVE_AND_PRINT, NoticeLinesField
 from app.views.rules import NOT_THIS_COMMISSION, all_rules, same_commission
 
 # Both tables grow with the commissions: form fields search them instead of listing all.
@@ -193,13 +195,15 @@ class EscalationView(AppModelView):
 
 
 class MaterialNoticeLineView(AppModelView):
-    """One missing or insufficient material on a one-time notice."""
+    """One missing or insufficient material on a one-time notice: listed and shown here;
+    written with its notice, on the notice's one form (app/views/notice_form.py: one writer,
+    app/domain/one_time_notice.py)."""
 
     datamodel = AppInterface(MaterialNoticeLine, eager=("material",))
+    exclude_route_methods = WRITE_ROUTES
+    base_permissions = ["can_list", "can_show"]
     list_title = _("Notice lines")
     show_title = _("Notice line")
-    add_title = _("Add notice line")
-    edit_title = _("Edit notice line")
     label_columns = {
         "notice": _("One-time notice"),
         "commission_item": _("Commission item"),
@@ -208,36 +212,19 @@ class MaterialNoticeLineView(AppModelView):
         "problem": _("Problem"),
         "note": _("Requirement"),
     }
-    description_columns = {
-        "material": _("From the item's material checklist; leave empty for a material "
-                      "outside the checklist."),
-        "note": _("What exactly is missing or must be changed."),
-    }
     list_columns = ["notice", "commission_item", "material_name", "problem", "note"]
     show_columns = ["notice", "commission_item", "material", "material_name", "problem", "note"]
-    add_columns = edit_columns = show_columns
     search_columns = ["material_name", "problem"]
     order_columns = ["material_name", "problem"]
     base_order = ("id", "asc")
-    lookup_columns = {"notice": "material_notice", "commission_item": "commission_item"}
-
-    _rules = staticmethod(all_rules(
-        same_commission("notice", "commission_item", NOT_THIS_COMMISSION),
-    ))
-
-    def check_form(self, form: Any) -> dict[str, object]:
-        """The item is the notice's commission's; the material is from that item's checklist."""
-        errors = dict(self._rules(form))
-        material, item = form.material.data, form.commission_item.data
-        if material is not None and item is not None:
-            if material.approval_item_id != item.approval_item_id:
-                errors.setdefault("material", _(
-                    "The material is not on the checklist of this approval item."))
-        return errors
 
 
 class MaterialNoticeView(AppModelView):
-    """一次性告知书: every missing or insufficient material, told once (R-6.5)."""
+    """一次性告知书: every missing or insufficient material, told once (R-6.5).
+
+    The notice and all its lines on one form (issue 14): each line picks its item and a
+    material of that item's checklist, or names one in free text; "save and print" saves
+    and opens the notice with its PDF on the way (``?print=1``)."""
 
     today_columns = ("issued_on",)
 
@@ -251,18 +238,69 @@ class MaterialNoticeView(AppModelView):
         "issued_on": _("Issued on"),
         "issued_by": _("Issued by"),
         "note": _("Note"),
+        "lines": _("Missing or insufficient materials"),
         "created_at": _("Created at"),
         "updated_at": _("Updated at"),
     }
     list_columns = ["commission", "issued_on", "issued_by", "note"]
     show_columns = ["commission", "issued_on", "issued_by", "note", "created_at", "updated_at"]
-    add_columns = edit_columns = ["commission", "issued_on", "issued_by", "note"]
+    add_columns = edit_columns = ["commission", "issued_on", "issued_by", "note", "lines"]
+    add_form_extra_fields = edit_form_extra_fields = {
+        "lines": NoticeLinesField(_("Missing or insufficient materials")),
+    }
     signed_columns = {"issued_by": None}  # R-16.2
     search_columns = ["issued_on", "issued_by"]
     order_columns = ["issued_on"]
     base_order = ("issued_on", "desc")
     lookup_columns = {"commission": "commission"}
-    related_views = [MaterialNoticeLineView]
+    show_template = "material_notice_show.html"
+
+    def check_form(self, form: Any) -> dict[str, object]:
+        """The lines by the domain's rules (app/domain/one_time_notice.py), on the notice's
+        commission."""
+        problem = form.lines.check(form.commission.data)
+        return {"lines": problem} if problem else {}
+
+    def _commission_of(self, form: Any) -> Any:
+        """The notice's commission: chosen on the form, or named by the related view's filter
+        (the notice is added from the case's page)."""
+        if form.commission.data is not None:
+            return form.commission.data
+        value = self._filters.get_filter_value("commission")
+        return self.datamodel.get_related_obj("commission", value) if value else None
+
+    def _get_add_widget(self, form: Any, exclude_cols: Any = None, widgets: Any = None):
+        form.lines.commission = self._commission_of(form)
+        return super()._get_add_widget(form, exclude_cols=exclude_cols, widgets=widgets)
+
+    def _get_edit_widget(self, form: Any, exclude_cols: Any = None, widgets: Any = None):
+        form.lines.commission = self._commission_of(form)
+        return super()._get_edit_widget(form, exclude_cols=exclude_cols, widgets=widgets)
+
+    def post_add(self, item: Any) -> None:
+        if request.form.get(SAVE_AND_PRINT):
+            g.xb_print_notice = item.id
+
+    post_update = post_add
+
+    def post_add_redirect(self):
+        """After "save and print": the notice's page, which prints it at once."""
+        pk = g.get("xb_print_notice")
+        if pk is not None:
+            return redirect(url_for(f"{type(self).__name__}.show", pk=pk, print=1))
+        return super().post_add_redirect()
+
+    post_edit_redirect = post_add_redirect
+
+    def render_template(self, template: str, **kwargs: Any) -> Any:
+        """The notice's page knows its lines, and whether the user may print it."""
+        if template == self.show_template and "pk" in kwargs:
+            notice = self.datamodel.get(kwargs["pk"], self._base_filters)
+            kwargs["notice"] = notice
+            kwargs["may_print"] = notice is not None and \
+                self.appbuilder.sm.has_access("can_edit", "CommissionView")
+            kwargs["print_now"] = request.args.get("print") == "1"
+        return super().render_template(template, **kwargs)
 
 
 def register(appbuilder) -> None:

@@ -173,10 +173,23 @@ def search(kind: str, term: str, page: int = 1,
 
 
 class LookupView(BaseView):
-    """``GET /lookup/<kind>?q=&page=``: JSON for the lookup fields."""
+    """``GET /lookup/<kind>?q=&page=``: JSON for the lookup fields; ``/lookup/checklist/<pk>``:
+    a commission's items and their material checklists, for the one-time notice's form."""
 
     route_base = "/lookup"
     default_view = "lookup"
+    # The notice form's checklist is a lookup like the others: the same permission.
+    method_permission_name = {"lookup": "lookup", "checklist": "lookup"}
+
+    @expose("/checklist/<int:pk>")
+    @has_access
+    def checklist(self, pk: int):
+        from app.views.notice_form import checklist_json
+
+        commission = access.visible(current_user, Commission, pk)
+        if commission is None:
+            abort(404)
+        return jsonify(checklist_json(commission))
 
     @expose("/<kind>")
     @has_access
