@@ -298,3 +298,67 @@ def test_figures_are_kept_for_a_while_per_caseload(app, client, dataset, monkeyp
     g.pop("_login_user", None)
     assert _open_tile(client.get("/").get_data(as_text=True)) == 7  # computed again
     assert len(calls) == 2
+
+
+# ---- every figure links to the list behind it (issue 14, item 8) ---------------------------
+def _count(client, url: str) -> int:
+    """The number of rows a list page says it holds (FAB's record count)."""
+    response = client.get(url)
+    assert response.status_code == 200, url
+    html = response.get_data(as_text=True)
+    found = re.search(r"(?:记录数目|Record Count):?</strong>\s*(\d+)", html)
+    if found:
+        return int(found.group(1))
+    assert "没有记录" in html or "No records found" in html, url
+    return 0
+
+
+def test_every_figure_links_to_the_list_that_counts_the_same(app, client, dataset):
+    """Issue 14 (R-13.5, R-13.7): each tile, each bar of the state, stage and department
+    charts, each rating and each month of the trend opens a filtered list with as many rows
+    as the figure says."""
+    import json
+
+    from app import clock
+
+    clock.freeze(dt.datetime(2025, 10, 15, 2, 0, tzinfo=dt.timezone.utc))  # 10:00 in Beijing
+    html = client.get("/").get_data(as_text=True)
+    charts = json.loads(re.search(
+        r'<script type="application/json" id="xb-dashboard-data">(.*?)</script>', html,
+        re.S).group(1))
+    links = charts["links"]
+    for tile, value in (("open", 5), ("overdue", 3), ("completed", 1), ("terminated", 1)):
+        assert links["tiles"][tile], tile
+        assert f'href="{links["tiles"][tile]}"'.replace("&", "&amp;") in html, tile
+        assert _count(client, links["tiles"][tile]) == value, tile
+    for key, values in (("state", charts["state"]["values"]),
+                        ("stage", charts["stage"]["values"]),
+                        ("overdue", charts["overdue"]["values"]),
+                        ("ratings", charts["ratings"]["values"]),
+                        ("trend", charts["trend"]["decided"])):
+        assert len(links[key]) == len(values), key
+        for link, value in zip(links[key], values):
+            assert _count(client, link) == value, (key, link)
+    # the figures as text, linked (a text alternative to the charts, R-20.1)
+    assert html.count('class="xb-chart-figures"') == 5
+
+
+def test_links_go_only_to_lists_the_user_may_open(app, dataset, monkeypatch):
+    """An auditor has no dashboard; a specialist may not list revisits: no rating links."""
+    from app import roles
+    from tests.role_clients import role_client
+
+    monkeypatch.setattr("app.views.index.office_today", lambda: TODAY)
+    specialist = role_client(app, [roles.SPECIALIST])
+    html = specialist.get("/").get_data(as_text=True)
+    assert "/revisitview/list/" not in html
+    assert "/commissionview/list/?_flt_0_open=open" in html
+
+
+def test_charts_save_as_png_from_their_toolbox(client, dataset):
+    """Issue 14: every chart has ECharts' saveAsImage (drawn in the browser, no network),
+    named after the chart; the browser test clicks it."""
+    html = client.get("/").get_data(as_text=True)
+    assert html.count('data-name="') == 5
+    script = client.get("/static/js/dashboard.js").get_data(as_text=True)
+    assert "saveAsImage" in script and 'type: "png"' in script

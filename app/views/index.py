@@ -19,11 +19,16 @@ from flask_appbuilder import IndexView as FabIndexView
 from flask_appbuilder import expose
 from flask_babel import lazy_gettext as _
 
+from flask_appbuilder.models.sqla.filters import FilterEqual, FilterGreater, FilterSmaller
+
 from app import access
 from app.documents.fonts import font_warning
 from app.domain import dashboard
 from app.clock import office_now, office_today
 from app.extensions import cache, db
+from app.states import CommissionState
+from app.views import list_filters
+from app.views.list_filters import list_url
 
 
 def dashboard_scope(user: Any) -> Any:
@@ -55,6 +60,51 @@ def current_board(user: Any) -> tuple[dashboard.Dashboard, dt.datetime]:
     return board, computed
 
 
+COMMISSIONS, ITEMS, REVISITS = "CommissionView", "CommissionItemView", "RevisitView"
+
+
+def _month(day: dt.date) -> tuple[tuple[type, dt.date], ...]:
+    """Conditions of a date column in ``day``'s month (FAB's "greater" and "smaller" are
+    strict: after the last day of the month before, before the first of the next)."""
+    first = dashboard.month_start(day)
+    return ((FilterGreater, first - dt.timedelta(days=1)),
+            (FilterSmaller, dashboard.month_start(day, -1)))
+
+
+def _in_month(column: str, day: dt.date) -> list[tuple[str, type, dt.date]]:
+    return [(column, flt, value) for flt, value in _month(day)]
+
+
+def figure_links(board: dashboard.Dashboard) -> dict[str, Any]:
+    """The list behind every figure (issue 14, item 8): the tiles' and, per chart, one per
+    bar, slice or month; None where the user may not open the list."""
+    today = board.today
+    completed = [("state", FilterEqual, CommissionState.completed.value),
+                 *_in_month("completed_on", today)]
+    terminated = [("state", FilterEqual, CommissionState.terminated.value),
+                  *_in_month("terminated_on", today)]
+    stages = [stage.value for stage, _n in board.by_stage]
+    if board.without_open_item:
+        stages.append(list_filters.NO_OPEN_ITEM)
+    return {
+        "tiles": {
+            "open": list_url(COMMISSIONS, ("open", None, "open")),
+            "overdue": list_url(ITEMS, ("overdue", None, "overdue")),
+            "completed": list_url(COMMISSIONS, *completed),
+            "terminated": list_url(COMMISSIONS, *terminated),
+        },
+        "state": [list_url(COMMISSIONS, ("state", FilterEqual, state.value))
+                  for state, _n in board.by_state],
+        "stage": [list_url(COMMISSIONS, ("stage", None, code)) for code in stages],
+        "overdue": [list_url(ITEMS, ("overdue", None, "overdue"), ("department", None, pk))
+                    for pk, _name, _n in board.overdue_by_department],
+        "ratings": [list_url(REVISITS, ("rating", FilterEqual, rating.value))
+                    for rating, _n in board.ratings],
+        "trend": [list_url(ITEMS, *_in_month("decided_on", point.month))
+                  for point in board.trend],
+    }
+
+
 def chart_data(board: dashboard.Dashboard) -> dict[str, Any]:
     """Labelled series for the charts (labels translated here, drawn by dashboard.js)."""
     stage_labels = [str(stage) for stage, _n in board.by_stage]
@@ -74,7 +124,9 @@ def chart_data(board: dashboard.Dashboard) -> dict[str, Any]:
         "ratings": {"labels": [str(r) for r, _n in board.ratings],
                     "values": [n for _r, n in board.ratings]},
         "text": {"count": str(_("Count")), "rate": str(_("On-time rate (%)")),
-                 "decided": str(_("Items decided")), "empty": str(_("No data yet"))},
+                 "decided": str(_("Items decided")), "empty": str(_("No data yet")),
+                 "save": str(_("Save as picture"))},
+        "links": figure_links(board),
     }
 
 

@@ -214,3 +214,33 @@ ITEM_FILTERS = (
                 lambda code: defs.overdue_item_alone(office_today()),
                 choices=lambda: [("overdue", _("Overdue items"))]),
 )
+
+
+# ---- links to filtered lists ---------------------------------------------------------------
+def filter_arg(view_name: str, column: str, flt: type) -> str | None:
+    """The URL argument (``_flt_<n>_<column>``) of filter class ``flt`` on ``column`` of the
+    registered screen ``view_name`` (None: no such filter)."""
+    from flask import current_app
+
+    view = next((v for v in current_app.appbuilder.baseviews
+                 if type(v).__name__ == view_name), None)
+    flts = view._filters._all_filters.get(column, []) if view is not None else []
+    index = next((i for i, f in enumerate(flts) if isinstance(f, flt)), None)
+    return None if index is None else f"_flt_{index}_{column}"
+
+
+def list_url(view_name: str, *conditions: tuple[str, type | None, Any]) -> str | None:
+    """The list of ``view_name`` under ``conditions`` — (column, FAB filter class, value);
+    None as the class: the column's quick filter — or None when the signed-in user may not
+    open that list."""
+    from flask import current_app, url_for
+
+    if not current_app.appbuilder.sm.has_access("can_list", view_name):
+        return None
+    args: dict[str, list[str]] = {}
+    for column, flt, value in conditions:
+        name = f"_flt_0_{column}" if flt is None else filter_arg(view_name, column, flt)
+        if name is None:
+            return None
+        args.setdefault(name, []).append(str(value))
+    return url_for(f"{view_name}.list", **args)

@@ -1,6 +1,8 @@
 /* Draws the dashboard's charts (R-13.5) with the bundled Apache ECharts
    (static/vendor/echarts): the figures come from the page's JSON block, computed on the
-   server; nothing is fetched from anywhere. */
+   server; nothing is fetched from anywhere. A bar, slice or month opens the list behind
+   it (data.links, app/views/index.py); each chart saves as a PNG from its toolbox (drawn in
+   the browser: works offline) for the monthly report. */
 (function () {
   "use strict";
   var source = document.getElementById("xb-dashboard-data");
@@ -64,10 +66,25 @@
     };
   }
 
+  function saving(name) {
+    return { right: 4, top: 0, itemSize: 14,
+             feature: { saveAsImage: { title: text.save, name: name, type: "png",
+                                       pixelRatio: 2, backgroundColor: "#fff" } } };
+  }
+
   var builders = { bar: bar, pie: pie, trend: trend };
   document.querySelectorAll(".xb-chart").forEach(function (el) {
     var chart = echarts.init(el, null, { renderer: "canvas" });
-    chart.setOption(builders[el.dataset.kind](data[el.dataset.chart]));
+    var option = builders[el.dataset.kind](data[el.dataset.chart]);
+    option.toolbox = saving(el.dataset.name || el.id);
+    chart.setOption(option);
+    var links = (data.links || {})[el.dataset.chart] || [];
+    if (links.some(function (link) { return link; })) {
+      chart.on("click", function (params) {
+        var link = links[params.dataIndex];
+        if (link) { window.location.href = link; }
+      });
+    }
     charts.push(chart);
   });
   window.addEventListener("resize", function () {
