@@ -2,7 +2,7 @@
 of each name, indexed (issue 14: "jcq" finds 江城区); existing rows filled in
 
 Revision ID: d0f639b6d0b0
-Revises: c7d3e9a15b62
+Revises: a5cee51701ca
 Create Date: 2026-12-03 02:53:28.013970
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd0f639b6d0b0'
-down_revision = 'c7d3e9a15b62'
+down_revision = 'a5cee51701ca'
 branch_labels = None
 depends_on = None
 
