@@ -31,3 +31,21 @@ def page(client, url: str) -> str:
     response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
     return response.get_data(as_text=True)
+
+
+def numbered_case(application_no: str | None = None, coordinator: Any = None,
+                  state: Any = None) -> Any:
+    """A commission taken to ``state`` by the steps (tests/factories.case), showing
+    ``application_no`` where a screen test searches or sorts by a number of its choosing
+    (the acceptance step numbers it otherwise). Without a state it is in progress under
+    ``coordinator``, or accepted and nobody's without one."""
+    from app.states import CommissionState
+    from tests import factories as f
+
+    if state is None:
+        state = CommissionState.in_progress if coordinator else CommissionState.accepted
+    commission = f.case(state, coordinator=coordinator)
+    if application_no:
+        commission.application_no = application_no
+        db.session.flush()
+    return commission

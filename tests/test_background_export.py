@@ -14,7 +14,8 @@ from app.extensions import db
 from app.ledgers import background
 from app.models import AuditAction, AuditLog, AuditResult, ExportJob, ExportStatus
 from tests.role_clients import role_client
-from tests.test_views_commission_rows import make_commission, make_staff
+from tests.helpers import numbered_case as make_commission
+from tests import factories as _f
 
 
 @pytest.fixture
@@ -103,7 +104,8 @@ def test_background_export_keeps_the_askers_row_scope(app, small_threshold):
             make_commission(f"JCXB-2026-{i:04d}")  # nobody's
         db.session.commit()
         from app.models import StaffMember
-        staff_id = db.session.scalars(sa.select(StaffMember.id)).one()
+        staff_id = db.session.scalars(
+            sa.select(StaffMember.id).where(StaffMember.name == "王晓明")).one()
     mine = role_client(app, [roles.COORDINATOR], staff_id=staff_id)
     job_url = mine.get("/ledger/commissions.xlsx").headers["Location"]
     background.wait(app)
@@ -112,3 +114,7 @@ def test_background_export_keeps_the_askers_row_scope(app, small_threshold):
         mine.get(f"/ledger/jobs/{job_id}/file").data)).active
     values = {str(c.value) for row in sheet.iter_rows() for c in row}
     assert "JCXB-2026-0001" in values and "JCXB-2026-0005" not in values
+
+
+def make_staff(name=None, **kw):
+    return _f.staff(name=name, **kw)

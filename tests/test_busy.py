@@ -3,7 +3,7 @@ a file answering a request that carries ``xb_dl`` comes with a cookie naming the
 from __future__ import annotations
 
 from app.extensions import db
-from tests.test_views_commission_rows import make_commission
+from tests.helpers import numbered_case as make_commission
 
 
 def test_a_file_answer_names_the_busy_token(app, client):

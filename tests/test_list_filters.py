@@ -13,7 +13,8 @@ from app.choices import StaffRole
 from app.extensions import db
 from app.states import CommissionState
 from tests.role_clients import role_client
-from tests.test_views_commission_rows import make_commission, make_item, make_staff
+from tests.helpers import numbered_case as make_commission
+from tests import factories as _f
 
 
 def _world(ctx_app):
@@ -24,9 +25,7 @@ def _world(ctx_app):
     second = make_commission("JCXB-2026-0002", coordinator=wang)
     third = make_commission("JCXB-2026-0003", coordinator=li,
                             state=CommissionState.completed)
-    for commission in (first, second, third):
-        make_item(commission)
-    db.session.commit()
+    db.session.commit()  # (each opened with one item)
     return {"wang": wang.id, "li": li.id, "first": first.id, "second": second.id,
             "third": third.id, "unit": first.project.unit_id, "project": first.project_id,
             "unit_name": first.project.unit.name, "project_name": first.project.name}
@@ -129,3 +128,8 @@ def test_lookup_filter_value_stays_chosen_in_fabs_filter_row(app, client, ctx):
     assert f'<option value=\\"{w["unit"]}\\" selected>' in html or \
         f'<option value="{w["unit"]}" selected>' in html
     assert StaffRole.coordinator  # the coordinator lookup offers coordinators only (test_pinyin)
+
+
+def make_staff(name=None, **kw):
+    return _f.staff(name=name, **kw)
+

@@ -16,7 +16,7 @@ from app.models import (
     MaterialNotice,
     MaterialNoticeLine,
 )
-from tests.documents_builders import D, opened
+from tests.factories import D, opened
 from tests.role_clients import link_account, role_client
 
 

@@ -7,7 +7,8 @@ from app import roles
 from app.extensions import db
 from app.models import Project
 from tests.role_clients import role_client
-from tests.test_views_commission_rows import make_commission, make_staff
+from tests.helpers import numbered_case as make_commission
+from tests import factories as _f
 
 
 def _world():
@@ -112,3 +113,7 @@ def test_quick_search_costs_a_fixed_number_of_statements(app, client, ctx, count
         commission.project.name = f"江城工程{n}"
     db.session.commit()
     assert statements() <= before + 2
+
+
+def make_staff(name=None, **kw):
+    return _f.staff(name=name, **kw)

@@ -10,7 +10,8 @@ from app.extensions import db
 from app.models import Commission, Unit
 from app.states import CommissionState
 from tests.role_clients import role_client
-from tests.test_views_commission_rows import make_commission, make_staff
+from tests.helpers import numbered_case as make_commission
+from tests import factories as _f
 
 
 def _actions(html: str) -> set[str]:
@@ -25,7 +26,6 @@ def test_print_buttons_show_only_for_documents_the_case_has(app, client):
     with app.app_context():
         open_case = make_commission("JCXB-2026-0001")
         done = make_commission("JCXB-2026-0002", state=CommissionState.completed)
-        done.completed_on = done.applied_on
         db.session.commit()
         open_id, done_id = open_case.id, done.id
     shown = _actions(client.get(f"/commissionview/show/{open_id}").get_data(as_text=True))
@@ -64,7 +64,7 @@ def test_change_history_of_the_record_for_readers_of_the_audit_log(app, client):
     link = re.search(r'href="(/auditlogview/list/\?[^"]+)"', panel).group(1).replace("&amp;", "&")
     listing = client.get(link)
     assert listing.status_code == 200
-    assert "address" in listing.get_data(as_text=True)  # the changed field, on the audit list
+    assert "地址" in listing.get_data(as_text=True)  # the changed field's label, on the audit list
     assert "object_type=Unit" in link and f"object_id={unit_id}" in link
 
 
@@ -105,3 +105,7 @@ def test_change_history_costs_one_statement(app, client, count_queries):
             unit.address = f"阳江市江城区新址路{n}号"
             db.session.commit()
     assert statements() == before
+
+
+def make_staff(name=None, **kw):
+    return _f.staff(name=name, **kw)
