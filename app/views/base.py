@@ -35,8 +35,9 @@ from flask_appbuilder.models.sqla.filters import FilterRelationOneToManyEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _
 from flask_login import current_user
+import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import lazyload, selectinload
+from sqlalchemy.orm import RelationshipProperty, joinedload, lazyload, selectinload
 from wtforms import BooleanField, SelectField, validators
 from wtforms.fields.core import UnboundField
 
@@ -130,13 +131,37 @@ class AppInterface(PagingInterface):
     def apply_all(self, query: Any, filters: Any = None, *args: Any, **kwargs: Any) -> Any:
         query = super().apply_all(query, filters, *args, **kwargs)
         parents = pinned_parents(filters)
-        options = [selectinload(getattr(self.obj, name)) for name in self.eager
-                   if name not in parents]
+        options = [loader for name in self._loaded(parents)
+                   if (loader := self._loader(name)) is not None]
         # Rows listed under their parent (a related view on the parent's page) take the
         # parent from the session: a lazy many-to-one load finds it in the identity map,
         # where the model's default (selectin) would load it, and all it loads, again.
         options += [lazyload(getattr(self.obj, name)) for name in parents]
         return query.options(*options) if options else query
+
+    def _loaded(self, parents: list[str]) -> list[str]:
+        """The relations a list query loads: ``eager``, and the scalar relations the model
+        loads by default (``lazy="selectin"``), which a join brings in the same statement."""
+        names = list(self.eager)
+        for rel in sa.inspect(self.obj).relationships:
+            if not rel.uselist and rel.lazy == "selectin" and rel.key not in names:
+                names.append(rel.key)
+        return [name for name in names if name.split(".")[0] not in parents]
+
+    def _loader(self, path: str) -> Any:
+        """A loader option for ``path`` ("project" or "project.unit"): scalar relations are
+        joined into the list query (one statement for the page and what it shows), lists
+        are loaded with one more statement each (a join would repeat the rows)."""
+        model, option = self.obj, None
+        for name in path.split("."):
+            attr = getattr(model, name, None)
+            prop = getattr(attr, "property", None)
+            if not isinstance(prop, RelationshipProperty):
+                return option
+            how = selectinload if prop.uselist else joinedload
+            option = how(attr) if option is None else getattr(option, how.__name__)(attr)
+            model = prop.mapper.class_
+        return option
 
     @staticmethod
     def _get_attr_value(item: Any, col: str) -> Any:
@@ -326,7 +351,7 @@ class AppModelView(ModelView):
         super()._init_properties()
         # The list loads the relations it shows for the whole page at once.
         shown = [col for col in self.list_columns
-                 if "." not in col and self.datamodel.is_relation_many_to_one(col)]
+                 if self.datamodel.is_relation_many_to_one(col.split(".")[0])]
         self.datamodel.eager = tuple(dict.fromkeys((*self.datamodel.eager, *shown)))
 
     def _scope_relation_fields(self) -> None:
