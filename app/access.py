@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 import sqlalchemy as sa
-from flask import has_request_context, request
+from flask import current_app, has_app_context, has_request_context, request
 from flask_babel import lazy_gettext as _
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -80,6 +80,9 @@ def role_names(user: Any) -> frozenset[str]:
     """The names of the user's roles (empty for an anonymous user)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return frozenset()
+    sm = current_app.appbuilder.sm if has_app_context() else None
+    if sm is not None and hasattr(sm, "role_names"):
+        return sm.role_names(user)  # kept per session (app/security.py)
     return frozenset(role.name for role in (getattr(user, "roles", None) or ()))
 
 

@@ -1,6 +1,9 @@
 """Our security manager: FAB's, with the hooks the project needs in one place.
 
-- permission checks answered from a per-request cache of the roles' permissions;
+- the signed-in user's roles and their permission set kept per process, keyed by the
+  session version and the role definitions' version (both read with the user, in the one
+  statement a request spends on them): a page checks permissions with no statement, and
+  a revocation or any change to roles, permissions or a user's roles drops the kept sets;
 - password rules on every path that sets a password (R-14.1): ``add_user``,
   ``reset_password`` and, through them, FAB's CLI, our ``ensure-admin`` and the screens;
 - failed-login lockout (lock and unlock audited), password expiry and forced change
@@ -19,19 +22,23 @@ import sqlalchemy as sa
 from flask import current_app, has_request_context, request
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.sqla.models import (
+    Group,
     Permission,
     PermissionView,
+    Role,
+    User,
     ViewMenu,
     assoc_permissionview_role,
 )
 from flask_login import current_user
+from sqlalchemy.orm import Session, attributes
 from werkzeug.security import check_password_hash
 
 from app import audit, clock, security_screens, security_views, web_security
 from app.domain import logins
 from app.domain.passwords import PasswordRejected as DomainPasswordRejected
 from app.domain.passwords import check_password
-from app.models.account import AccountSecurity
+from app.models.account import AccountSecurity, RoleDefinitions
 from app.models.audit import AuditAction
 
 
@@ -40,6 +47,38 @@ USER = "User"
 SESSION_VERSION_CLAIM = security_views.SESSION_VERSION_CLAIM
 # Where load_user leaves the version it read with the user (one statement, not two).
 _VERSION_ATTR = "_xb_session_version"
+# ... and the role definitions' version read in the same statement.
+_DEFINITIONS_ATTR = "_xb_role_definitions"
+#: kept role lists and permission sets above this many entries are dropped and rebuilt
+KEPT_LIMIT = 10_000
+
+
+class KeptRole(tuple):
+    """A role as kept between requests: its id and name, what permission checks read."""
+
+    __slots__ = ()
+
+    def __new__(cls, role_id: int, name: str) -> "KeptRole":
+        return super().__new__(cls, (role_id, name))
+
+    id = property(lambda self: self[0])
+    name = property(lambda self: self[1])
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _keep(store: dict, key, value):
+    if len(store) >= KEPT_LIMIT:
+        store.clear()
+    store[key] = value
+    return value
+
+
+#: (user id, session version, definitions version) → the user's (direct, all) roles
+_kept_roles: dict[tuple, tuple[tuple[KeptRole, ...], tuple[KeptRole, ...]]] = {}
+#: (role ids, definitions version) → their (view, permission) set
+_kept_permissions: dict[tuple, frozenset[tuple[str, str]]] = {}
 
 
 class PasswordRejected(DomainPasswordRejected, click.ClickException):
@@ -91,8 +130,41 @@ class AppSecurityManager(SecurityManager):
         holder = request._get_current_object()
         cache = holder.__dict__.setdefault("_xb_permissions", {})
         if key not in cache:
-            cache[key] = self._role_permissions(list(key))
+            version = _request_definitions()
+            kept = _kept_permissions.get((key, version)) if version is not None else None
+            if kept is None:
+                kept = self._role_permissions(list(key))
+                if version is not None:
+                    _keep(_kept_permissions, (key, version), kept)
+            cache[key] = kept
         return (view_name, permission_name) in cache[key]
+
+    def get_user_roles(self, user) -> list:
+        """The user's roles (direct and through groups), kept per session version and role
+        definitions' version: no statement once a session's first page has loaded them."""
+        kept = self._kept_roles(user)
+        return super().get_user_roles(user) if kept is None else list(kept[1])
+
+    def role_names(self, user) -> frozenset[str]:
+        """The names of the roles given to ``user`` itself (not through groups), kept as
+        :meth:`get_user_roles` keeps them."""
+        kept = self._kept_roles(user)
+        roles = kept[0] if kept is not None else (getattr(user, "roles", None) or ())
+        return frozenset(role.name for role in roles)
+
+    def _kept_roles(self, user) -> tuple[tuple[KeptRole, ...], tuple[KeptRole, ...]] | None:
+        """(direct roles, all roles) of a user loaded by :meth:`load_user`, else None."""
+        version = getattr(user, _DEFINITIONS_ATTR, None) if user.is_authenticated else None
+        if version is None:
+            return None
+        key = (user.id, getattr(user, _VERSION_ATTR, None), version)
+        kept = _kept_roles.get(key)
+        if kept is None:
+            direct = tuple(KeptRole(role.id, role.name) for role in user.roles)
+            every = tuple(KeptRole(role.id, role.name)
+                          for role in super().get_user_roles(user))
+            kept = _keep(_kept_roles, key, (direct, every))
+        return kept
 
     # --- views -----------------------------------------------------------------------------
 
@@ -113,15 +185,20 @@ class AppSecurityManager(SecurityManager):
             user_id = int(pk)
         except (TypeError, ValueError):
             return None
+        definitions = (sa.select(RoleDefinitions.version)
+                       .where(RoleDefinitions.id == 1).scalar_subquery())
         row = self.session.execute(
-            sa.select(self.user_model, AccountSecurity.session_version)
+            sa.select(self.user_model, AccountSecurity.session_version, definitions)
             .outerjoin(AccountSecurity, AccountSecurity.user_id == self.user_model.id)
             .where(self.user_model.id == user_id)
         ).first()
         if row is None or not row[0].is_active:
             return None
-        user, version = row
+        user, version, definitions_version = row
         setattr(user, _VERSION_ATTR, version or 0)
+        setattr(user, _DEFINITIONS_ATTR, definitions_version)
+        if has_request_context():
+            request._get_current_object().__dict__["_xb_definitions"] = definitions_version
         return user
 
     def session_version(self, user) -> int:
@@ -310,6 +387,38 @@ class AppSecurityManager(SecurityManager):
         account = logins.account_for(self.session, user.id, self.now())
         self.session.commit()
         return _timestamp(logins.change_due_at(account, self.login_policy))
+
+
+def _request_definitions() -> int | None:
+    """The role definitions' version read with this request's user (None: not read)."""
+    return request._get_current_object().__dict__.get("_xb_definitions")
+
+
+_DEFINITION_MODELS = (Role, Permission, ViewMenu, PermissionView, Group)
+
+
+def _raise_definitions_version(session: Session, _context, _instances) -> None:
+    """Before a flush that changes roles, permissions, groups or a user's roles or groups:
+    raise the role definitions' version in the same transaction (kept sets are dropped)."""
+    changed = False
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, _DEFINITION_MODELS):
+            changed = True
+        elif isinstance(obj, User) and obj not in session.new:
+            changed = any(attributes.get_history(obj, name).has_changes()
+                          for name in ("roles", "groups", "active"))
+        if changed:
+            break
+    if changed:
+        table = RoleDefinitions.__table__
+        connection = session.connection()
+        raised = connection.execute(
+            table.update().where(table.c.id == 1).values(version=table.c.version + 1))
+        if not raised.rowcount:  # the row is gone (a restore without it): start again
+            connection.execute(table.insert().values(id=1, version=1))
+
+
+sa.event.listen(Session, "before_flush", _raise_definitions_version)
 
 
 def _timestamp(moment: dt.datetime | None) -> float | None:

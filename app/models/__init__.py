@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_appbuilder import Model
 from flask_appbuilder.security.sqla import models as _fab_security_models  # noqa: F401
 
-from app.models.account import AccountSecurity
+from app.models.account import AccountSecurity, RoleDefinitions
 from app.models.assessment import Assessment
 from app.models.audit import AuditAction, AuditLog, AuditResult
 from app.models.calendar import CalendarDay, CalendarYear
@@ -43,7 +43,7 @@ from app.models.training import Training, TrainingAttendance
 metadata = Model.metadata
 
 __all__ = [
-    "AccountSecurity",
+    "AccountSecurity", "RoleDefinitions",
     "Announcement", "ApplicationCounter", "ApprovalItem", "Assessment", "AuditAction", "AuditLog",
     "AuditResult", "CalendarDay", "CalendarYear", "Commission",
     "CommissionItem", "CommissionStateChange", "Consultation", "CoordinationMeeting",

@@ -46,3 +46,19 @@ class AccountSecurity(Model):
 
     def __repr__(self) -> str:
         return f"AccountSecurity(user_id={self.user_id})"
+
+
+class RoleDefinitions(Model):
+    """The version of the role definitions (one row): raised in the same transaction as any
+    change to roles, permissions, groups or a user's roles (``flask sync-perms``, the role
+    and user screens; app/security.py), so every worker drops the role and permission sets
+    it keeps per session and the menus it keeps per role set."""
+
+    __tablename__ = "role_definitions"
+    __audit__ = False
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    def __repr__(self) -> str:
+        return f"RoleDefinitions(version={self.version})"

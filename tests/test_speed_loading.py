@@ -1,0 +1,101 @@
+"""Leaner loading (issue 16 item 4): a list page spends its statements on its rows only.
+
+The signed-in user is read with the account's session version and the role definitions'
+version in one statement (the revocation check, R-14.6); the user's roles and their
+permission set are kept per process under those versions, so no statement loads them
+again; the relations a list shows are joined into its page query. Changing a role's
+permissions or a user's roles raises the definitions' version: the kept sets are dropped
+at once, in every worker (R-14.2).
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import RoleDefinitions
+from tests.role_clients import role_client
+from tests.test_views_commission_rows import make_commission, make_staff
+
+LIST = "/commissionview/list/"
+PAGES = (LIST, f"{LIST}?_flt_0_state=in_progress", f"{LIST}?page_CommissionView=1")
+#: user with both versions (1), count (1), the page with its shown relations joined (1)
+LIST_STATEMENTS = 3
+SECURITY_TABLES = ("ab_role", "ab_group", "ab_permission", "ab_view_menu")
+
+
+def _statements(client, count_queries, url: str) -> list[str]:
+    client.get(url)  # the session's first page loads what is kept
+    with count_queries() as statements:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return statements
+
+
+def test_commission_list_statements_issue16(app, client, count_queries):
+    """Issue 16 item 4: the commission list, first page, filtered and paged, spends 3
+    statements whatever the number of rows (goal ≤ 7), none on roles or permissions."""
+    counts = []
+    for total in (3, 25):
+        with app.app_context():
+            coordinator = make_staff()
+            while len(db.session.scalars(sa.text("select id from commission")).all()) < total:
+                make_commission(coordinator=coordinator)
+            db.session.commit()
+        for url in PAGES:
+            statements = _statements(client, count_queries, url)
+            assert len(statements) <= LIST_STATEMENTS, (url, statements)
+            assert not [s for s in statements if any(t in s for t in SECURITY_TABLES)]
+            counts.append(len(statements))
+    # page 2 of 3 rows is empty (no page query); the pages with rows cost the same
+    assert counts[:2] == counts[3:5] == [LIST_STATEMENTS] * 2, counts
+
+
+def _definitions_version(app) -> int:
+    with app.app_context():
+        return db.session.get(RoleDefinitions, 1).version
+
+
+def test_role_permission_change_drops_kept_sets_r14_2(app):
+    """R-14.2: a permission taken from a role is refused on the role's next request, though
+    the role's permission set was kept between requests."""
+    with app.app_context():
+        sm = app.appbuilder.sm
+        role = sm.add_role("测速角色一")
+        sm.add_permission_role(role, sm.find_permission_view_menu("can_list", "CommissionView"))
+        sm.add_permission_role(role, sm.find_permission_view_menu("menu_access", "Commissions"))
+    client = role_client(app, ["测速角色一"])
+    assert client.get(LIST).status_code == 200
+    assert client.get(LIST).status_code == 200  # answered from the kept sets
+    before = _definitions_version(app)
+    with app.app_context():
+        sm = app.appbuilder.sm
+        sm.del_permission_role(sm.find_role("测速角色一"),
+                               sm.find_permission_view_menu("can_list", "CommissionView"))
+    assert _definitions_version(app) > before
+    assert client.get(LIST).status_code != 200
+
+
+def test_user_role_change_drops_kept_roles_r14_2(app):
+    """R-14.2: a role taken from a user on the user screen's model is refused at once."""
+    with app.app_context():
+        sm = app.appbuilder.sm
+        role = sm.add_role("测速角色二")
+        sm.add_permission_role(role, sm.find_permission_view_menu("can_list", "CommissionView"))
+    client = role_client(app, ["测速角色二"])
+    assert client.get(LIST).status_code == 200
+    before = _definitions_version(app)
+    with app.app_context():
+        sm = app.appbuilder.sm
+        user = sm.find_user(username=next(
+            u.username for u in sm.get_all_users() if any(r.name == "测速角色二" for r in u.roles)))
+        user.roles = []
+        db.session.commit()
+    assert _definitions_version(app) > before
+    assert client.get(LIST).status_code != 200
+
+
+def test_login_does_not_raise_definitions_version(app, client):
+    """A login writes the user row (last login, count) but no role: the kept sets stay."""
+    before = _definitions_version(app)
+    client.get(LIST)
+    assert _definitions_version(app) == before
