@@ -51,7 +51,7 @@ from app.timefmt import show_time, typed_time
 from app.views import authorship, changes, list_filters
 from app.views.input_guard import SafeFilters, field_problems, printable_errors
 from app.views.lookup import LookupField, LookupMultipleField
-from app.views.paging import PagingInterface
+from app.views.paging import PagingInterface, base_filter
 from app.views.pinyin_select import by_pinyin
 from app.views.scoping import masked_phone, out_of_reach, row_scope_filter
 from app.views.transaction import Outcome, discard, run_in_transaction
@@ -349,6 +349,8 @@ class AppModelView(ModelView):
             self.formatters_columns = {
                 **self.formatters_columns, **{col: masked_phone for col in phones}}
         super()._init_properties()
+        for flt in self._base_filters.filters:
+            base_filter(flt)  # the view's own: a list with only these may keep its count
         # The list loads the relations it shows for the whole page at once.
         shown = [col for col in self.list_columns
                  if self.datamodel.is_relation_many_to_one(col.split(".")[0])]
