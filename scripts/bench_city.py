@@ -36,12 +36,18 @@ def _say(*parts: object) -> None:
     print(*parts, flush=True)
 
 
-def _table(figures: list[pages.Figure]) -> list[str]:
-    lines = ["| page | median ms | p95 ms | SQL statements | runs | bytes |",
-             "|---|---:|---:|---:|---:|---:|"]
-    lines += [f"| {f.name} | {f.median_ms:.1f} | {f.p95_ms:.1f} | {f.statements} | {f.runs} "
-              f"| {f.size:,} |" for f in figures]
+def _table(figures: list[pages.Figure], bare: pages.Figure) -> list[str]:
+    """The figures, each page's median also as a ratio to the floor's (``bare``)."""
+    lines = ["| page | median ms | × floor | p95 ms | SQL statements | runs | bytes |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    lines += [f"| {f.name} | {f.median_ms:.1f} | {ratio(f, bare)} | {f.p95_ms:.1f} "
+              f"| {f.statements} | {f.runs} | {f.size:,} |" for f in figures]
     return lines
+
+
+def ratio(figure: pages.Figure, bare: pages.Figure) -> str:
+    """``figure``'s median as a multiple of the floor's ("12.3×")."""
+    return f"{figure.median_ms / bare.median_ms:.1f}×" if bare.median_ms > 0 else "—"
 
 
 def _load_line(result: load.LoadResult) -> str:
@@ -60,12 +66,13 @@ def bench(kind: str, url: str, args: argparse.Namespace) -> dict:
     _say(f"  ready in {time.perf_counter() - started:.0f} s")
     figures = list(pages.run(url, runs=args.runs, export_runs=args.export_runs,
                              pdf_runs=args.pdf_runs, progress=_say))
-    figures.append(floor.run(url, args.runs))
+    bare = floor.run(url, args.runs)
+    figures.append(bare)
     result = load.run(url, clients=args.clients, seconds=args.seconds, workers=args.workers) \
         if args.clients else None
     grown = _growth(kind, url, args) if args.growth and args.growth < args.scale else []
     _say(f"\n### {kind}, {args.scale:,} commissions\n")
-    for line in _table(figures):
+    for line in _table(figures, bare):
         _say(line)
     if result is not None:
         _say("\n" + _load_line(result))

@@ -49,3 +49,22 @@ def test_concurrent_run_signs_in_and_counts(small_city):
     result = load.run(small_city, clients=2, seconds=1, workers=1)
     assert result.requests > 0 and result.errors == 0, result.first_error
     assert result.worker_rss_mb > 0
+
+
+def test_floor_reads_its_cookie_and_pages_show_their_ratio(app, database_url):
+    """Issue 16 item 1: the floor is a fair minimal app (its template compiled once, its
+    signed session cookie read on every request) and every page is printed with its ratio
+    to it."""
+    import bench_city
+
+    bare_app, engine = floor.minimal_app(database_url)
+    try:
+        assert bare_app.test_client().get("/").status_code == 403  # no cookie, no page
+        assert floor.signed_in(bare_app).get("/").status_code == 200
+    finally:
+        engine.dispose()
+    bare = pages.Figure("floor", 2.0, 2.5, 1, 3, 100)
+    page = pages.Figure("commission list, first page", 7.0, 8.0, 3, 3, 9000)
+    table = bench_city._table([page, bare], bare)
+    assert "| commission list, first page | 7.0 | 3.5× |" in table[2]
+    assert "| floor | 2.0 | 1.0× |" in table[3]
