@@ -197,8 +197,6 @@ class AppSecurityManager(SecurityManager):
         user, version, definitions_version = row
         setattr(user, _VERSION_ATTR, version or 0)
         setattr(user, _DEFINITIONS_ATTR, definitions_version)
-        if has_request_context():
-            request._get_current_object().__dict__["_xb_definitions"] = definitions_version
         return user
 
     def session_version(self, user) -> int:
@@ -390,8 +388,9 @@ class AppSecurityManager(SecurityManager):
 
 
 def _request_definitions() -> int | None:
-    """The role definitions' version read with this request's user (None: not read)."""
-    return request._get_current_object().__dict__.get("_xb_definitions")
+    """The role definitions' version read with the signed-in user (None: not read)."""
+    user = current_user._get_current_object() if current_user else None
+    return getattr(user, _DEFINITIONS_ATTR, None)
 
 
 _DEFINITION_MODELS = (Role, Permission, ViewMenu, PermissionView, Group)

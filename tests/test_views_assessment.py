@@ -54,6 +54,7 @@ def test_assessment_list_query_count_is_independent_of_rows(client, ctx, count_q
     rows (departments and coordinators are loaded per page, not per row)."""
 
     def render() -> int:
+        client.get("/assessmentview/list/?psize_AssessmentView=25")  # the session's first page keeps its roles and permissions
         with count_queries() as statements:
             response = client.get("/assessmentview/list/?psize_AssessmentView=25")
         assert response.status_code == 200

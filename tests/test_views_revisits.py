@@ -176,6 +176,7 @@ def test_revisit_list_query_count_is_independent_of_rows(client, ctx, count_quer
     (commission, project and visitor are loaded per page, not per row)."""
 
     def render() -> int:
+        client.get("/revisitview/list/?psize_RevisitView=25")  # the session's first page keeps its roles and permissions
         with count_queries() as statements:
             response = client.get("/revisitview/list/?psize_RevisitView=25")
         assert response.status_code == 200
