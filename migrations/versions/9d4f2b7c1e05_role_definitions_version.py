@@ -2,7 +2,7 @@
 user's roles, so the role and permission sets kept per session are dropped (issue 16)
 
 Revision ID: 9d4f2b7c1e05
-Revises: a5cee51701ca
+Revises: 28b43a425bd3
 Create Date: 2026-12-03 04:30:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '9d4f2b7c1e05'
-down_revision = 'a5cee51701ca'
+down_revision = '28b43a425bd3'
 branch_labels = None
 depends_on = None
 
