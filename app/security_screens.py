@@ -179,7 +179,7 @@ class ChineseSecurityScreen:
 
 
 _LABELS = {
-    "name": _("Name"),
+    "name": _("Designation"),
     "permissions": _("Permissions"),
     "permission": _("Permission"),
     "view_menu": _("View/Menu"),
