@@ -89,6 +89,7 @@ VIEW_NAMES = {
     "LedgerView": _("Excel ledgers"),
     "DocumentView": _("Documents"),
     "ImportView": _("Excel import"),
+    "QuickSearchView": _("Quick search"),
 }
 
 

@@ -120,10 +120,8 @@ def _domain_tables():
             if not t.name.startswith("ab_") and t.name != "role_definitions"]
 
 
-@pytest.fixture(autouse=True)
-def _clean_database(request, app):
-    """Every test starts with empty domain tables (FAB's users and roles stay)."""
-    yield
+def empty_domain_tables(app) -> None:
+    """Deletes every domain row (FAB's users and roles stay)."""
     with app.app_context():
         db.session.rollback()
         # The audit trail refuses deletes (app/audit/retention.py lifts that, like the purge).
@@ -131,6 +129,13 @@ def _clean_database(request, app):
             for table in _domain_tables():
                 conn.execute(table.delete())
         db.session.remove()
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request, app):
+    """Every test starts with empty domain tables (FAB's users and roles stay)."""
+    yield
+    empty_domain_tables(app)
 
 
 @pytest.fixture

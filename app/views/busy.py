@@ -17,11 +17,13 @@ _TOKEN = re.compile(r"^[0-9a-z]{1,40}$")
 
 def mark_download(response):
     """after_request: a file answering a busy button's request names its token."""
+    # Only a file answer reads the form: a refused request (413: too large) is never parsed.
+    if not response.headers.get("Content-Disposition", "").startswith("attachment"):
+        return response
     token = request.args.get(COOKIE) or (
         request.form.get(COOKIE) if request.method == "POST" and request.mimetype in (
             "application/x-www-form-urlencoded", "multipart/form-data") else None)
-    disposition = response.headers.get("Content-Disposition", "")
-    if token and _TOKEN.match(token) and disposition.startswith("attachment"):
+    if token and _TOKEN.match(token):
         response.set_cookie(COOKIE, token, max_age=120, path="/", samesite="Strict",
                             secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
     return response
