@@ -343,3 +343,13 @@ def test_one_open_commission_per_project(ctx):
     intake.decide_pre_review(again, PreReviewOutcome.eligible)
     with pytest.raises(DomainError):
         intake.open_commission(db.session, again, scope=DelegationScope.full)
+
+
+def test_a_pre_review_opens_one_commission_only(ctx):
+    """R-4.4 (R-1.4): an enquiry that opened a commission cannot open another after that one
+    closed; the project's next delegation starts with a new enquiry, which may."""
+    finished = f.case(CommissionState.terminated)
+    with pytest.raises(DomainError, match="new enquiry"):
+        intake.check_open_commission(db.session, finished.pre_review)
+    again = f.pre_review(finished.project, outcome=PreReviewOutcome.eligible)
+    intake.check_open_commission(db.session, again)

@@ -85,6 +85,11 @@ def check_open_commission(session: Session, pre_review: PreReview) -> None:
     require(pre_review.outcome == PreReviewOutcome.eligible,
             _("Only an eligible pre-review can open a commission."))
     require(pre_review.project is not None, _("The enquiry names no project yet."))
+    if pre_review.id is not None:  # one enquiry, one delegation
+        opened = session.scalar(sa.select(Commission.id).where(
+            Commission.pre_review_id == pre_review.id).limit(1))
+        require(opened is None, _("This pre-review has already opened a commission; a new "
+                                  "delegation starts with a new enquiry."))
     check_one_open_commission(session, pre_review.project)
 
 
