@@ -15,15 +15,14 @@ from typing import Any
 
 from app import access, audit
 from app.domain.validators import mask_phone
-from app.ledgers import xlsx
+from app.ledgers import reading, xlsx
 from app.ledgers.definitions import ALL
 from app.ledgers.spec import Column, Ledger
 from app.models.audit import AuditAction, AuditResult
 
 #: key → ledger
 LEDGERS: dict[str, Ledger] = {ledger.key: ledger for ledger in ALL}
-#: rows fetched per round trip while streaming (memory stays bounded by one batch)
-BATCH = 500
+BATCH = reading.BATCH
 
 
 def filename(ledger: Ledger, today: dt.date) -> str:
@@ -36,10 +35,14 @@ def export(ledger: Ledger, query: Any, user: Any, target: Any, *,
     """Write the rows of ``query`` (a SQLAlchemy Query over ``ledger.model``) to ``target``
     and add the export's audit row to the session; return the number of rows.
 
-    The rows are streamed (``yield_per``): the caller commits the audit row.
+    The rows are read as plain columns where the ledger allows and streamed
+    (app/ledgers/reading.py): the caller commits the audit row.
     """
-    rows = query.options(*ledger.options).yield_per(BATCH)
-    return export_rows(ledger, rows, user, target, filters=filters)
+    rows = reading.rows(query.session, ledger, query.statement)
+    try:
+        return export_rows(ledger, rows, user, target, filters=filters)
+    finally:
+        rows.close()
 
 
 def export_rows(ledger: Ledger, rows: Any, user: Any, target: Any, *,

@@ -27,7 +27,7 @@ from flask import Flask
 from app.clock import utc_now
 from app.instance import private_dir
 from app.extensions import db
-from app.ledgers import BATCH, LEDGERS, export_failed, export_rows
+from app.ledgers import LEDGERS, export_failed, export_rows, reading
 from app.models import ExportJob, ExportStatus
 
 log = logging.getLogger(__name__)
@@ -70,8 +70,7 @@ def _run(app: Flask, job_id: int, statement: Any, ip: str | None) -> None:
         path = folder(app) / stored
         rows = None
         try:
-            rows = db.session.scalars(statement.options(*ledger.options)
-                                      .execution_options(yield_per=BATCH))
+            rows = reading.rows(db.session, ledger, statement)
             with open(path, "wb") as target:
                 count = export_rows(ledger, rows, user, target, filters=job.filters,
                                     ip=ip, detail={"background": job_id})

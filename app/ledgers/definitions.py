@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from app import access
 from app.domain.definitions import decided_on_time
-from app.ledgers.spec import Column, Ledger, joined, path, screen
+from app.ledgers.spec import Column, Ledger, joined, path, reads, screen
 from app.models import (
     Assessment,
     Commission,
@@ -39,11 +39,15 @@ REVISIT = screen("revisits", "RevisitView")
 ASSESSMENT = screen("assessment", "AssessmentView")
 
 
+_RECTIFICATION_CLOSED = path("rectification.closed")
+
+
+@reads(*_RECTIFICATION_CLOSED.reads)
 def _rectification(revisit: Revisit) -> Any:
-    rect = revisit.rectification
-    if rect is None:
+    closed = _RECTIFICATION_CLOSED(revisit)  # None: no rectification (closed is NOT NULL)
+    if closed is None:
         return None
-    return _("Closed") if rect.closed else _("Open")
+    return _("Closed") if closed else _("Open")
 
 
 def _in_scope(dotted: str, attr: str) -> Any:
@@ -110,7 +114,8 @@ ITEMS = Ledger(
         Column(ITEM("accepted_on"), path("accepted_on"), 12),
         Column(ITEM("due_on"), path("due_on"), 12),
         Column(ITEM("decided_on"), path("decided_on"), 12),
-        Column(_("Decided on time"), decided_on_time, 10),
+        Column(_("Decided on time"),
+               reads("decided_on", "overdue_on", "due_on")(decided_on_time), 10),
         Column(_("Found overdue on"), path("overdue_on"), 12),
         Column(ITEM("refusal_reason"), path("refusal_reason"), 30),
         Column(ITEM("unit_informed_on"), path("unit_informed_on"), 12),
@@ -162,7 +167,6 @@ REVISITS = Ledger(
         Column(REVISIT("follow_up"), path("follow_up"), 30),
         Column(_("Rectification"), _rectification, 10),
     ),
-    options=(selectinload(Revisit.rectification),),
 )
 
 ASSESSMENTS = Ledger(

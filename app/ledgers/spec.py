@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
 import importlib
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -10,11 +11,28 @@ from typing import Any, Callable
 Getter = Callable[[Any], Any]
 
 
+class Record(dict):
+    """One row read as plain columns (app/ledgers/reading.py): the values by dotted path
+    (``"project.unit.name"``), the model's own columns also as attributes, so a getter of a
+    loaded object (``decided_on_time(item)``) reads a record as well."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
 def path(dotted: str) -> Getter:
-    """A getter following attributes (``"project.unit.name"``); None where a link is empty."""
+    """A getter following attributes (``"project.unit.name"``); None where a link is empty.
+    On a ``Record`` it reads the column of that path."""
     names = dotted.split(".")
 
     def get(row: Any) -> Any:
+        if type(row) is Record:
+            return row[dotted]
         value = row
         for name in names:
             value = getattr(value, name, None)
@@ -23,7 +41,22 @@ def path(dotted: str) -> Getter:
         return value
 
     get.dotted = dotted  # type: ignore[attr-defined]  # what it reads (tests/test_ledgers.py)
+    get.reads = (dotted,)  # type: ignore[attr-defined]
     return get
+
+
+def reads(*dotted: str) -> Callable[[Getter], Getter]:
+    """Declares the columns a computed getter reads, so that its ledger can be read as plain
+    columns (``@reads("decided_on", "due_on")``); a getter declaring none is read from
+    loaded objects, and so is its whole ledger."""
+    def mark(get: Getter) -> Getter:
+        @functools.wraps(get)  # a new function: the one given (a domain rule) stays as it is
+        def reading(row: Any) -> Any:
+            return get(row)
+
+        reading.reads = dotted  # type: ignore[attr-defined]
+        return reading
+    return mark
 
 
 def joined(dotted: str, attr: str | None = None, sep: str = "、") -> Getter:
@@ -88,7 +121,20 @@ class Ledger:
     model: type
     columns: tuple[Column, ...]
     #: loader options (selectinload of to-many relations) so a batch costs a few queries
+    #: (for a ledger read from loaded objects: one with a to-many column)
     options: tuple[Any, ...] = field(default=())
+
+    @property
+    def paths(self) -> tuple[str, ...] | None:
+        """The dotted paths its columns read, in order, once each; None when a column does
+        not say (then rows are loaded as objects)."""
+        found: dict[str, None] = {}
+        for column in self.columns:
+            declared = getattr(column.get, "reads", None)
+            if declared is None:
+                return None
+            found.update(dict.fromkeys(declared))
+        return tuple(found)
 
 
 #: Python values written as they are (dates as dates, numbers as numbers); the rest as text.
