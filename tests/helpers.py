@@ -3,6 +3,8 @@
 Rows themselves come from tests/factories.py."""
 from __future__ import annotations
 
+import re
+from html import unescape
 from typing import Any
 
 import sqlalchemy as sa
@@ -31,6 +33,28 @@ def page(client, url: str) -> str:
     response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
     return response.get_data(as_text=True)
+
+
+#: a panel the record page loads when its tab opens (app/views/panels.py)
+PANEL = re.compile(r'data-xb-panel="([^"]+)"')
+XHR = {"X-Requested-With": "XMLHttpRequest"}
+
+
+def panel_urls(html: str) -> list[str]:
+    """The addresses of the panels a record page left to load."""
+    return [unescape(url) for url in PANEL.findall(html)]
+
+
+def record_page(client, url: str) -> str:
+    """A record page as the clerk sees it with every tab opened: the page's HTML followed by
+    each panel it loads on demand (each must answer 200)."""
+    html = page(client, url)
+    parts = [html]
+    for panel in panel_urls(html):
+        response = client.get(panel, headers=XHR)
+        assert response.status_code == 200, (panel, response.status_code)
+        parts.append(response.get_data(as_text=True))
+    return "\n".join(parts)
 
 
 def numbered_case(application_no: str | None = None, coordinator: Any = None,

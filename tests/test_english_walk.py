@@ -21,6 +21,7 @@ from app.seed.accounts import DEMO_ACCOUNTS, seed_demo_accounts
 from tests.accounts import ADMIN_PASSWORD, ADMIN_USER
 from tests.audit_cleanup import deletes_allowed
 from tests.conftest import login
+from tests.helpers import XHR, panel_urls
 from tests.visible_text import english_words, visible_text
 
 PASSWORD = "Demo#Walk2026"
@@ -107,7 +108,7 @@ def _walk(client) -> tuple[list[str], int]:
         if url in seen:
             continue
         seen.add(url)
-        response = client.get(url)
+        response = client.get(url, headers=XHR if "/panel/" in url else None)
         if response.status_code in (301, 302, 303):
             continue  # a menu entry that redirects (the profile, the password form)
         assert response.status_code == 200, (url, response.status_code)
@@ -119,16 +120,18 @@ def _walk(client) -> tuple[list[str], int]:
             queue += _links(html)  # the menu
         elif url.endswith("/list/"):
             queue += _records(url, html)
-        elif "/show/" in url:  # the record's step forms and its print page
+        elif "/show/" in url:  # the record's step forms, print page and panels
             queue += [link for link in _links(html)
                       if link.startswith(("/workflow/", "/documents/commission/"))]
+            queue += panel_urls(html)
     return problems, len(seen)
 
 
 @pytest.mark.parametrize("username", [name for name, _ in LOGINS])
 def test_no_english_on_any_page(app, demo_logins, username):
     """Issue 14 (R-2.3 Chinese UI): as each demo role, every page of the menu, every list's
-    first show and edit page and its add form show no English word and no "__None"."""
+    first show and edit page (with the panels it loads on demand) and its add form show no
+    English word and no "__None"."""
     password = dict(demo_logins)[username]
     client = app.test_client()
     login(client, username, password)

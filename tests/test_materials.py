@@ -19,6 +19,7 @@ from app.models import AuditLog, Commission, Material
 from app.models.audit import AuditAction, AuditResult
 from tests import factories as f
 from tests.conftest import form_errors, login
+from tests.helpers import record_page
 
 PASSWORD = "Mater#Test2026"
 PDF = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n%%EOF\n" + bytes(range(256))
@@ -351,9 +352,7 @@ def test_the_commission_page_lists_its_materials(client, app, files_dir):
     assert upload(client, commission_id, PDF, "立项批复.pdf").status_code == 302
     with app.app_context():
         material_id = db.session.scalar(sa.select(Material.id))
-    page = client.get(f"/commissionview/show/{commission_id}")
-    assert page.status_code == 200
-    html = page.get_data(as_text=True)
+    html = record_page(client, f"/commissionview/show/{commission_id}")
     assert "立项批复.pdf" in html and f"/materialview/file/{material_id}" in html
 
 

@@ -37,7 +37,7 @@ from app.domain import coordination, corrections
 from app.states import CommissionState, PreReviewOutcome
 from tests import factories as f
 from tests.factories import D
-from tests.helpers import count, page, post
+from tests.helpers import XHR, count, page, panel_urls, post, record_page
 
 COMMISSIONS = "/commissionview"
 
@@ -177,7 +177,7 @@ def test_commission_page_shows_everything_recorded_under_it(app, client):
     escalations, one-time notices, fee notices, results received, deliveries, termination,
     state history and coordinator assignments; not those of other commissions."""
     pk = _everything_under(app)["pk"]
-    shown = page(client, f"{COMMISSIONS}/show/{pk}")
+    shown = record_page(client, f"{COMMISSIONS}/show/{pk}")
     for title in ("协办事项", "审批进度计划", "工作日志", "沟通记录", "问题上报", "一次性告知书",
                   "缴费通知书", "结果物接收", "结果送达", "委托终止", "状态变更记录", "协办员分派"):
         assert title in shown, title
@@ -223,25 +223,56 @@ def _grow_case(app, pk: int, n: int) -> None:
 
 
 def test_commission_page_queries_do_not_grow_with_rows(app, client, count_queries):
-    """The case page (a commission and the 16 panels under it) issues the same SQL statements
-    for 2 items and for 8, all but one with work-log entries about it; the panels take the commission
-    from the session instead of loading it, and everything it loads, once per panel."""
+    """Issue 16 item 5: the case page comes with its 详细 (Detail) only, in at most 25
+    statements; each of the other panels loads when its tab opens, and the page and every
+    panel issue the same statements for 2 items and for 8, all but one with work-log entries
+    about it: the panels take the commission from the session, and load everything once."""
     pk = _everything_under(app)["pk"]
     _grow_case(app, pk, 1)
-    client.get(f"{COMMISSIONS}/show/{pk}")
-    with count_queries() as few:
-        assert client.get(f"{COMMISSIONS}/show/{pk}").status_code == 200
+    url = f"{COMMISSIONS}/show/{pk}"
+    page(client, url)
+
+    def statements() -> dict[str, int]:
+        counted = {}
+        with count_queries() as seen:
+            html = page(client, url)
+        counted["page"] = len(seen)
+        for panel in panel_urls(html):
+            with count_queries() as seen:
+                assert client.get(panel, headers=XHR).status_code == 200
+            counted[panel.rsplit("/", 1)[-1]] = len(seen)
+        return counted
+
+    few = statements()
     _grow_case(app, pk, 6)
-    with count_queries() as many:
-        html = client.get(f"{COMMISSIONS}/show/{pk}").get_data(as_text=True)
-    assert html.count("催办") == 7
-    assert len(many) == len(few), (len(few), len(many))
-    commission_loads = [s for s in many if " FROM commission " in " ".join(f"{s} ".split())
+    many = statements()
+    assert many == few
+    assert len(many) == 19, sorted(many)  # the page and its 18 panels
+    # 356 on a demo case before the panels were fixed, 78 with all of them; now the page
+    # alone, where the steps wrote every kind of lifecycle record
+    assert many["page"] <= 25, many
+    assert record_page(client, url).count("催办") == 7
+    with count_queries() as seen:
+        client.get(f"{COMMISSIONS}/panel/{pk}/WorkLogEntryView", headers=XHR)
+    commission_loads = [s for s in seen if " FROM commission " in " ".join(f"{s} ".split())
                         and "count(" not in s]
-    assert len(commission_loads) == 1, commission_loads  # the page's own
-    # 356 on a demo case before the fix, 69 after; 76 here, where the steps wrote every kind
-    # of lifecycle record (two assignments, a termination awaiting confirmation, ...)
-    assert len(many) <= 78, len(many)
+    assert len(commission_loads) == 1, commission_loads  # the panel's record, once
+
+
+def test_a_panel_answers_only_within_the_pages_rules(app, client):
+    """Issue 16 item 5, R-14.8: a panel opened without the page's script leads to the page on
+    its tab; an unknown panel or record answers 404, as the page would."""
+    pk = _everything_under(app)["pk"]
+    response = client.get(f"{COMMISSIONS}/panel/{pk}/WorkLogEntryView?page_WorkLogEntryView=0")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(
+        f"/show/{pk}?page_WorkLogEntryView=0#WorkLogEntryView")
+    # there, the panel named by the page's arguments comes with the page
+    shown = page(client, response.headers["Location"].split("#")[0])
+    assert "日志内容甲" in shown and "/panel/{}/WorkLogEntryView".format(pk) not in shown
+    assert client.get(f"{COMMISSIONS}/panel/{pk}/NoSuchView", headers=XHR).status_code == 404
+    assert client.get(f"{COMMISSIONS}/panel/999999/WorkLogEntryView",
+                      headers=XHR).status_code == 404
 
 
 # ---- coordinator assignments (R-5.1) and state history -------------------------------------

@@ -25,7 +25,8 @@ from __future__ import annotations
 from typing import Any, Callable, ClassVar
 
 from flask import abort, flash, g, has_app_context, has_request_context, redirect, request
-from flask_appbuilder import ModelView, expose
+from flask_appbuilder import ModelView, expose, has_access
+from flask_appbuilder.security.decorators import permission_name
 from flask_appbuilder.const import FLAMSG_ERR_SEC_ACCESS_DENIED
 from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.fields import QuerySelectField
@@ -48,7 +49,7 @@ from app.labels import LabelledEnum
 from app.models import StaffMember
 from app.pinyin import PinyinNamed
 from app.timefmt import show_time, typed_time
-from app.views import authorship, changes, list_filters
+from app.views import authorship, changes, list_filters, panels
 from app.views.input_guard import SafeFilters, field_problems, printable_errors
 from app.views.lookup import LookupField, LookupMultipleField
 from app.views.paging import PagingInterface, base_filter
@@ -567,6 +568,17 @@ class AppModelView(ModelView):
         widgets["show"].template_args.update(actions=usable, changes=changes.changes(self, pk))
         return widgets
 
+    #: panels other than 详细 load when their tab opens (app/views/panels.py): the case page
+    #: (18 panels); a page of a few short panels renders them at once
+    lazy_panels = False
+
+    @expose("/panel/<pk>/<name>")
+    @has_access
+    @permission_name("show")
+    def panel(self, pk: Any, name: str) -> Any:
+        """One panel of the record's page (app/views/panels.py)."""
+        return panels.render(self, pk, name)
+
     def _get_related_views_widgets(self, item: Any, orders: Any = None, pages: Any = None,
                                    page_sizes: Any = None, widgets: Any = None, **args: Any):
         """FAB renders every related view's rows, whatever the user's permissions; only
@@ -578,8 +590,13 @@ class AppModelView(ModelView):
         # of loading it again, each panel once.
         g.xb_parent = item
         widgets["related_views"] = []
+        deferring = self.lazy_panels and request.endpoint == f"{type(self).__name__}.show"
         for view in self._listable(self._related_views):
             name = view.__class__.__name__
+            if deferring and not panels.named(name):
+                widgets["related_views"].append(panels.deferred(
+                    self, self.datamodel.get_pk_value(item), name))
+                continue
             order_column, order_direction = orders.get(name) or ("", "")
             widgets["related_views"].append(self._get_related_view_widget(
                 item, view, order_column, order_direction,

@@ -155,6 +155,8 @@ class CommissionView(DocumentActions, AppModelView):
     # confirmed plan against actual dates (a Gantt chart and its table) under them.
     show_template = "commission_show.html"
     extra_args = {"workflow_target": "commission"}
+    # Only 详细 comes with the page; each other panel loads when its tab opens (issue 16).
+    lazy_panels = True
 
 
 def register(appbuilder) -> None:
