@@ -349,7 +349,7 @@ def test_a_pre_review_opens_one_commission_only(ctx):
     """R-4.4 (R-1.4): an enquiry that opened a commission cannot open another after that one
     closed; the project's next delegation starts with a new enquiry, which may."""
     finished = f.case(CommissionState.terminated)
-    with pytest.raises(DomainError, match="new enquiry"):
+    with pytest.raises(DomainError, match="new enquiry|重新登记咨询"):
         intake.check_open_commission(db.session, finished.pre_review)
     again = f.pre_review(finished.project, outcome=PreReviewOutcome.eligible)
     intake.check_open_commission(db.session, again)
