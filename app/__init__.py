@@ -64,6 +64,7 @@ def register_commands(app: Flask) -> None:
 
 
 def _migrations_dir() -> str:
+    """The Alembic history, inside the package (so an installed wheel has it too)."""
     from pathlib import Path
 
-    return str(Path(__file__).resolve().parent.parent / "migrations")
+    return str(Path(__file__).resolve().parent / "migrations")

@@ -13,8 +13,15 @@ from flask_appbuilder.security.manager import AUTH_DB
 
 from app.instance import write_private
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-INSTANCE_DIR = Path(os.environ.get("INSTANCE_DIR", BASE_DIR / "instance"))
+# The package itself: its migrations/ and translations/ are inside it, in the checkout and in an
+# installed wheel alike.
+PACKAGE_DIR = Path(__file__).resolve().parent
+BASE_DIR = PACKAGE_DIR.parent
+# Default instance/: the checkout's (`make run`); installed from a wheel (BASE_DIR is then
+# site-packages), ./instance of the working directory. Production sets INSTANCE_DIR.
+_CHECKOUT = (BASE_DIR / "pyproject.toml").exists()
+_DEFAULT_INSTANCE = (BASE_DIR if _CHECKOUT else Path.cwd()) / "instance"
+INSTANCE_DIR = Path(os.environ.get("INSTANCE_DIR", _DEFAULT_INSTANCE))
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -53,7 +60,7 @@ class Config:
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
-    # Alembic owns the schema (see migrations/); FAB must not create tables behind it,
+    # Alembic owns the schema (see app/migrations/); FAB must not create tables behind it,
     # and permissions are synced at deploy time by `flask sync-perms`, not by workers.
     FAB_CREATE_DB = False
     FAB_UPDATE_PERMS = _bool("FAB_UPDATE_PERMS", False)
@@ -84,7 +91,7 @@ class Config:
     AUTH_LOCKOUT_MINUTES = int(os.environ.get("AUTH_LOCKOUT_MINUTES", "15"))
     # Rate limit of the login form and the API login, per client IP (FAB needs both flags).
     # memory:// counts per worker process; with several workers use a shared store, e.g.
-    # redis://127.0.0.1:6379/0 (needs the `redis` package).
+    # redis://127.0.0.1:6379/0 (needs the package's `redis` extra, in the wheelhouse).
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     AUTH_RATE_LIMITED = True
     AUTH_RATE_LIMIT = os.environ.get("AUTH_RATE_LIMIT", "10 per minute")
@@ -104,8 +111,8 @@ class Config:
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 
     BABEL_DEFAULT_LOCALE = "zh"
-    BABEL_DEFAULT_FOLDER = str(BASE_DIR / "translations")
-    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
+    BABEL_DEFAULT_FOLDER = str(PACKAGE_DIR / "translations")
+    BABEL_TRANSLATION_DIRECTORIES = str(PACKAGE_DIR / "translations")
     LANGUAGES = {
         "zh": {"flag": "cn", "name": "简体中文"},
         "en": {"flag": "gb", "name": "English"},

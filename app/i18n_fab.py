@@ -4,8 +4,8 @@ FAB 5.3 ships a zh catalogue that lacks some of its own strings (the Add / Edit 
 Delete buttons, some filter operators, the group screens, ...) and marks others fuzzy, which
 compiles them out. Flask-Babel loads FAB's catalogue first and ours after it, so a msgid in
 ours overrides FAB's; listing the missing ones here, wrapped in ``lazy_gettext``, makes
-``scripts/i18n.py extract`` put them into translations/zh/LC_MESSAGES/messages.po, where they
-are translated like our own strings.
+``scripts/i18n.py extract`` put them into app/translations/zh/LC_MESSAGES/messages.po, where
+they are translated like our own strings.
 
 Nothing imports this module at run time: it exists for extraction. The list was compiled by
 extracting every msgid from FAB's python files and templates and keeping those FAB's compiled

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Maintain the zh catalogue (translations/zh/LC_MESSAGES/messages.po).
+"""Maintain the zh catalogue (app/translations/zh/LC_MESSAGES/messages.po).
 
   scripts/i18n.py extract          extract msgids from app/, merge into messages.po, compile
   scripts/i18n.py set FILE         set translations from FILE: lines "msgid<TAB>msgstr"
@@ -20,15 +20,16 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
-PO = ROOT / "translations" / "zh" / "LC_MESSAGES" / "messages.po"
-POT = ROOT / "translations" / "messages.pot"
+TRANSLATIONS = ROOT / "app" / "translations"
+PO = TRANSLATIONS / "zh" / "LC_MESSAGES" / "messages.po"
+POT = TRANSLATIONS / "messages.pot"
 KEYWORDS = ["-k", "lazy_gettext", "-k", "_", "-k", "gettext", "-k", "ngettext:1,2",
             "-k", "lazy_ngettext:1,2"]
 
 
 @contextmanager
 def locked():
-    lock = ROOT / "translations" / ".lock"
+    lock = TRANSLATIONS / ".lock"
     lock.parent.mkdir(parents=True, exist_ok=True)
     with open(lock, "w") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
@@ -80,10 +81,10 @@ def extract() -> None:
         _pybabel("extract", "-F", "babel.cfg", *KEYWORDS, "--sort-output", "--no-location",
                  "--omit-header", "-o", str(POT), "app")
         if PO.exists():
-            _pybabel("update", "-i", str(POT), "-d", "translations", "-l", "zh",
+            _pybabel("update", "-i", str(POT), "-d", str(TRANSLATIONS), "-l", "zh",
                      "--no-fuzzy-matching", "--ignore-obsolete", "--omit-header")
         else:
-            _pybabel("init", "-i", str(POT), "-d", "translations", "-l", "zh")
+            _pybabel("init", "-i", str(POT), "-d", str(TRANSLATIONS), "-l", "zh")
         POT.unlink()
         catalog = _read()
         if created is not None:

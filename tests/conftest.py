@@ -76,15 +76,28 @@ def _postgres_database(url: str):
     return base.set(database=name).render_as_string(hide_password=False), drop
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory):
-    url = os.environ.get("TEST_DATABASE_URL", "")
+def _new_database(url: str, sqlite_file):
+    """A throw-away database on the PostgreSQL server of ``url``, dropped afterwards; else
+    ``sqlite_file`` (a path made on demand)."""
     if url.startswith("postgresql"):
         real_url, drop = _postgres_database(url)
         yield real_url
         drop()
     else:
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        yield f"sqlite:///{sqlite_file()}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    yield from _new_database(os.environ.get("TEST_DATABASE_URL", ""),
+                             lambda: tmp_path_factory.mktemp("db") / "test.db")
+
+
+@pytest.fixture
+def fresh_database(database_url, tmp_path):
+    """A new, empty database on the suite's server (or a new SQLite file): for a test that
+    migrates it itself (tests/test_gunicorn.py, tests/test_wheel.py)."""
+    yield from _new_database(database_url, lambda: tmp_path / "fresh.db")
 
 
 @pytest.fixture(scope="session")

@@ -19,24 +19,12 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from bench.load import csrf_token, free_port, wait_for_health
-from conftest import _postgres_database
 
 ROOT = Path(__file__).resolve().parent.parent
 ADMIN = "ops_admin"
 PASSWORD = "Gunicorn#Pass2026"
 PERMISSION_TABLES = ("ab_permission", "ab_view_menu", "ab_permission_view",
                      "ab_permission_view_role", "ab_role")
-
-
-@pytest.fixture
-def fresh_database(database_url, tmp_path):
-    """A new, empty database on the suite's server (or a new SQLite file)."""
-    if database_url.startswith("postgresql"):
-        url, drop = _postgres_database(database_url)
-        yield url
-        drop()
-    else:
-        yield f"sqlite:///{tmp_path / 'served.db'}"
 
 
 def _flask(env: dict, *args: str) -> str:

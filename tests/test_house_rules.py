@@ -32,7 +32,7 @@ def test_bare_pytest_tests_this_checkout(request):
 
     root = request.config.rootpath
     assert Path(app.__file__).resolve().is_relative_to(root)
-    po = root / "translations" / "zh" / "LC_MESSAGES" / "messages.po"
+    po = root / "app" / "translations" / "zh" / "LC_MESSAGES" / "messages.po"
     mo = po.with_suffix(".mo")
     assert mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime
 

@@ -383,7 +383,7 @@ def test_unexpected_sender_error_and_missing_channel_are_retried(ctx):
 
 def test_dispatch_command_prints_counts(app, ctx, caplog, monkeypatch):
     """R-11.1: `flask dispatch` sends due rows through the configured (log) channel."""
-    # migrations/env.py's fileConfig() disabled the loggers that existed when it ran.
+    # app/migrations/env.py's fileConfig() disabled the loggers that existed when it ran.
     monkeypatch.setattr(logging.getLogger("app.notify.channels"), "disabled", False)
     _queue(2, now=dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc))
     with caplog.at_level(logging.INFO, logger="app.notify.channels"):

@@ -19,7 +19,7 @@ from babel.messages.pofile import read_po
 from flask_babel import force_locale, gettext
 
 ROOT = Path(__file__).resolve().parent.parent
-PO = ROOT / "translations" / "zh" / "LC_MESSAGES" / "messages.po"
+PO = ROOT / "app" / "translations" / "zh" / "LC_MESSAGES" / "messages.po"
 
 
 def _catalogue():
