@@ -387,6 +387,12 @@ class AppSecurityManager(SecurityManager):
         return _timestamp(logins.change_due_at(account, self.login_policy))
 
 
+def definitions_version(user) -> int | None:
+    """The role definitions' version read with ``user`` when it signed in to this request
+    (None: an anonymous visitor, or a user not loaded by ``load_user``)."""
+    return getattr(user, _DEFINITIONS_ATTR, None)
+
+
 def _request_definitions() -> int | None:
     """The role definitions' version read with the signed-in user (None: not read)."""
     user = current_user._get_current_object() if current_user else None

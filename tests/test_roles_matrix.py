@@ -116,7 +116,8 @@ MATRIX: dict[str, object] = {
     "OpenApi.get": OPEN, "SwaggerView.show": CASE_READ,  # the document is public
     # ---- the commission and everything under it ----------------------------------------
     # opened by the pre-review's step, never deleted
-    **crud("CommissionView", read=CASE_READ, edit=CASE_WRITE,
+    # (its panels load when their tab opens: the page's own permission, issue 16)
+    **crud("CommissionView", read=CASE_READ, edit=CASE_WRITE, extra={"panel": CASE_READ},
            routes=tuple(r for r in NO_DELETE_ROUTES if r != "add")),
     **crud("CommissionItemView", read=CASE_READ, add=CASE_WRITE,
            edit=_roles(A, SV, CO, SP), routes=NO_DELETE_ROUTES),

@@ -304,6 +304,8 @@ class AppModelView(ModelView):
     today_columns: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, **kwargs: Any) -> None:
+        if not self.lazy_panels:  # the panel route only where a page defers its panels
+            self.exclude_route_methods = frozenset(self.exclude_route_methods) | {"panel"}
         super().__init__(**kwargs)
         if self.quick_filters:
             self._add_quick_filters()
