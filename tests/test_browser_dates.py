@@ -10,6 +10,7 @@ the flashes speak Chinese.
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
 from app.clock import office_today
 from app.extensions import db
@@ -133,16 +134,18 @@ def test_selects_offer_a_dash_not_none(app, page, live_server):
 
 def test_delete_dialog_and_flash_in_chinese(app, page, live_server):
     """Issue 14 item 3: the delete confirmation reads 取消/确定 (FAB's says Cancel/OK), and the
-    flash after the delete is Chinese."""
+    flash after the delete is Chinese; issue 16 item 3: the row's button asks through the
+    page's one handler, and the record is deleted."""
     with app.app_context():
         db.session.add(Training(title="业务培训", topic="协办流程", held_on=office_today(),
                                 organiser=f.department()))
         db.session.commit()
     aborted, errors = offline(page, live_server)
     page.goto("/trainingview/list/")
-    page.locator("a.confirm[id^=btn-delete-]").first.click()
+    page.locator("a.xb-row-delete").first.click()  # the page's one delete handler (lists.js)
     dialog = page.locator("#modal-confirm")
     dialog.wait_for(state="visible")
+    assert "确定要删除" in dialog.locator(".modal-body").inner_text()
     assert dialog.locator("button[data-dismiss=modal]").inner_text().strip() == "取消"
     assert dialog.locator("#modal-confirm-ok").inner_text().strip() == "确定"
     dialog.locator("#modal-confirm-ok").click()
@@ -150,3 +153,5 @@ def test_delete_dialog_and_flash_in_chinese(app, page, live_server):
     flash = page.locator(".alert").first.inner_text()
     assert "删除" in flash, flash
     assert not errors, errors
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Training)) == 0

@@ -75,3 +75,35 @@ def test_a_role_change_renders_the_menu_again_r14_2(app, menus):
                                sm.find_permission_view_menu("menu_access", "Pre-reviews"))
     assert "/prereviewview/list/" in client.get(LIST).get_data(as_text=True)
     assert len(menus) == 2
+
+
+def test_list_rows_carry_fabs_buttons_without_a_script_each_issue16(app, client):
+    """Issue 16 item 3: each row's show, edit and delete buttons address that row (one
+    address per page, the row's key put in), with FAB's labels; no row writes a script."""
+    import re
+
+    from app.extensions import db
+    from app.models import Training
+    from tests import factories as f
+
+    with app.app_context():
+        organiser = f.department()
+        ids = []
+        for title in ("培训甲", "培训乙", "培训丙"):
+            training = Training(title=title, topic="协办流程", held_on=f.D("2026-03-02"),
+                                organiser=organiser)
+            db.session.add(training)
+            db.session.flush()
+            ids.append(training.id)
+        db.session.commit()
+    html = client.get("/trainingview/list/").get_data(as_text=True)
+    start = html.index("data-xb-delete-confirm")
+    table = html[start:html.index("</table>", start)]
+    assert "<script" not in table
+    for pk in ids:
+        assert f'href="/trainingview/show/{pk}"' in table
+        assert f'href="/trainingview/edit/{pk}"' in table
+        assert f'data-xb-delete="/trainingview/delete/{pk}"' in table
+    assert "XBROWKEY" not in html
+    assert len(re.findall(r'title="查看记录"', table)) == 3
+    assert 'data-xb-delete-confirm="确定要删除这条记录吗？"' in html

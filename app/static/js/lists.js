@@ -15,3 +15,14 @@
     });
   });
 })(jQuery);
+
+/* A row's delete button (templates/appbuilder/general/widgets/list.html): one handler for
+   the page asks FAB's confirmation and then deletes, as FAB's script per row did. */
+(function ($) {
+  "use strict";
+  $(document).on("click", "a.xb-row-delete", function (event) {
+    event.preventDefault();
+    var question = $(this).closest("[data-xb-delete-confirm]").data("xb-delete-confirm");
+    new AdminActions().execute_single_delete($(this).data("xb-delete"), question);
+  });
+})(jQuery);
