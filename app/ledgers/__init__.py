@@ -15,7 +15,7 @@ from typing import Any
 
 from app import access, audit
 from app.domain.validators import mask_phone
-from app.ledgers import reading, xlsx
+from app.ledgers import reading
 from app.ledgers.definitions import ALL
 from app.ledgers.spec import Column, Ledger
 from app.models.audit import AuditAction, AuditResult
@@ -55,6 +55,8 @@ def export_rows(ledger: Ledger, rows: Any, user: Any, target: Any, *,
     # Every row passed the user's row filter: whether phones show in full depends on the
     # user only (access.display_phone without a commission), so it is decided once.
     full = access.handles_records(user)
+    from app.ledgers import xlsx  # openpyxl (~10 MiB) only in a process that exports
+
     count = xlsx.write(ledger, rows, target,
                        mask=(lambda phone: phone) if full else mask_phone)
     audit.record(action=AuditAction.export, object_type=ledger.model.__name__,
