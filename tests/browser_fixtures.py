@@ -59,15 +59,20 @@ def page(browser, live_server):
                                   viewport={"width": 1366, "height": 900})
     context.set_default_timeout(15_000)
     tab = context.new_page()
+    log_in(tab, ADMIN_USER, ADMIN_PASSWORD)
+    yield tab
+    context.close()
+
+
+def log_in(tab, username: str, password: str) -> None:
+    """Sign ``tab`` in as ``username`` through the (Chinese) login form."""
     tab.goto("/login/")
     assert "请在下面输入您的用户名和密码" in tab.content()
-    tab.fill("input[name=username]", ADMIN_USER)
-    tab.fill("input[name=password]", ADMIN_PASSWORD)
+    tab.fill("input[name=username]", username)
+    tab.fill("input[name=password]", password)
     tab.click("input[type=submit], button[type=submit]")
     tab.wait_for_load_state()
     assert "/login" not in tab.url, "login failed"
-    yield tab
-    context.close()
 
 
 def offline(page, live_server: str) -> tuple[list[str], list[str]]:
