@@ -22,6 +22,8 @@ _SELECT2_OF = """(name) => {
   return !!select && select.name === name;
 }"""
 
+_SEARCHING = """() => document.activeElement.matches('.select2-search__field')"""
+
 _FOCUS_SHOWN = """() => {
   const el = document.activeElement;
   const style = getComputedStyle(el);
@@ -47,8 +49,13 @@ def tab_to(page, selector: str, text: str = "") -> None:
 def press_on(page, selector: str, text: str = "") -> None:
     """Tab to a link or button and press Enter; wait for the page it opens."""
     tab_to(page, selector, text)
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    enter(page)
+
+
+def enter(page) -> None:
+    """Press Enter on what has the focus and wait for the page it opens."""
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
 
 
 def type_into(page, name: str, text: str) -> None:
@@ -59,15 +66,21 @@ def type_into(page, name: str, text: str) -> None:
 
 def choose(page, name: str, value: str) -> None:
     """Choose the option ``value`` of the select ``name``: in a Select2 box, Enter opens it,
-    the option's text is typed into its search box and Enter takes it; in a plain select
-    the arrow keys move to it."""
+    the option's text is typed into its search field (where it has one), the arrow keys
+    move to it and Enter takes it; in a plain select the arrow keys move to it."""
     select = page.locator(f"select[name='{name}']")
     text = select.locator(f"option[value='{value}']").inner_text().strip()
     if "select2-hidden-accessible" in (select.get_attribute("class") or ""):
         _tab_until(page, _SELECT2_OF, name, f"the select {name}")
         page.keyboard.press("Enter")
-        page.keyboard.type(text)
-        page.locator(".select2-results__option--highlighted").wait_for()
+        if page.evaluate(_SEARCHING):       # a box with a search field: type to find
+            page.keyboard.type(text)
+        highlighted = page.locator(".select2-results__option--highlighted")
+        for _ in range(50):                 # then (or else) the arrow keys to the option
+            highlighted.wait_for()
+            if highlighted.inner_text().strip() == text:
+                break
+            page.keyboard.press("ArrowDown")
         page.keyboard.press("Enter")
     else:
         tab_to(page, f"select[name='{name}']")

@@ -18,7 +18,7 @@ from app.states import CommissionState, ItemState
 from tests import factories as f
 from tests.accounts import ADMIN_PASSWORD, ADMIN_USER
 from tests.clock import RUN_DAY
-from tests.keyboard import choose, press_on, type_into
+from tests.keyboard import choose, enter, press_on, type_into
 
 pytestmark = pytest.mark.browser
 
@@ -45,8 +45,7 @@ def keyboard_page(browser, live_server):
     tab.goto("/login/")
     type_into(tab, "username", ADMIN_USER)
     type_into(tab, "password", ADMIN_PASSWORD)
-    tab.keyboard.press("Enter")
-    tab.wait_for_load_state()
+    enter(tab)
     assert "/login" not in tab.url, "login failed"
     yield tab
     context.close()
