@@ -52,12 +52,19 @@ def live_server(app):
     thread.join(timeout=10)
 
 
+def desk_context(browser, live_server: str, **options):
+    """A fresh browser context (no cookies) in Chinese on a desk's screen, unless
+    ``options`` (Playwright's new_context arguments) say otherwise."""
+    options = {"locale": "zh-CN", "viewport": {"width": 1366, "height": 900}, **options}
+    context = browser.new_context(base_url=live_server, **options)
+    context.set_default_timeout(15_000)
+    return context
+
+
 @pytest.fixture
 def page(browser, live_server):
     """A fresh browser context (no cookies), logged in as the admin through the login form."""
-    context = browser.new_context(base_url=live_server, locale="zh-CN",
-                                  viewport={"width": 1366, "height": 900})
-    context.set_default_timeout(15_000)
+    context = desk_context(browser, live_server)
     tab = context.new_page()
     log_in(tab, ADMIN_USER, ADMIN_PASSWORD)
     yield tab

@@ -16,7 +16,7 @@ import pytest
 
 from app.extensions import db
 from tests import axe
-from tests.browser_fixtures import log_in
+from tests.browser_fixtures import desk_context, log_in
 # the demo, once for the module (_clean_database, autouse, asks for demo_logins)
 from tests.demo_walk import (  # noqa: F401 (fixtures)
     LOGINS, _clean_database, demo_logins, next_pages,
@@ -31,10 +31,8 @@ ENGLISH_LISTS = ["/prereviewview/list/", "/commissionview/list/", "/commissionit
 
 
 def _context(browser, live_server, **options):
-    """A fresh context (no cookies) with axe-core; a desk's screen unless ``options`` say."""
-    options = {"locale": "zh-CN", "viewport": {"width": 1366, "height": 900}, **options}
-    context = browser.new_context(base_url=live_server, **options)
-    context.set_default_timeout(15_000)
+    """A fresh context (tests/browser_fixtures.py) with axe-core."""
+    context = desk_context(browser, live_server, **options)
     axe.install(context)
     return context
 
