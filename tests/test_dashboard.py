@@ -229,6 +229,20 @@ def test_landing_page_shows_figures(client, dataset, monkeypatch):
     assert sources and all(src.startswith("/") for src in sources), sources
 
 
+def test_charts_have_a_text_alternative(client, dataset, monkeypatch):
+    """Issue 19, R-20.1: each chart is an image named by its title and described by the
+    table of its figures (caption and all), on a page in Chinese with one <h1> and <main>."""
+    monkeypatch.setattr("app.views.index.office_today", lambda: TODAY)
+    html = client.get("/").get_data(as_text=True)
+    assert '<html lang="zh-CN">' in html
+    assert html.count("<h1") == 1 and html.count("<main") == 1
+    for chart in ("state", "stage", "overdue", "ratings", "trend"):
+        div = re.search(rf'<div class="xb-chart" id="chart-{chart}"[^>]*>', html).group(0)
+        assert 'role="img"' in div and 'aria-label="' in div, div
+        assert f'aria-describedby="figures-{chart}"' in div, div
+        assert re.search(rf'<table[^>]* id="figures-{chart}"><caption', html), chart
+
+
 def test_anonymous_sees_banner_only(app):
     """R-13.5: before login the landing page shows no figures."""
     html = app.test_client().get("/").get_data(as_text=True)
