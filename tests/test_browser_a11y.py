@@ -21,7 +21,7 @@ from tests.browser_fixtures import desk_context, log_in
 from tests.demo_walk import (  # noqa: F401 (fixtures)
     LOGINS, _clean_database, demo_logins, next_pages,
 )
-from tests.unit_online import last_code, planning_case
+from tests.unit_online import last_code, planning_case, rating_link
 
 pytestmark = pytest.mark.browser
 
@@ -114,10 +114,11 @@ def test_no_serious_violation_in_english(browser, live_server):
 
 
 def test_no_serious_violation_on_the_units_pages(app, browser, live_server):
-    """Issue 19, R-20.1 (R-17.1): the construction unit's look-up, code, case and contact
-    pages have no critical or serious violation."""
+    """Issue 19, R-20.1 (R-17.1, R-17.4): the construction unit's look-up, code, case,
+    contact and rating pages have no critical or serious violation."""
     with app.app_context():
         number = planning_case("江城无障碍检查项目").application_no
+        rated = planning_case("江城无障碍评价项目").id
         db.session.commit()
         db.session.remove()
     context = _context(browser, live_server, viewport={"width": 375, "height": 812})
@@ -136,6 +137,8 @@ def test_no_serious_violation_on_the_units_pages(app, browser, live_server):
     found["/unit/case"] = axe.serious_violations(tab)
     tab.goto("/unit/case/contact")
     found["/unit/case/contact"] = axe.serious_violations(tab)
+    tab.goto(rating_link(app, rated))
+    found["/unit/rate/…"] = axe.serious_violations(tab)
     assert tab.get_attribute("html", "lang") == "zh-CN"
     context.close()
     found = {url: violations for url, violations in found.items() if violations}

@@ -7,7 +7,6 @@ README are saved here (docs/unit-lookup.png, docs/unit-case.png)."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 import uuid
 from pathlib import Path
 
@@ -15,7 +14,6 @@ import pytest
 import sqlalchemy as sa
 
 from app.choices import TerminationReason
-from app.domain import ratings
 from app.domain.workdays import load_calendar
 from app.extensions import db
 from app.lifecycle import COMMISSION, Context
@@ -24,7 +22,7 @@ from app.notify.templates import Template
 from app.roles import COORDINATOR
 from app.states import CommissionState, ContactChangeState
 from tests.browser_fixtures import offline
-from tests.unit_online import last_code, planning_case
+from tests.unit_online import last_code, planning_case, rating_link
 
 pytestmark = pytest.mark.browser
 
@@ -141,15 +139,7 @@ def test_the_unit_rates_by_link_and_the_link_works_once(app, phone):
     """R-17.4: the link in the SMS opens the five-level form; a 不满意 with a comment is a
     revisit with its rectification; the same link then says it was used."""
     pk, _number = _case(app)
-    with app.app_context():
-        commission = db.session.get(Commission, pk)
-        commission.state, commission.completed_on = CommissionState.completed, commission.applied_on
-        ratings.invite(db.session, commission, now=_now(), secret=app.secret_key,
-                       base_url="http://127.0.0.1")
-        db.session.commit()
-        body = db.session.scalars(sa.select(Notification.body).where(
-            Notification.template == Template.rating_invitation.value)).one()
-    link = re.search(r"http://127\.0\.0\.1(/unit/rate/\S+)", body).group(1)
+    link = rating_link(app, pk)
     phone.goto(link)
     _fits_the_phone(phone)
     phone.get_by_label("不满意", exact=True).check()
@@ -163,12 +153,6 @@ def test_the_unit_rates_by_link_and_the_link_works_once(app, phone):
         assert db.session.scalars(sa.select(Rectification)).one().revisit_id == revisit.id
     assert phone.goto(link).status == 410
     assert "该评价链接已使用" in phone.inner_text("main")
-
-
-def _now():
-    from app.clock import utc_now
-
-    return utc_now()
 
 
 def _coordinator_login(app, browser, live_server, staff_id: int):

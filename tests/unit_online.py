@@ -62,6 +62,25 @@ def last_code(app, number: str) -> str | None:
     return None
 
 
+def rating_link(app, pk: int) -> str:
+    """Complete commission ``pk`` (its state and day set directly, for the rating only) and
+    invite its unit to rate: the path of the link the SMS carries."""
+    from app.clock import utc_now
+    from app.domain import ratings
+
+    with app.app_context():
+        commission = db.session.get(Commission, pk)
+        commission.state, commission.completed_on = CommissionState.completed, commission.applied_on
+        ratings.invite(db.session, commission, now=utc_now(), secret=app.secret_key,
+                       base_url="http://127.0.0.1")
+        db.session.commit()
+        body = db.session.scalars(sa.select(Notification.body).where(
+            Notification.commission_id == pk,
+            Notification.template == Template.rating_invitation.value)).one()
+        db.session.remove()
+    return re.search(r"http://127\.0\.0\.1(/unit/rate/\S+)", body).group(1)
+
+
 class Visitor:
     """A browser-less unit: a Flask test client on the public pages."""
 
