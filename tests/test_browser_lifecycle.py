@@ -30,8 +30,13 @@ def _click_step(page, label: str, fill=None) -> None:
     assert errors.count() == 0, errors.first.inner_text()
 
 
-def _select(page, name: str, value: str) -> None:
-    page.select_option(f"select[name={name}]", value, force=True)
+def _select(name: str, value: str):
+    """A form filler choosing ``value`` in the select ``name`` (also the walk-through's)."""
+    return lambda page: page.select_option(f"select[name={name}]", value, force=True)
+
+
+def _choose(page, name: str, value: str) -> None:
+    _select(name, value)(page)
 
 
 def _fill(page, name: str, text: str) -> None:
@@ -42,7 +47,7 @@ def _fill(page, name: str, text: str) -> None:
 def test_commission_from_enquiry_to_completion(app, page, live_server, tmp_path):
     """R-1.2, R-4.2, R-5.2, R-5.3, R-6.1, R-9.1: the whole happy path through the screens."""
     review_id, coordinator_id = enquiry(app)
-    commission_id = to_work(page, _click_step, _select, _fill, review_id, coordinator_id)
+    commission_id = to_work(page, _click_step, _choose, _fill, review_id, coordinator_id)
     page.screenshot(path=str(tmp_path / "commission_in_progress.png"), full_page=True)
     to_completion(app, page, _click_step, commission_id)
     page.screenshot(path=str(tmp_path / "commission_completed.png"), full_page=True)
