@@ -19,14 +19,19 @@ from app.models.audit import AuditAction
 UTC = dt.timezone.utc
 
 
-def _row(days_old: int = 0) -> int:
-    """An audit row written ``days_old`` days before the database's (real) now.
+def _database_now() -> dt.datetime:
+    """The database's own clock: the purge guard keeps the floor by it (PostgreSQL's now()),
+    and the app's frozen clock does not move it; so the test reads it, not the machine's."""
+    now = db.session.scalar(sa.select(sa.func.now()))
+    return now if now.tzinfo else now.replace(tzinfo=UTC)  # SQLite's CURRENT_TIMESTAMP: UTC
 
-    Real time on purpose: the database's purge guard keeps the floor by the database's own
-    clock, which the app's frozen clock does not move."""
+
+def _row(days_old: int = 0) -> int:
+    """An audit row written ``days_old`` days before the database's now."""
+    at = _database_now() - dt.timedelta(days=days_old) if days_old else None
     entry = record(AuditAction.export, detail={"what": "kept"})
-    if days_old:
-        entry.at = dt.datetime.now(UTC) - dt.timedelta(days=days_old)
+    if at is not None:  # before the insert: the row cannot be updated after
+        entry.at = at
     db.session.commit()
     return entry.id
 
@@ -116,12 +121,12 @@ def test_postgresql_the_purge_function_keeps_the_floor_and_leaves_a_row(postgres
     old, young = _row(400), _row(100)
     entry = json.dumps({"username": "sql", "detail": {"via": "psql"}})
     for cutoff_days, keep in ((100, 180), (300, 30)):
-        cutoff = dt.datetime.now(UTC) - dt.timedelta(days=cutoff_days)
+        cutoff = _database_now() - dt.timedelta(days=cutoff_days)
         with pytest.raises(sa.exc.DBAPIError, match="purge refused"):
             db.session.execute(sa.text("SELECT audit_log_purge(:c, :k, CAST(:e AS json))"),
                                {"c": cutoff, "k": keep, "e": entry})
         db.session.rollback()
-    cutoff = dt.datetime.now(UTC) - dt.timedelta(days=200)
+    cutoff = _database_now() - dt.timedelta(days=200)
     deleted = db.session.scalar(sa.text("SELECT audit_log_purge(:c, 180, CAST(:e AS json))"),
                                 {"c": cutoff, "e": entry})
     db.session.commit()
@@ -137,7 +142,7 @@ def test_the_purge_is_refused_by_the_database_too(ctx, monkeypatch):
     if _dialect() != "postgresql":
         pytest.skip("SQLite keeps the floor in the app only")
     young = _row(10)
-    future = dt.datetime.now(UTC).date() + dt.timedelta(days=400)  # a lying "today"
+    future = _database_now().date() + dt.timedelta(days=400)  # a lying "today"
     with pytest.raises(PurgeRefused):
         purge(db.session, future - dt.timedelta(days=180), today=future, days=180)
     assert _unchanged(young)

@@ -1031,7 +1031,8 @@ def test_timestamp_columns_are_found():
 
 
 def test_date_and_time_defaults_are_callables():
-    """No default=date.today() / datetime.now() frozen at import time (style.md)."""
+    """No date or time default computed once at import time (style.md): every default is a
+    callable, so each row asks the clock when it is inserted."""
     frozen = [
         f"{model.__tablename__}.{col.name}"
         for model in BUILDERS for col in model.__table__.columns
