@@ -68,8 +68,10 @@ class KeptRole(tuple):
         return self.name
 
 
-def _keep(store: dict, key, value):
-    if len(store) >= KEPT_LIMIT:
+def keep(store: dict, key, value, limit: int = KEPT_LIMIT):
+    """``store[key] = value``, the store emptied first when it holds ``limit`` entries (what
+    is kept per role definitions' version piles up as versions change); returns ``value``."""
+    if len(store) >= limit:
         store.clear()
     store[key] = value
     return value
@@ -135,7 +137,7 @@ class AppSecurityManager(SecurityManager):
             if kept is None:
                 kept = self._role_permissions(list(key))
                 if version is not None:
-                    _keep(_kept_permissions, (key, version), kept)
+                    keep(_kept_permissions, (key, version), kept)
             cache[key] = kept
         return (view_name, permission_name) in cache[key]
 
@@ -163,7 +165,7 @@ class AppSecurityManager(SecurityManager):
             direct = tuple(KeptRole(role.id, role.name) for role in user.roles)
             every = tuple(KeptRole(role.id, role.name)
                           for role in super().get_user_roles(user))
-            kept = _keep(_kept_roles, key, (direct, every))
+            kept = keep(_kept_roles, key, (direct, every))
         return kept
 
     # --- views -----------------------------------------------------------------------------
@@ -395,8 +397,7 @@ def definitions_version(user) -> int | None:
 
 def _request_definitions() -> int | None:
     """The role definitions' version read with the signed-in user (None: not read)."""
-    user = current_user._get_current_object() if current_user else None
-    return getattr(user, _DEFINITIONS_ATTR, None)
+    return definitions_version(current_user._get_current_object() if current_user else None)
 
 
 _DEFINITION_MODELS = (Role, Permission, ViewMenu, PermissionView, Group)

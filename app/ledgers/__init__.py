@@ -22,7 +22,6 @@ from app.models.audit import AuditAction, AuditResult
 
 #: key → ledger
 LEDGERS: dict[str, Ledger] = {ledger.key: ledger for ledger in ALL}
-BATCH = reading.BATCH
 
 
 def filename(ledger: Ledger, today: dt.date) -> str:
@@ -73,5 +72,5 @@ def export_failed(ledger: Ledger, user: Any, *, filters: dict[str, Any] | None =
                  detail={"ledger": ledger.key, "filters": filters or {}}, user=user)
 
 
-__all__ = ["BATCH", "Column", "LEDGERS", "Ledger", "export", "export_failed", "export_rows",
+__all__ = ["Column", "LEDGERS", "Ledger", "export", "export_failed", "export_rows",
            "filename"]

@@ -18,11 +18,12 @@ from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup
 
-from app.security import definitions_version
+from app.security import definitions_version, keep
 
 TEMPLATE = "xb_navbar_menu.html"
-#: kept menus above this many are dropped and rendered again (old versions pile up)
+#: kept menus above this many are dropped and rendered again (a menu is ~10 KB of HTML)
 KEPT_LIMIT = 500
+#: (role ids, definitions' version, language, script root) → the rendered menu
 _kept: dict[tuple, Markup] = {}
 
 
@@ -47,11 +48,7 @@ def menu() -> Markup:
     if key is None:
         return _render()
     html = _kept.get(key)
-    if html is None:
-        if len(_kept) >= KEPT_LIMIT:
-            _kept.clear()
-        html = _kept[key] = _render()
-    return html
+    return html if html is not None else keep(_kept, key, _render(), KEPT_LIMIT)
 
 
 def register(appbuilder) -> None:
