@@ -9,7 +9,7 @@ from flask_appbuilder import AppBuilder
 from app import instance
 from app.audit import init_audit
 from app.config import INSTANCE_DIR, Config
-from app.extensions import cache, csrf, db, migrate
+from app.extensions import cache, csrf, db
 from app.ops.logs import init_logging
 from app.public import init_public
 from app.views.input_guard import init_input_guard
@@ -37,20 +37,20 @@ def create_app(config: object | None = None, overrides: Mapping[str, Any] | None
 def register_extensions(app: Flask) -> None:
     """Database, migrations, CSRF (before AppBuilder, so actions are covered), then FAB."""
     from app import models  # noqa: F401  (registers every table on the metadata)
-    from app.models.mixins import render_migration_type
+    from app.i18n import init_translations
     from app.security import AppSecurityManager
     from app.timefmt import show_time
     from app.views import IndexView, register_views
 
     db.init_app(app)
-    # render_as_batch: SQLite cannot ALTER most things; batch mode copies the table.
-    migrate.init_app(app, db, directory=_migrations_dir(), render_as_batch=True, compare_type=True,
-                     render_item=render_migration_type)
+    if app.config.get("MIGRATIONS_ENABLED", True):
+        init_migrations(app)
     csrf.init_app(app)
     cache.init_app(app)
     appbuilder = AppBuilder(indexview=IndexView, security_manager_class=AppSecurityManager)
     with app.app_context():
         appbuilder.init_app(app, db.session)
+        init_translations(appbuilder)
         register_views(appbuilder)
     # One way a moment reads, on pages and PDFs alike (R-16.4).
     app.jinja_env.filters["show_time"] = show_time
@@ -63,7 +63,19 @@ def register_commands(app: Flask) -> None:
     register(app)
 
 
-def _migrations_dir() -> str:
+def init_migrations(app: Flask) -> None:
+    """Flask-Migrate (``flask db``) over the shared metadata. Not in gunicorn's workers
+    (gunicorn.conf.py): they never migrate, and Alembic would add 9 MiB to each."""
+    from flask_migrate import Migrate
+
+    from app.models.mixins import render_migration_type
+
+    # render_as_batch: SQLite cannot ALTER most things; batch mode copies the table.
+    Migrate(app, db, directory=migrations_dir(), render_as_batch=True, compare_type=True,
+            render_item=render_migration_type)
+
+
+def migrations_dir() -> str:
     """The Alembic history, inside the package (so an installed wheel has it too)."""
     from pathlib import Path
 

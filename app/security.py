@@ -19,7 +19,7 @@ import datetime as dt
 
 import click
 import sqlalchemy as sa
-from flask import current_app, has_request_context, request
+from flask import current_app, g, has_request_context, request
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.sqla.models import (
     Group,
@@ -122,6 +122,21 @@ class AppSecurityManager(SecurityManager):
             .all()
         )
         return frozenset((view, perm) for view, perm in rows)
+
+    def has_access(self, permission_name: str, view_name: str) -> bool:
+        """FAB's answer, worked out once per request for each signed-in user and pair: a
+        page asks the same (its buttons, related lists, menu) many times."""
+        if not has_request_context() or getattr(g, "_api_key_user", False):
+            return super().has_access(permission_name, view_name)
+        user = current_user._get_current_object()
+        if not user.is_authenticated:
+            return super().has_access(permission_name, view_name)
+        answers = request._get_current_object().__dict__.setdefault("_xb_access", {})
+        key = (id(user), permission_name, view_name)
+        answer = answers.get(key)
+        if answer is None:
+            answer = answers[key] = super().has_access(permission_name, view_name)
+        return answer
 
     def exist_permission_on_roles(self, view_name: str, permission_name: str,
                                   role_ids: list[int]) -> bool:

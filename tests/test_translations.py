@@ -126,3 +126,19 @@ def test_language_is_selectable(app, locale, expected, absent):
     assert expected in html
     assert absent not in html
     assert c.get("/lang/xx").status_code == 404
+
+
+def test_translations_kept_per_request_follow_a_forced_language(app):
+    """Issue 16: the catalogue is found once per request (app/i18n.py), yet a language
+    forced for a while (an SMS in Chinese from an English page) and a refresh are obeyed."""
+    from flask_babel import force_locale, gettext, refresh
+
+    with app.test_request_context("/"):
+        with force_locale("zh"):
+            assert gettext("Commissions") == "委托协办"
+        with force_locale("en"):
+            assert gettext("Commissions") == "Commissions"
+            refresh()
+            assert gettext("Commissions") == "Commissions"
+        with force_locale("zh"):
+            assert gettext("Commissions") == "委托协办"

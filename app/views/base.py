@@ -54,6 +54,7 @@ from app.views.input_guard import SafeFilters, field_problems, printable_errors
 from app.views.lookup import LookupField, LookupMultipleField
 from app.views.paging import PagingInterface, base_filter
 from app.views.pinyin_select import by_pinyin
+from app.views.search_widget import KeptSearchWidget
 from app.views.scoping import masked_phone, out_of_reach, row_scope_filter
 from app.views.transaction import Outcome, discard, run_in_transaction
 
@@ -289,6 +290,7 @@ class AppModelView(ModelView):
     #: the Excel ledger (台账) of this list, if it has one (R-13.6): a key of app/ledgers
     ledger: ClassVar[str | None] = None
     list_template = "xb_list.html"
+    search_widget = KeptSearchWidget
     #: relation column → lookup kind (app/views/lookup.py), for relations to large tables;
     #: many-to-one relations get a single search field, many-to-many ones a multiple one
     lookup_columns: ClassVar[dict[str, str]] = {}

@@ -118,6 +118,9 @@ class FilterLookupField(LookupField):
                 for pk in map(inputs.valid_id, active_values(self.name)) if pk is not None]
         return [row for row in rows if row is not None]
 
+    def unchosen(self) -> bool:
+        return not active_values(self.name)
+
 
 def value_field(quick: QuickFilter) -> Any:
     """The (unbound) search-form field that picks a value of ``quick``."""

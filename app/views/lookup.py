@@ -257,6 +257,11 @@ class LookupField(Field):
         """The objects the widget renders as chosen."""
         return [self.data] if self.data is not None else []
 
+    def unchosen(self) -> bool:
+        """Whether nothing is chosen (the markup is then the field's alone), known without
+        loading a row."""
+        return self.data is None
+
     def _value(self) -> str:
         return str(self.data.id) if self.data is not None else ""
 
