@@ -12,7 +12,8 @@ Every value can be changed from the environment (deploy/README.md):
 The app is built once in the master (preload_app) and the workers are forked from it, so
 they share its memory (code, templates, translations); each worker then drops the database
 connections it inherited (``post_fork``: the engine is disposed without closing the parent's
-sockets), so no connection is ever shared across a fork. Workers never sync permissions: FAB_UPDATE_PERMS is forced off here;
+sockets), so no connection is ever shared across a fork. Workers never sync permissions: FAB_UPDATE_PERMS is forced off here
+(and never migrate: MIGRATIONS_ENABLED too);
 run ``flask sync-perms`` once per deploy, before the workers start (several workers would
 otherwise race on FAB's permission tables at every start).
 """
@@ -27,6 +28,9 @@ _LEVEL = os.environ.get("LOG_LEVEL", "info").strip().lower()
 _PERMS_REQUESTED = os.environ.get("FAB_UPDATE_PERMS", "").strip().lower() in {
     "1", "true", "yes", "on"}
 os.environ["FAB_UPDATE_PERMS"] = "0"
+# Workers never migrate either (that is `flask db upgrade`, once per deploy): the app they
+# build goes without Flask-Migrate and Alembic (9 MiB a worker).
+os.environ["MIGRATIONS_ENABLED"] = "0"
 
 wsgi_app = "app:create_app()"
 bind = [part.strip() for part in os.environ.get("GUNICORN_BIND", "127.0.0.1:8000").split(",")
@@ -79,6 +83,14 @@ def post_fork(server, worker):
     application = server.app.wsgi()
     with application.app_context():
         db.engine.dispose(close=False)
+
+
+def when_ready(server):
+    """Before the first fork: what every worker would load on its first pages is loaded once
+    here, shared by all of them (app/ops/preload.py)."""
+    from app.ops.preload import preload
+
+    preload()
 
 
 def on_starting(server):

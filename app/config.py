@@ -64,6 +64,8 @@ class Config:
     # and permissions are synced at deploy time by `flask sync-perms`, not by workers.
     FAB_CREATE_DB = False
     FAB_UPDATE_PERMS = _bool("FAB_UPDATE_PERMS", False)
+    # `flask db` (Flask-Migrate); gunicorn's workers go without (gunicorn.conf.py).
+    MIGRATIONS_ENABLED = _bool("MIGRATIONS_ENABLED", True)
 
     AUTH_TYPE = AUTH_DB
     AUTH_USER_REGISTRATION = False

@@ -4,14 +4,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_appbuilder import Model
 from flask_caching import Cache
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
 # Bound to FAB's declarative base so that our tables and FAB's ab_* tables share one
 # metadata: Alembic sees both (architecture.md, "Migrations").
 db = SQLAlchemy(model_class=Model)
-migrate = Migrate()
 csrf = CSRFProtect()
 # Figures shared by every worker and server (the dashboard's): Redis where REDIS_URL is
 # set, this process's memory otherwise (app/config.py, CACHE_*).

@@ -14,7 +14,8 @@ xb_bench_<scale> on BENCH_POSTGRES, default postgresql+psycopg://postgres@127.0.
 3. times the floor, a minimal Flask + SQLAlchemy handler of the same 20 rows
    (scripts/bench/floor.py);
 4. runs gunicorn with ``--workers`` (default gunicorn.conf.py's) and ``--clients``
-   concurrent clients on 127.0.0.1 for ``--seconds`` (scripts/bench/load.py);
+   concurrent clients on 127.0.0.1 for ``--seconds``, on a mix of pages and then on the
+   commission list's first page alone (scripts/bench/load.py);
 5. builds a data set of ``--growth`` commissions too and times the list and case pages on
    both sizes alternately, to show what grows with the rows (scripts/bench/growth.py).
 The figures are printed as Markdown tables (the README quotes them) and kept as JSON in
@@ -30,6 +31,8 @@ import sys
 import time
 
 from bench import database, floor, growth, load, pages
+
+LIST_PAGE = "/commissionview/list/"
 
 
 def _say(*parts: object) -> None:
@@ -51,11 +54,12 @@ def ratio(figure: pages.Figure, bare: pages.Figure) -> str:
 
 
 def _load_line(result: load.LoadResult) -> str:
-    return (f"gunicorn {result.workers} workers, {result.clients} clients, "
+    return (f"{result.name}: gunicorn {result.workers} workers, {result.clients} clients, "
             f"{result.seconds:.0f} s: {result.requests:,} requests, "
             f"{result.throughput:.1f} req/s, median {result.median_ms:.0f} ms, "
-            f"p95 {result.p95_ms:.0f} ms, errors {result.errors}, "
-            f"largest worker {result.worker_rss_mb:.0f} MiB"
+            f"p95 {result.p95_ms:.0f} ms, errors {result.errors}; largest worker "
+            f"{result.worker_rss_mb:.0f} MiB resident, {result.worker_private_mb:.0f} MiB "
+            f"its own, {result.worker_pss_mb:.0f} MiB PSS"
             + (f" (first: {result.first_error})" if result.first_error else ""))
 
 
@@ -68,13 +72,14 @@ def bench(kind: str, url: str, args: argparse.Namespace) -> dict:
                              pdf_runs=args.pdf_runs, progress=_say))
     bare = floor.run(url, args.runs)
     figures.append(bare)
-    result = load.run(url, clients=args.clients, seconds=args.seconds, workers=args.workers) \
-        if args.clients else None
+    # the mix of pages, then the list's first page alone (the goal's "list under load")
+    loads = [load.run(url, clients=args.clients, seconds=args.seconds, workers=args.workers,
+                      only=only) for only in (None, LIST_PAGE)] if args.clients else []
     grown = _growth(kind, url, args) if args.growth and args.growth < args.scale else []
     _say(f"\n### {kind}, {args.scale:,} commissions\n")
     for line in _table(figures, bare):
         _say(line)
-    if result is not None:
+    for result in loads:
         _say("\n" + _load_line(result))
     if grown:
         _say(f"\nthe same pages, requested alternately ({args.runs} runs each), median ms:\n")
@@ -83,7 +88,7 @@ def bench(kind: str, url: str, args: argparse.Namespace) -> dict:
         for row in grown:
             _say(f"| {row.name} | {row.small_ms:.1f} | {row.large_ms:.1f} |")
     return {"figures": [dataclasses.asdict(f) for f in figures],
-            "load": dataclasses.asdict(result) if result else None,
+            "load": [dataclasses.asdict(result) for result in loads],
             "growth": [dataclasses.asdict(g) for g in grown]}
 
 

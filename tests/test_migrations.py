@@ -17,7 +17,7 @@ from conftest import _postgres_database
 
 from app import config as app_config
 from app import create_app
-from app.extensions import db, migrate
+from app.extensions import db
 
 
 @pytest.fixture
@@ -88,11 +88,22 @@ def test_downgrade_to_base_and_upgrade_again(fresh_app):
     assert _drift(fresh_app) == []
 
 
-def test_migrate_extension_is_bound_to_the_shared_metadata():
+def test_migrate_extension_is_bound_to_the_shared_metadata(app):
     """Alembic compares against FAB's Model.metadata, which holds our tables and FAB's."""
     from flask_appbuilder import Model
 
-    assert migrate.db is db
+    assert app.extensions["migrate"].db is db
     assert db.metadata is Model.metadata
     names = set(db.metadata.tables)
     assert "ab_user" in names and "commission" in names
+
+
+def test_workers_go_without_migrations(tmp_path):
+    """gunicorn's workers never migrate (gunicorn.conf.py sets MIGRATIONS_ENABLED=0): the
+    app they build has no ``flask db`` extension, so Alembic is not loaded by it."""
+    application = create_app(app_config.TestConfig(), {
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'worker.db'}",
+        "MIGRATIONS_ENABLED": False})
+    assert "migrate" not in application.extensions
+    with application.app_context():
+        db.engine.dispose()

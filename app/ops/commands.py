@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 import sqlalchemy as sa
-from flask import current_app
 from flask.cli import with_appcontext
 
 from app.extensions import db
@@ -46,7 +45,9 @@ def backup_command(dest_dir: Path) -> None:
 @with_appcontext
 def restore_command(backup_dir: Path, force: bool) -> None:
     """Restore BACKUP_DIR into the (empty) database and the archive directories."""
-    migrations = current_app.extensions["migrate"].directory
+    from app import migrations_dir
+
+    migrations = migrations_dir()
     try:
         result = restore(db.engine, backup_dir, archive_dirs(), force=force,
                          migrations_dir=migrations)

@@ -56,6 +56,12 @@ class LoadResult:
     first_error: str
     #: the largest resident memory of a worker at the end of the run, MiB
     worker_rss_mb: float = 0.0
+    #: the largest memory a worker holds alone (not shared with the master), and its
+    #: proportional share of what is shared (PSS), MiB
+    worker_private_mb: float = 0.0
+    worker_pss_mb: float = 0.0
+    #: what the clients requested
+    name: str = "mix"
 
     @property
     def throughput(self) -> float:
@@ -171,7 +177,9 @@ def default_workers() -> int:
     return min(2 * (os.cpu_count() or 1) + 1, 8)
 
 
-def run(url: str, *, clients: int, seconds: float, workers: int) -> LoadResult:
+def run(url: str, *, clients: int, seconds: float, workers: int,
+        only: str | None = None) -> LoadResult:
+    """The concurrent run of the mix (``only``: that one page instead)."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log = database.WORKDIR / "gunicorn.log"
@@ -179,7 +187,7 @@ def run(url: str, *, clients: int, seconds: float, workers: int) -> LoadResult:
     try:
         wait_for_health(base, server, log)
         cookie = sign_in(base)
-        paths = mix(url)
+        paths = [only] if only else mix(url)
         tally = Tally()
         stop = time.monotonic() + seconds
         started = time.perf_counter()
@@ -197,11 +205,23 @@ def run(url: str, *, clients: int, seconds: float, workers: int) -> LoadResult:
     return LoadResult(workers, clients, elapsed, len(tally.latencies),
                       tally.errors, percentile(tally.latencies, 0.5),
                       percentile(tally.latencies, 0.95), tally.first_error,
-                      max(memory, default=0.0))
+                      max((m.rss for m in memory), default=0.0),
+                      max((m.private for m in memory), default=0.0),
+                      max((m.pss for m in memory), default=0.0),
+                      only or "mix")
 
 
-def worker_memory(master: int) -> list[float]:
-    """Resident memory (MiB) of each of gunicorn's workers (Linux /proc; [] elsewhere)."""
+@dataclass(frozen=True)
+class Memory:
+    """A worker's memory, MiB: resident (RSS, shared pages counted whole), its own alone
+    (private: what ending it would free), and PSS (shared pages divided among sharers)."""
+    rss: float
+    private: float
+    pss: float
+
+
+def worker_memory(master: int) -> list[Memory]:
+    """The memory of each of gunicorn's workers (Linux /proc; [] elsewhere)."""
     try:
         children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
     except OSError:
@@ -209,10 +229,13 @@ def worker_memory(master: int) -> list[float]:
     sizes = []
     for pid in children:
         try:
-            status = Path(f"/proc/{pid}/status").read_text()
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
         except OSError:
             continue
-        kib = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
-        if kib:
-            sizes.append(int(kib.group(1)) / 1024)
+        kib = {key: int(value) for key, value in
+               re.findall(r"^(\w+):\s+(\d+) kB", rollup, re.MULTILINE)}
+        if "Rss" in kib:
+            sizes.append(Memory(kib["Rss"] / 1024,
+                                (kib.get("Private_Clean", 0) + kib.get("Private_Dirty", 0)) / 1024,
+                                kib.get("Pss", 0) / 1024))
     return sizes
