@@ -65,6 +65,8 @@ class CommissionItem(Timestamped, Model):
                  "overdue_on"),
         # 督办's "behind the confirmed plan" asks for open items past a planned date (R-5.6).
         sa.Index("ix_commission_item_state_planned_done_on", "state", "planned_done_on"),
+        # ... and past a planned submission: the few of those, not every open item (issue 16).
+        sa.Index("ix_commission_item_state_planned_submit_on", "state", "planned_submit_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
