@@ -247,6 +247,92 @@ def _sheet_xml(data: bytes) -> bytes:
         return b"".join(archive.read(n) for n in archive.namelist() if n.startswith("xl/"))
 
 
+# ---- every kind of cell (R-13.6, R-14.9; issue 16 item 7) --------------------------------
+LONG = "长" * 40_000
+#: column → (value, what the cell reads back as; None: no cell)
+CELLS = {
+    "text": ("江城建设 😀𠀀", "江城建设 😀𠀀"),
+    "spaced": (" 前后有空格 ", " 前后有空格 "),
+    "markup": ("a&b<c>\r\nd]]>", "a&b<c>\r\nd]]>"),
+    "formula": ("=HYPERLINK(\"x\")", "'=HYPERLINK(\"x\")"),
+    "tab": ("\t-1", "'\t-1"),
+    "illegal": ("bad\x00c\x07\ufffe\uffff\ud800!", "badc!"),
+    "long": (LONG, LONG[:32767]),
+    "empty": ("", None),
+    "none": (None, None),
+    "integer": (-3, -3),
+    "decimal": (decimal.Decimal("87.50"), 87.5),
+    "date": (dt.date(2025, 10, 9), dt.datetime(2025, 10, 9)),
+    # Beijing wall-clock time to the minute (R-16.4)
+    "moment": (dt.datetime(2025, 10, 9, 16, 30, 59, tzinfo=dt.timezone.utc),
+               dt.datetime(2025, 10, 10, 0, 30)),
+    "enum": (Rating.satisfied, "满意"),
+    "yes": (True, "是"),
+    "no": (False, "否"),
+    "phone": ("13912345678", "139****5678"),
+    "odd": (dt.time(12, 30), "12:30:00"),
+}
+FORMATS = {"date": "yyyy-mm-dd", "moment": "yyyy-mm-dd hh:mm"}
+
+
+def test_every_kind_of_cell_reads_back_as_openpyxl_writes_it(app):
+    """R-13.6, R-14.9: the rows written as text (app/ledgers/sheetxml.py) are byte for byte
+    the rows openpyxl's own cells write for the same values, and read back as dates,
+    date-times to the minute, enum labels, 是/否, masked phones, neutralised text without
+    the characters XML cannot hold; the header keeps its style and the pane stays frozen."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font, PatternFill
+
+    from app.domain.validators import mask_phone
+    from app.ledgers import xlsx
+    from app.ledgers.spec import Column, Ledger, path
+    from app.timefmt import EXCEL_TIME_FORMAT
+
+    ledger = Ledger(key="cells", title="单元格", model=Commission, columns=tuple(
+        Column(name, path(name), phone=name == "phone") for name in CELLS))
+    rows = [Record((name, value) for name, (value, _) in CELLS.items()),
+            Record((name, None) for name in CELLS)]
+    written = io.BytesIO()
+    with app.app_context():
+        assert xlsx.write(ledger, rows, written, mask_phone) == 2
+        # openpyxl's own cells for the same values, as the writer gave them before
+        reference = Workbook(write_only=True)
+        sheet = reference.create_sheet()
+        header = WriteOnlyCell(sheet, value="header")  # its style comes first, as the ledger's
+        header.font, header.fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
+        sheet.append([header])
+        for row in rows:
+            values = []
+            for column in ledger.columns:
+                value = row[column.get.dotted]
+                if column.phone and value:
+                    value = mask_phone(value)
+                value = xlsx.cell_value(value, "是", "否")
+                if isinstance(value, dt.datetime):
+                    value = WriteOnlyCell(sheet, value=value)
+                    value.number_format = EXCEL_TIME_FORMAT
+                values.append(value)
+            sheet.append(values)
+        expected = io.BytesIO()
+        reference.save(expected)
+
+    def data_rows(book: bytes) -> bytes:
+        sheet_xml = _sheet_xml(book)
+        return sheet_xml[sheet_xml.index(b'<row r="2">'):sheet_xml.index(b"</sheetData>")]
+
+    assert data_rows(written.getvalue()) == data_rows(expected.getvalue())
+    sheet = load_workbook(written).active
+    assert sheet.freeze_panes == "A2"
+    assert [cell.value for cell in sheet[1]] == list(CELLS)
+    assert sheet["A1"].font.b and sheet["A1"].fill.fgColor.rgb == "00DDEBF7"
+    for cell, (name, (_, shown)) in zip(sheet[2], CELLS.items()):
+        assert cell.value == shown, name
+        assert cell.data_type != "f", name
+        assert cell.number_format == FORMATS.get(name, "General"), name
+    assert all(cell.value is None for cell in sheet[3])
+
+
 # ---- masking per role (R-14.5) and row-level access (R-14.2) ------------------------
 @pytest.fixture
 def two_cases(app):

@@ -2,7 +2,8 @@
 
 - ``definitions``: the five ledgers (columns as data); a list view names its ledger with
   ``ledger = "<key>"`` and its page shows the export button;
-- ``xlsx``: the streaming writer (formula neutralisation, dates, labels);
+- ``xlsx``: the streaming writer (formula neutralisation, dates, labels), its data rows
+  written as XML text by ``sheetxml``;
 - ``export()``: writes the rows of a query (the list's filters and row-level access already
   applied by the caller, app/views/ledgers.py), masks personal phone numbers for users who
   do not handle the case (R-14.5) and records the export in the audit trail (R-14.4);
