@@ -155,3 +155,33 @@ def test_small_list_counts_exactly_issue16(app, client, count_queries, monkeypat
     with count_queries() as statements:
         client.get(LIST)
     assert _count_statements(statements) == 1
+
+
+def test_commission_list_loads_only_what_its_cells_read_issue16(app, client, count_queries):
+    """Issue 16 item 4 ("nothing loaded that the page does not show"): the page query reads
+    the list's columns of the commission, its project, unit, coordinator and termination
+    (CommissionView.list_reads), not whole rows; no cell reads anything else (no further
+    statement per row), and the cells are those of whole rows."""
+    with app.app_context():
+        coordinator = make_staff()
+        for _ in range(3):
+            make_commission(coordinator=coordinator)
+        db.session.commit()
+    statements = _statements(client, count_queries, LIST)
+    page = [s for s in statements if "FROM commission" in s and "count(" not in s.lower()]
+    assert len(page) == 1, statements
+    for unread in ("commission.remarks", "commission.intention", "project_1.address",
+                   "unit_1.credit_code", "staff_member_1.phone", "town"):
+        assert unread not in page[0], unread
+    lean = client.get(LIST).get_data(as_text=True)
+    from app.views.commission import CommissionView
+    view = next(v for v in app.appbuilder.baseviews if isinstance(v, CommissionView))
+    reads, view.datamodel.list_reads = view.datamodel.list_reads, {}
+    try:
+        whole = client.get(LIST).get_data(as_text=True)
+    finally:
+        view.datamodel.list_reads = reads
+    def rows(html: str) -> str:
+        return html.split('<table class="table table-bordered', 1)[1].split("</table>", 1)[0]
+
+    assert rows(lean) == rows(whole) and "<td>" in rows(lean)

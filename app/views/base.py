@@ -304,6 +304,9 @@ class AppModelView(ModelView):
     #: made on the day the step it records is done (a work-log entry, a notice issued, a
     #: revisit made). Dates that are planned, agreed or happen later open empty.
     today_columns: ClassVar[tuple[str, ...]] = ()
+    #: relation path → the columns the list's cells read, "" the model's own: the list
+    #: query loads only those (app/views/list_loading.py); empty: whole rows
+    list_reads: ClassVar[dict[str, tuple[str, ...]]] = {}
 
     def __init__(self, **kwargs: Any) -> None:
         if not self.lazy_panels:  # the panel route only where a page defers its panels
@@ -360,6 +363,8 @@ class AppModelView(ModelView):
         shown = [col for col in self.list_columns
                  if self.datamodel.is_relation_many_to_one(col.split(".")[0])]
         self.datamodel.eager = tuple(dict.fromkeys((*self.datamodel.eager, *shown)))
+        if self.list_reads:
+            self.datamodel.list_reads = dict(self.list_reads)
 
     def _scope_relation_fields(self) -> None:
         """Relation selects (add, edit, search) list only rows the user may see."""

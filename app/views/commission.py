@@ -115,6 +115,12 @@ class CommissionView(DocumentActions, AppModelView):
         "application_no", "project", "project.unit", "coordinator", "state",
         "applied_on", "deadline",
     ]
+    # what those cells read (the deadline: the state, the contact dates, the termination's)
+    list_reads = {
+        "": ("application_no", "state", "applied_on", "contact_due_on", "contacted_on"),
+        "project": ("name",), "project.unit": ("name",), "coordinator": ("name",),
+        "termination": ("confirm_due_on",),
+    }
     formatters_columns = {"deadline": light_cell}
     search_columns = ["application_no", "state", "scope", "applied_on", "completed_on",
                       "terminated_on"]

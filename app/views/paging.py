@@ -31,6 +31,7 @@ from flask_login import current_user
 from sqlalchemy.orm import Session
 
 from app.extensions import cache
+from app.views.list_loading import only_read
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +97,12 @@ sa.event.listen(Session, "after_flush", _rows_added_or_deleted)
 
 
 class PagingInterface(SQLAInterface):
-    """FAB's ``query`` (count, then one page of rows) with the deep-page strategies above."""
+    """FAB's ``query`` (count, then one page of rows) with the deep-page strategies above,
+    loading only what the list's cells read where the view says (app/views/list_loading.py).
+    """
+
+    #: relation path → the columns the list's cells read ({}: whole rows)
+    list_reads: dict[str, tuple[str, ...]] = {}
 
     def query(self, filters: Any = None, order_column: str = "", order_direction: str = "",
               page: int | None = None, page_size: int | None = None,
@@ -120,6 +126,8 @@ class PagingInterface(SQLAInterface):
             return count, []
         query = self.apply_all(base, filters, order_column, order_direction,
                                outer_default_load=outer_default_load)
+        if self.list_reads:
+            query = query.options(*only_read(self.obj, self.list_reads))
         rows = paged(query, pk, offset, limit).all()
         return count, rows[::-1] if reverse else rows
 
