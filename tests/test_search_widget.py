@@ -48,3 +48,25 @@ def test_a_chosen_lookup_is_rendered_afresh_and_language_is_kept_apart(app, clie
     client.get("/lang/en")
     english = _form_fields(client.get("/commissionview/list/").get_data(as_text=True))
     assert "全部委托" in plain["scope"] and "全部委托" not in english["scope"]
+
+
+def test_filters_of_a_column_are_converted_once_per_screen(app, client, ctx, monkeypatch):
+    """Issue 16: FAB converts every column into its filters whenever it makes a Filters
+    (three times a list page); KeptFilterConverter (app/views/input_guard.py) does it once
+    per screen, and each Filters still gets lists of its own."""
+    from flask_appbuilder.models.sqla.filters import SQLAFilterConverter
+
+    calls = []
+    original = SQLAFilterConverter.convert
+    monkeypatch.setattr(SQLAFilterConverter, "convert",
+                        lambda self, col: calls.append(col) or original(self, col))
+    client.get("/commissionview/list/")  # the screen's first page may convert
+    calls.clear()
+    assert client.get("/commissionview/list/?_flt_0_state=in_progress").status_code == 200
+    assert calls == []
+    from app.views.commission import CommissionView
+
+    view = next(v for v in app.appbuilder.baseviews if isinstance(v, CommissionView))
+    first = view.datamodel.filter_converter_class(view.datamodel).convert("state")
+    second = view.datamodel.filter_converter_class(view.datamodel).convert("state")
+    assert first == second and first is not second

@@ -50,7 +50,7 @@ from app.models import StaffMember
 from app.pinyin import PinyinNamed
 from app.timefmt import show_time, typed_time
 from app.views import authorship, changes, list_filters, panels
-from app.views.input_guard import SafeFilters, field_problems, printable_errors
+from app.views.input_guard import KeptFilterConverter, SafeFilters, field_problems, printable_errors
 from app.views.lookup import LookupField, LookupMultipleField
 from app.views.paging import PagingInterface, base_filter
 from app.views.pinyin_select import by_pinyin
@@ -123,6 +123,8 @@ class AppInterface(PagingInterface):
     any the view declares. Under a parent's page (a related view) the parent relation is
     not loaded again: it is in the session already. Deep pages: app/views/paging.py.
     """
+
+    filter_converter_class = KeptFilterConverter
 
     def __init__(self, obj: type, session: Any = None, eager: tuple[str, ...] = ()) -> None:
         super().__init__(obj, session)

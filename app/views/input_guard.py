@@ -25,7 +25,7 @@ from typing import Any
 import prison
 from flask import Flask, abort, jsonify, render_template, request
 from flask_appbuilder.models.filters import BaseFilter, Filters
-from flask_appbuilder.models.sqla.filters import FilterRelation
+from flask_appbuilder.models.sqla.filters import FilterRelation, SQLAFilterConverter
 from flask_wtf import FlaskForm
 
 from app import inputs
@@ -188,6 +188,23 @@ class GuardedForm(FlaskForm):
 
 
 # ---- list filters --------------------------------------------------------------------------
+class KeptFilterConverter(SQLAFilterConverter):
+    """FAB's filter converter, its answer for a column worked out once per interface.
+
+    FAB converts every column of the model into its filters each time it makes a Filters
+    (three times a list page: the view's, the joined ones, the inner query's), a tenth of a
+    list page's time; the answer depends only on the interface and the column. Each caller
+    gets its own list of the same (stateless) filter objects.
+    """
+
+    def convert(self, col_name: str) -> list[BaseFilter] | None:
+        kept = self.datamodel.__dict__.setdefault("_xb_converted", {})
+        if col_name not in kept:
+            kept[col_name] = super().convert(col_name)
+        filters = kept[col_name]
+        return list(filters) if filters is not None else None
+
+
 class SafeFilters(Filters):
     """FAB's Filters, refusing (BadInput) what would reach the database malformed."""
 
