@@ -50,7 +50,7 @@ def register_extensions(app: Flask) -> None:
     appbuilder = AppBuilder(indexview=IndexView, security_manager_class=AppSecurityManager)
     with app.app_context():
         appbuilder.init_app(app, db.session)
-        init_translations(appbuilder)
+        init_translations(app, appbuilder)
         register_views(appbuilder)
     # One way a moment reads, on pages and PDFs alike.
     app.jinja_env.filters["show_time"] = show_time

@@ -9,11 +9,11 @@ from __future__ import annotations
 import enum
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext
+from app.i18n import lazy
 
 
 class LabelledEnum(str, enum.Enum):
-    """A str enum whose members are declared as ``name = ("code", lazy_gettext("Label"))``."""
+    """A str enum whose members are declared as ``name = ("code", _("Label"))`` (``_``: app.i18n.lazy)."""
 
     def __new__(cls, value: str, label: object) -> "LabelledEnum":
         obj = str.__new__(cls, value)
@@ -48,4 +48,4 @@ def enum_column_type(enum_cls: type[LabelledEnum], name: str) -> sa.Enum:
     )
 
 
-_ = lazy_gettext
+_ = lazy
