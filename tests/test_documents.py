@@ -292,6 +292,35 @@ def test_the_font_file_is_read_once_per_process_not_per_pdf_R_15_1(ctx, monkeypa
     assert font.family in source
 
 
+def test_the_default_stylesheet_is_parsed_once_per_process_R_15_1(ctx, monkeypatch):
+    """R-15.1 (speed): xhtml2pdf's own default stylesheet is parsed by the first PDF of the
+    process only (render.default_css_once); a PDF after it reads the same parse and prints
+    the same text. Our <style> (its @page sets the page) is still parsed by every PDF."""
+    from xhtml2pdf.parser import DEFAULT_CSS_SOURCE
+    from xhtml2pdf.w3c.cssParser import CSSParser
+
+    sources: list[str] = []
+    original = CSSParser.parse
+
+    def counting(self, src):
+        sources.append(self.sourceName)
+        return original(self, src)
+
+    monkeypatch.setattr(CSSParser, "parse", counting)
+    font = fonts.find_font()
+    ids = full_case(complete=True)
+    commission = db.session.get(Commission, ids.commission)
+    record = content.record_of(db.session, DocumentKind.completion, commission, None)
+    html = render.render_html(content.SPECS[DocumentKind.completion].template,
+                              content.context(DocumentKind.completion, commission, record),
+                              font)
+    first = render.html_to_pdf(html, font)
+    sources.clear()
+    second = render.html_to_pdf(html, font)
+    assert DEFAULT_CSS_SOURCE not in sources and "<style> block 1" in sources
+    assert pdf_text(second) == pdf_text(first)
+
+
 def test_pdf_font_path_from_config_comes_first_and_a_cff_font_is_refused(app, tmp_path,
                                                                         monkeypatch):
     """R-15.1: PDF_FONT_PATH wins when it is a TrueType font; an OTF/CFF file (or anything

@@ -116,3 +116,36 @@ def test_meeting_minutes_with_long_text(pdf):
                attendees="、".join(["赵协办", "钱协办", "孙专办"] * 4), projects=NAMES[-1],
                issues=text, decisions=text, actions=[], window_stamp=DAY)
     assert bad_starts(data) == []
+
+
+def test_lines_are_made_as_xhtml2pdf_makes_them(pdf, monkeypatch):
+    """R-15.5 (speed): ``make_line`` (per run of characters of one fragment) gives the same
+    lines as xhtml2pdf's ``makeCJKParaLine`` (per character) for every line of a form with
+    underlined values and a notice with long cells, words and bounds alike."""
+    from xhtml2pdf import reportlab_paragraph as rp
+
+    from app.documents import typesetting
+
+    made = typesetting.make_line
+    compared: list[int] = []
+
+    def both(U, extra_space, calc_bounds):
+        ours, theirs = made(U, extra_space, calc_bounds), rp.makeCJKParaLine(
+            U, extra_space, calc_bounds)
+        assert [vars(w) for w in ours.words] == [vars(w) for w in theirs.words]
+        assert {k: v for k, v in vars(ours).items() if k != "words"} == {
+            k: v for k, v in vars(theirs).items() if k != "words"}
+        compared.append(len(U))
+        return ours
+
+    monkeypatch.setattr(typesetting, "make_line", both)
+    pdf("completion.html", "协办办结单", project_name=NAMES[-1],
+        application_no="JCXB-2026-0001", done=DAY, unit_stamp=DAY, window_stamp=DAY)
+    groups = [{"item": NAMES[-1], "department": "阳江市自然资源局江城分局",
+               "lines": [{"number": "1", "material": LONG, "problem": "不符合要求",
+                          "note": LONG}]}]
+    pdf("material_notice.html", "申报材料一次性告知书", application_no="JCXB-2026-0001",
+        project_name=NAMES[-1], unit_name="阳江市江城区滨海新区建设投资有限公司",
+        issued_on="2026年12月2日", issued_by="张协办", issued_by_phone="13600136000",
+        note=LONG, groups=groups, count=1, window_stamp=DAY)
+    assert len(compared) > 20 and max(compared) > 20

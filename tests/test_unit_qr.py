@@ -62,3 +62,20 @@ def test_the_qr_code_does_not_make_a_new_version_of_an_unchanged_form(ctx):
     again, created_again = archive.issue(db.session, DocumentKind.application, commission)
     assert created and not created_again and again.id == first.id
     assert data_uri("x") == data_uri("x")
+
+
+def test_the_qr_code_of_a_text_is_drawn_once(monkeypatch):
+    """R-17.5 (speed): the image of an address is remembered; printing the form again does
+    not encode it again, and gives the same image."""
+    made: list[str] = []
+    make = segno.make
+
+    def counted(text, **options):
+        made.append(text)
+        return make(text, **options)
+
+    monkeypatch.setattr(segno, "make", counted)
+    data_uri.cache_clear()
+    first = data_uri("https://example.invalid/unit/?no=JCXB-2026-0099")
+    again = data_uri("https://example.invalid/unit/?no=JCXB-2026-0099")
+    assert first == again and made == ["https://example.invalid/unit/?no=JCXB-2026-0099"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import io
+from functools import lru_cache
 from typing import Any
 
 import segno
@@ -17,8 +18,12 @@ from flask import current_app
 from app.domain.online_links import lookup_url
 
 
+@lru_cache(maxsize=256)
 def data_uri(text: str) -> str:
-    """``text`` as a QR code, a PNG data URI (error correction M, quiet zone of 2 modules)."""
+    """``text`` as a QR code, a PNG data URI (error correction M, quiet zone of 2 modules).
+
+    Remembered per text (the image depends on nothing else): a form printed again does not
+    draw its code again."""
     buffer = io.BytesIO()
     segno.make(text, error="m", micro=False).save(buffer, kind="png", scale=4, border=2)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
