@@ -50,9 +50,9 @@ def _policy() -> Any:
 def default_css_once() -> None:
     """Have xhtml2pdf parse its default stylesheet once per process, not for every document
     (about 2 ms, a tenth of a 终止单). It holds plain rules only, none of the @page,
-    @font-face or @import rules that act on the document being parsed, and the cascade only
-    reads it, so one parsed copy serves every document; our <style> is still parsed each
-    time (its @page sets the page). Idempotent."""
+    @font-face or @import rules that act on the document being parsed, so one parsed copy
+    serves every document (each kind prints byte for byte as with a fresh parse); our
+    <style> is still parsed each time (its @page sets the page). Idempotent."""
     from xhtml2pdf.context import pisaContext
     from xhtml2pdf.parser import DEFAULT_CSS_SOURCE
 

@@ -14,6 +14,9 @@ next line although the whole value would have fitted there.
 - never inside an underlined run that fits on one line: the run moves to the next line
   whole; a run longer than a line is still broken (it must be).
 
+Its lines are made by ``make_line``: xhtml2pdf's ``makeCJKParaLine``, the same lines, worked
+out per run of characters of one fragment rather than per character.
+
 It is installed when xhtml2pdf is first imported (app/documents/render.py), once.
 """
 from __future__ import annotations
