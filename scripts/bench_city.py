@@ -14,8 +14,8 @@ xb_bench_<scale> on BENCH_POSTGRES, default postgresql+psycopg://postgres@127.0.
 3. times the floor, a minimal Flask + SQLAlchemy handler of the same 20 rows
    (scripts/bench/floor.py);
 4. runs gunicorn with ``--workers`` (default gunicorn.conf.py's) and ``--clients``
-   concurrent clients on 127.0.0.1 for ``--seconds``, on a mix of pages and then on the
-   commission list's first page alone (scripts/bench/load.py);
+   concurrent clients on 127.0.0.1 for ``--seconds``, on a mix of pages, then on the
+   commission list's first page alone and on a case page alone (scripts/bench/load.py);
 5. builds a data set of ``--growth`` commissions too and times the list and case pages on
    both sizes alternately, to show what grows with the rows (scripts/bench/growth.py).
 The figures are printed as Markdown tables (the README quotes them) and kept as JSON in
@@ -72,9 +72,11 @@ def bench(kind: str, url: str, args: argparse.Namespace) -> dict:
                              pdf_runs=args.pdf_runs, progress=_say))
     bare = floor.run(url, args.runs)
     figures.append(bare)
-    # the mix of pages, then the list's first page alone (the goal's "list under load")
+    # the mix of pages, then the list's first page alone and a case page alone (the goals'
+    # "under load")
     loads = [load.run(url, clients=args.clients, seconds=args.seconds, workers=args.workers,
-                      only=only) for only in (None, LIST_PAGE)] if args.clients else []
+                      only=only) for only in (None, LIST_PAGE, load.case_page(url))] \
+        if args.clients else []
     grown = _growth(kind, url, args) if args.growth and args.growth < args.scale else []
     _say(f"\n### {kind}, {args.scale:,} commissions\n")
     for line in _table(figures, bare):

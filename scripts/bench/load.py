@@ -24,7 +24,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from bench import database
-from bench.pages import percentile
+from bench.pages import middle_commission, percentile
 
 START_SECONDS = 120  # workers importing FAB on a busy two-core machine
 
@@ -91,6 +91,16 @@ def mix(url: str) -> list[str]:
     return ["/commissionview/list/", "/commissionview/list/?_flt_0_state=in_progress",
             f"/commissionview/list/?page_CommissionView={last}", "/", "/overdue/",
             *(f"/commissionview/show/{pk}" for pk in rng.sample(ids, min(len(ids), 3)))]
+
+
+def case_page(url: str) -> str:
+    """The case page the in-process timing opens (the middle commission in progress)."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return f"/commissionview/show/{middle_commission(conn)}"
+    finally:
+        engine.dispose()
 
 
 def _start(url: str, port: int, workers: int, log: Path) -> subprocess.Popen:
