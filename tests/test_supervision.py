@@ -85,3 +85,7 @@ def test_overdue_screen_query_count_does_not_grow(app, client, count_queries):
     with count_queries() as many:
         client.get("/overdue/")
     assert len(many) == len(few)
+    # issue 16: the rows show a commission by number and coordinator by name; the towns of
+    # projects and the specialists of items are not loaded with them
+    assert not [s for s in many if "FROM town" in s or "FROM staff_member" in s
+                and "specialist" in s], many

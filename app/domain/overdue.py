@@ -13,14 +13,15 @@ import datetime as dt
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, lazyload, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.domain import definitions as defs
 from app.domain.workdays import WorkCalendar
+from app.models.client import Project
 from app.models.commission import Commission
 from app.models.items import CommissionItem
-from app.models.organisation import Department
+from app.models.organisation import Department, StaffMember
 from app.models.reference import ApprovalItem
 from app.models.termination import Termination
 from app.states import CommissionState
@@ -34,6 +35,25 @@ class LateItem:
 
     item: CommissionItem
     working_days_late: int
+
+
+def listed_commission() -> tuple:
+    """Loader options (under Commission) for a row of 督办: it shows the commission by its
+    number and its coordinator by name. What the models load with them by default -- the
+    coordinator's department and account, the project's unit and town, the termination --
+    is left unloaded (nine statements of a page, and their rows)."""
+    return (selectinload(Commission.coordinator).options(lazyload(StaffMember.department),
+                                                         lazyload(StaffMember.user)),
+            selectinload(Commission.project).options(lazyload(Project.town),
+                                                     lazyload(Project.unit)),
+            lazyload(Commission.termination))
+
+
+def listed_item() -> tuple:
+    """Loader options (under CommissionItem) for an item row of 督办: its approval item and
+    department, its commission as :func:`listed_commission`; not its specialist."""
+    return (selectinload(CommissionItem.commission).options(*listed_commission()),
+            lazyload(CommissionItem.specialist))
 
 
 def late_items(session: Session, *, today: dt.date, cal: WorkCalendar, until: dt.date | None = None,
@@ -65,8 +85,7 @@ def late_items(session: Session, *, today: dt.date, cal: WorkCalendar, until: dt
     ids = list(session.scalars(sa.select(late.c.id).order_by(*order, late.c.id)
                                .offset((page - 1) * per_page).limit(per_page)))
     loaded = {item.id: item for item in session.scalars(
-        sa.select(CommissionItem).where(CommissionItem.id.in_(ids))
-        .options(selectinload(CommissionItem.commission).selectinload(Commission.coordinator)))}
+        sa.select(CommissionItem).where(CommissionItem.id.in_(ids)).options(*listed_item()))}
     rows = [loaded[pk] for pk in ids]
     return [LateItem(item, defs.working_days_late(item.due_on, today, cal))
             for item in rows], total
@@ -82,7 +101,7 @@ def late_contacts(session: Session, *, today: dt.date,
     return list(session.scalars(
         sa.select(Commission)
         .where(defs.late_contact(today), *_within(commissions))
-        .order_by(Commission.contact_due_on).limit(200)
+        .order_by(Commission.contact_due_on).limit(200).options(*listed_commission())
     ))
 
 

@@ -15,9 +15,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from app.domain import definitions as defs
+from app.domain.overdue import listed_item
 from app.domain.planning import current_items
 from app.domain.workdays import WorkCalendar
 from app.models.commission import Commission
@@ -140,8 +141,7 @@ def slipping_items(session: Session, *, today: dt.date, cal: WorkCalendar, limit
     ids = list(session.scalars(sa.select(found.c.id)
                                .order_by(found.c.planned_done_on, found.c.id).limit(limit)))
     items = session.scalars(
-        sa.select(CommissionItem).where(CommissionItem.id.in_(ids))
-        .options(selectinload(CommissionItem.commission).selectinload(Commission.coordinator)))
+        sa.select(CommissionItem).where(CommissionItem.id.in_(ids)).options(*listed_item()))
     rows = [SlippingItem(item, item_slip(item, today=today, cal=cal)) for item in items]
     rows = [row for row in rows if row.slip.late]
     rows.sort(key=lambda row: (-row.slip.days, row.item.id))
