@@ -41,6 +41,19 @@ def make_app(url: str, **overrides: Any):
     return create_app(Config(), settings)
 
 
+def serving_app(url: str, **overrides: Any):
+    """The app as a gunicorn worker serves it: built, then what the master loads before it
+    forks (the pinyin dictionaries) loaded and the collector's view of it all frozen
+    (app/ops/preload.py). Without that freeze, a full collection in the middle of a timed
+    request walks those dictionaries' millions of objects (tens of ms)."""
+    from app.ops.preload import preload
+
+    app = make_app(url, **overrides)
+    with app.app_context():
+        preload()
+    return app
+
+
 def _reset(url: str) -> None:
     """Drop and create the database of ``url`` (a file for SQLite)."""
     parsed = sa.make_url(url)

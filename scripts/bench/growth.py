@@ -21,7 +21,7 @@ class Growth:
 
 
 def _client_and_pages(url: str) -> tuple[Any, list[pages.Page]]:
-    app = database.make_app(url, WTF_CSRF_ENABLED=False)
+    app = database.serving_app(url, WTF_CSRF_ENABLED=False)
     with app.app_context():
         from app.extensions import db
 

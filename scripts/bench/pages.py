@@ -193,7 +193,7 @@ def run(url: str, *, runs: int, export_runs: int, pdf_runs: int,
         progress: Callable[..., None]) -> Iterator[Figure]:
     """Every page of the benchmark on the database of ``url``."""
     # the export is timed as written while the browser waits (not handed to a background job)
-    app = database.make_app(url, WTF_CSRF_ENABLED=False, EXPORT_BACKGROUND_ROWS=10**9)
+    app = database.serving_app(url, WTF_CSRF_ENABLED=False, EXPORT_BACKGROUND_ROWS=10**9)
     with app.app_context():
         from app.extensions import db
 
