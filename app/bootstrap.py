@@ -153,9 +153,12 @@ def serve_command(ctx: click.Context, host: str, port: int, demo: bool, sweep_ev
     on HOST:PORT; Ctrl-C stops both."""
     from werkzeug.serving import run_simple
 
+    from app.ops.preload import preload
+
     app = ctx.ensure_object(ScriptInfo).load_app()
     with app.app_context():
         run_bootstrap(demo)
+        preload()  # as gunicorn's master does: no full collection walks the dictionaries
     stop = threading.Event()
     worker = threading.Thread(target=run_jobs, name="xb-jobs", daemon=True, kwargs={
         "app": app, "sweep_every": sweep_every, "dispatch_every": dispatch_every,
