@@ -17,8 +17,11 @@ CONF = Path(__file__).resolve().parent.parent / "gunicorn.conf.py"
 def settings(monkeypatch):
     """gunicorn.conf.py run with a clean environment (put back afterwards)."""
     for name in ("WEB_CONCURRENCY", "GUNICORN_BIND", "GUNICORN_TIMEOUT", "LOG_FORMAT",
-                 "LOG_LEVEL", "FAB_UPDATE_PERMS"):
-        monkeypatch.delenv(name, raising=False)
+                 "LOG_LEVEL", "FAB_UPDATE_PERMS", "MIGRATIONS_ENABLED"):
+        # set, then removed: monkeypatch then removes what gunicorn.conf.py itself sets
+        # (FAB_UPDATE_PERMS, MIGRATIONS_ENABLED), which later tests' processes would inherit
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
 
     def load(**env: str) -> dict:
         for name, value in env.items():
@@ -59,4 +62,12 @@ def test_workers_never_sync_permissions(settings):
     forced off for the workers even when the environment asks for it."""
     assert Config.FAB_UPDATE_PERMS is False
     settings(FAB_UPDATE_PERMS="1")
+    assert os.environ["FAB_UPDATE_PERMS"] == "0"
+
+
+def test_workers_go_without_migrations(settings):
+    """Workers never migrate: gunicorn.conf.py turns Flask-Migrate off for the app they
+    build (MIGRATIONS_ENABLED), and the environment is put back after the test."""
+    settings()
+    assert os.environ["MIGRATIONS_ENABLED"] == "0"
     assert os.environ["FAB_UPDATE_PERMS"] == "0"
