@@ -12,10 +12,11 @@ Every value can be changed from the environment (deploy/README.md):
 The app is built once in the master (preload_app) and the workers are forked from it, so
 they share its memory (code, templates, translations); each worker then drops the database
 connections it inherited (``post_fork``: the engine is disposed without closing the parent's
-sockets), so no connection is ever shared across a fork. Workers never sync permissions: FAB_UPDATE_PERMS is forced off here
-(and never migrate: MIGRATIONS_ENABLED too);
-run ``flask sync-perms`` once per deploy, before the workers start (several workers would
-otherwise race on FAB's permission tables at every start).
+sockets), so no connection is ever shared across a fork. Before the first fork the master
+loads what every worker needs (``when_ready``, app/ops/preload.py). Workers never sync
+permissions (FAB_UPDATE_PERMS is forced off here: run ``flask sync-perms`` once per deploy,
+before the workers start; several workers would otherwise race on FAB's permission tables)
+and never migrate (MIGRATIONS_ENABLED is forced off: ``flask db upgrade`` at deploy).
 """
 import multiprocessing
 import os

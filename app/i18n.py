@@ -73,12 +73,9 @@ def init_translations(app: Any, appbuilder: Any) -> None:
     # Babel.domain_instance is a cached_property: the instance's own value takes its place.
     babel.domain_instance = DOMAIN
 
-    def translations() -> Any:
-        return DOMAIN.get_translations()
-
     app.jinja_env.install_gettext_callables(
-        gettext=lambda s: translations().ugettext(s),
-        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
-        pgettext=lambda c, s: translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+        gettext=lambda s: DOMAIN.get_translations().ugettext(s),
+        ngettext=lambda s, p, n: DOMAIN.get_translations().ungettext(s, p, n),
+        pgettext=lambda c, s: DOMAIN.get_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: DOMAIN.get_translations().unpgettext(c, s, p, n),
         newstyle=True)

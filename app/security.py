@@ -77,6 +77,12 @@ def keep(store: dict, key, value, limit: int = KEPT_LIMIT):
     return value
 
 
+def _per_request(name: str) -> dict:
+    """A store kept on the current request, by ``name``. On the request, not on g: an app
+    context can outlive one request (tests, CLI)."""
+    return request._get_current_object().__dict__.setdefault(name, {})
+
+
 #: (user id, session version, definitions version) → the user's (direct, all) roles
 _kept_roles: dict[tuple, tuple[tuple[KeptRole, ...], tuple[KeptRole, ...]]] = {}
 #: (role ids, definitions version) → their (view, permission) set
@@ -131,7 +137,7 @@ class AppSecurityManager(SecurityManager):
         user = current_user._get_current_object()
         if not user.is_authenticated:
             return super().has_access(permission_name, view_name)
-        answers = request._get_current_object().__dict__.setdefault("_xb_access", {})
+        answers = _per_request("_xb_access")
         key = (id(user), permission_name, view_name)
         answer = answers.get(key)
         if answer is None:
@@ -143,9 +149,7 @@ class AppSecurityManager(SecurityManager):
         if not has_request_context():
             return super().exist_permission_on_roles(view_name, permission_name, role_ids)
         key = tuple(sorted(role_ids))
-        # On the request, not on g: an app context can outlive one request (tests, CLI).
-        holder = request._get_current_object()
-        cache = holder.__dict__.setdefault("_xb_permissions", {})
+        cache = _per_request("_xb_permissions")
         if key not in cache:
             version = _request_definitions()
             kept = _kept_permissions.get((key, version)) if version is not None else None
