@@ -131,17 +131,29 @@ class AppInterface(PagingInterface):
         self.eager = eager
         #: the screen's quick filters: key → their FAB filter class (app/views/list_filters.py)
         self.quick: dict[str, type[BaseFilter]] = {}
+        #: (eager, parents) → the list query's loader options (``_list_options``)
+        self._kept_options: dict[tuple, tuple] = {}
 
     def apply_all(self, query: Any, filters: Any = None, *args: Any, **kwargs: Any) -> Any:
         query = super().apply_all(query, filters, *args, **kwargs)
-        parents = pinned_parents(filters)
-        options = [loader for name in self._loaded(parents)
-                   if (loader := self._loader(name)) is not None]
-        # Rows listed under their parent (a related view on the parent's page) take the
-        # parent from the session: a lazy many-to-one load finds it in the identity map,
-        # where the model's default (selectin) would load it, and all it loads, again.
-        options += [lazyload(getattr(self.obj, name)) for name in parents]
+        options = self._list_options(tuple(self.eager), tuple(pinned_parents(filters)))
         return query.options(*options) if options else query
+
+    def _list_options(self, eager: tuple[str, ...], parents: tuple[str, ...]) -> tuple:
+        """The loader options of a list query, made once per screen and parents (immutable
+        options, reused: app/views/list_loading.py)."""
+        kept = self._kept_options
+        options = kept.get((eager, parents))
+        if options is None:
+            made = [loader for name in self._loaded(list(parents))
+                    if (loader := self._loader(name)) is not None]
+            # Rows listed under their parent (a related view on the parent's page) take the
+            # parent from the session: a lazy many-to-one load finds it in the identity
+            # map, where the model's default (selectin) would load it, and all it loads,
+            # again.
+            made += [lazyload(getattr(self.obj, name)) for name in parents]
+            options = kept[(eager, parents)] = tuple(made)
+        return options
 
     def _loaded(self, parents: list[str]) -> list[str]:
         """The relations a list query loads: ``eager``, and the scalar relations the model

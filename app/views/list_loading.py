@@ -7,9 +7,14 @@ then loads only those of each model on the path, and the relations of a joined m
 no path follows are left unloaded (read on access, one statement each: the query-count
 tests catch a cell that reads one). The view's own relations keep their loading
 (app/views/base.AppInterface: joined into the list query).
+
+The options are built once per model and reads and reused by every page: SQLAlchemy's
+loader options are immutable, and the same objects keep their memoized cache keys, so a
+page neither rebuilds them nor walks them again to find its compiled statement.
 """
 from __future__ import annotations
 
+import functools
 from typing import Any, Mapping, Sequence
 
 from sqlalchemy import inspect
@@ -23,10 +28,16 @@ def _children(path: str, paths: Sequence[str]) -> set[str]:
             if other != path and (not path or other.startswith(path + "."))}
 
 
-def only_read(model: type, reads: Mapping[str, Sequence[str]]) -> list[Any]:
-    """Loader options for a list query of ``model`` reading only ``reads``."""
-    options = []
-    for path, names in reads.items():
+def only_read(model: type, reads: Mapping[str, Sequence[str]]) -> tuple[Any, ...]:
+    """Loader options for a list query of ``model`` reading only ``reads`` (made once)."""
+    return _only_read(model, tuple((path, tuple(names)) for path, names in reads.items()))
+
+
+@functools.cache
+def _only_read(model: type, reads: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[Any, ...]:
+    options: list[Any] = []
+    paths = [path for path, _names in reads]
+    for path, names in reads:
         target, loader = model, None
         for name in filter(None, path.split(".")):
             attr = getattr(target, name)
@@ -36,7 +47,7 @@ def only_read(model: type, reads: Mapping[str, Sequence[str]]) -> list[Any]:
         options.append(load_only(*columns) if loader is None else loader.load_only(*columns))
         if loader is None:
             continue  # the view's own relations: AppInterface loads them
-        followed = _children(path, list(reads))
+        followed = _children(path, paths)
         options += [loader.lazyload(getattr(target, rel.key))
                     for rel in inspect(target).relationships if rel.key not in followed]
-    return options
+    return tuple(options)
