@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import click
 import sqlalchemy as sa
@@ -206,19 +207,23 @@ class AppSecurityManager(SecurityManager):
             user_id = int(pk)
         except (TypeError, ValueError):
             return None
-        definitions = (sa.select(RoleDefinitions.version)
-                       .where(RoleDefinitions.id == 1).scalar_subquery())
-        row = self.session.execute(
-            sa.select(self.user_model, AccountSecurity.session_version, definitions)
-            .outerjoin(AccountSecurity, AccountSecurity.user_id == self.user_model.id)
-            .where(self.user_model.id == user_id)
-        ).first()
+        row = self.session.execute(self._signed_in_statement, {"user_id": user_id}).first()
         if row is None or not row[0].is_active:
             return None
         user, version, definitions_version = row
         setattr(user, _VERSION_ATTR, version or 0)
         setattr(user, _DEFINITIONS_ATTR, definitions_version)
         return user
+
+    @functools.cached_property
+    def _signed_in_statement(self):
+        """``load_user``'s statement, built once: the same object every request, so its
+        cache key is not worked out again to find the compiled SQL."""
+        definitions = (sa.select(RoleDefinitions.version)
+                       .where(RoleDefinitions.id == 1).scalar_subquery())
+        return (sa.select(self.user_model, AccountSecurity.session_version, definitions)
+                .outerjoin(AccountSecurity, AccountSecurity.user_id == self.user_model.id)
+                .where(self.user_model.id == sa.bindparam("user_id")))
 
     def session_version(self, user) -> int:
         """The current session version of ``user``'s account (0 before any bump)."""
