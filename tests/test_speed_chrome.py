@@ -107,3 +107,101 @@ def test_list_rows_carry_fabs_buttons_without_a_script_each_issue16(app, client)
     assert "XBROWKEY" not in html
     assert len(re.findall(r'title="查看记录"', table)) == 3
     assert 'data-xb-delete-confirm="确定要删除这条记录吗？"' in html
+
+
+@pytest.fixture
+def fragments(app):
+    """The kept fragments start empty and are emptied after the test."""
+    chrome._kept_fragments.clear()
+    yield chrome._kept_fragments
+    chrome._kept_fragments.clear()
+
+
+def _nonces(response) -> set[str]:
+    import re
+
+    return set(re.findall(r'nonce="([^"]*)"', response.get_data(as_text=True)))
+
+
+def test_kept_sheets_scripts_and_navbar_carry_this_requests_nonce_issue16(app, client,
+                                                                          fragments):
+    """Issue 16 item 2: the sheets, scripts and navbar are rendered once and kept; each
+    page's scripts still carry that page's own nonce, the one its CSP header allows."""
+    first, second = client.get(LIST), client.get(LIST)
+    assert {key[0] for key in fragments} >= {"head_css", "head_js", "navbar", "tail_js", "tail"}
+    for response in (first, second):
+        nonces = _nonces(response)
+        assert len(nonces) == 1
+        assert f"'nonce-{nonces.pop()}'" in response.headers["Content-Security-Policy"]
+    assert _nonces(first) != _nonces(second)
+    assert chrome.NONCE_MARK not in second.get_data(as_text=True)
+
+
+def test_the_kept_navbar_is_each_users_own_and_follows_the_language_issue16(app, fragments):
+    """Issue 16 item 2: the navbar (the user's name, sign-out) is kept per user and
+    language: one user never sees another's name; English gets its own."""
+    from app.extensions import db
+
+    _role(app, "菜单角色三", ("can_list", "CommissionView"), ("menu_access", "Commissions"),
+          ("menu_access", "Casework"))
+    one, other = role_client(app, ["菜单角色三"]), role_client(app, ["菜单角色三"])
+    with app.app_context():
+        users = app.appbuilder.sm.get_all_users()
+        names = {}
+        for user in users[-2:]:
+            user.first_name, user.last_name = f"名{user.id}", "用户"
+            names[user.id] = user.get_full_name()
+        db.session.commit()
+    pages = [one.get(LIST).get_data(as_text=True), other.get(LIST).get_data(as_text=True)]
+    shown = [[name for name in names.values() if name in page] for page in pages]
+    assert len(shown[0]) == len(shown[1]) == 1 and shown[0] != shown[1]
+    assert one.get(LIST).get_data(as_text=True).count(shown[0][0]) == 1
+    one.get("/lang/en")
+    assert "Logout" in one.get(LIST).get_data(as_text=True)
+    assert "Logout" not in other.get(LIST).get_data(as_text=True)
+
+
+def test_sign_out_from_a_kept_navbar_uses_this_sessions_token_r14_6(app, database_url,
+                                                                     fragments):
+    """R-14.6, issue 16: the kept navbar's sign-out form carries the session's own CSRF
+    token (CSRF on, as in production), and signing out with it works."""
+    import re
+
+    from app import config as app_config
+    from app import create_app
+    from app.extensions import db
+
+    csrf_app = create_app(app_config.CsrfTestConfig(), {"SQLALCHEMY_DATABASE_URI": database_url})
+    try:
+        client = csrf_app.test_client()
+        login_page = client.get("/login/").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login_page)[1]
+        client.post("/login/", data={"username": ADMIN_USER, "password": ADMIN_PASSWORD,
+                                     "csrf_token": token})
+        client.get(LIST)
+        html = client.get(LIST).get_data(as_text=True)  # the navbar kept
+        assert chrome.TOKEN_MARK not in html
+        logout = re.search(r'id="xb-logout".*?name="csrf_token" value="([^"]+)"', html, re.S)[1]
+        response = client.post("/logout/", data={"csrf_token": logout})
+        assert response.status_code in (302, 303)
+        assert "/login" in client.get(LIST).location
+    finally:
+        with csrf_app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+def test_the_scripts_follow_the_office_day_r16_5(app, client, fragments, clock):
+    """The kept scripts carry the office day (the date picker's 今天): a new day renders
+    them again."""
+    from app.views.pages import office_today
+
+    with app.test_request_context():
+        today = office_today()
+    assert f'data-today="{today.isoformat()}"' in client.get(LIST).get_data(as_text=True)
+    clock.advance(days=1)
+    next_day = app.test_client()  # (a day idle signs the first one out)
+    login(next_day, ADMIN_USER, ADMIN_PASSWORD)
+    with app.test_request_context():
+        tomorrow = office_today()
+    assert f'data-today="{tomorrow.isoformat()}"' in next_day.get(LIST).get_data(as_text=True)

@@ -9,11 +9,17 @@ version, language, script root) and kept. Editing a role, a permission or a user
 renders the menu afresh. A visitor who is not signed in, or whose version was not read with
 the user, gets it rendered every time, as before.
 
-The user's own part of the navbar (name, language choice, sign-out, quick search) is not kept.
+The page's other furniture is kept the same way (``fragment``: a ``{% call xb_fragment(...) %}``
+block in a template): the style sheets and scripts of every page (their addresses, per
+language, script root and office day) and the navbar (per user, name, chosen language and the
+menu's key). What differs per request, the script nonce and the CSRF token, is put in each
+time; a visitor who is not signed in gets the navbar rendered.
 """
 from __future__ import annotations
 
-from flask import current_app, render_template, request
+from typing import Any
+
+from flask import current_app, g, render_template, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup
@@ -25,6 +31,10 @@ TEMPLATE = "xb_navbar_menu.html"
 KEPT_LIMIT = 500
 #: (role ids, definitions' version, language, script root) → the rendered menu
 _kept: dict[tuple, Markup] = {}
+#: (fragment's name, language, script root, its parts) → its markup, marks for the below
+_kept_fragments: dict[tuple, str] = {}
+#: what stands for this request's script nonce and CSRF token in kept markup
+NONCE_MARK, TOKEN_MARK = "\x00xb-nonce\x00", "\x00xb-csrf-token\x00"
 
 
 def _key() -> tuple | None:
@@ -51,6 +61,35 @@ def menu() -> Markup:
     return html if html is not None else keep(_kept, key, _render(), KEPT_LIMIT)
 
 
+def fragment(name: str, *parts: Any, per_user: bool = False, caller: Any) -> Markup:
+    """The markup of a ``{% call xb_fragment(name, *parts) %}`` block: rendered once per
+    language, script root and ``parts`` (with ``per_user``: also per user, name, chosen
+    language and the menu's key), then reused with this request's nonce and CSRF token."""
+    from app.web_security import csp_nonce
+
+    key = (name, str(get_locale()), request.script_root, *parts)
+    if per_user:
+        menu_key = _key()
+        if menu_key is None:
+            return caller()
+        key += (menu_key, current_user.id, current_user.get_full_name(), session.get("locale"))
+    nonce = csp_nonce()
+    html = _kept_fragments.get(key)
+    if html is None:
+        html = str(caller()).replace(nonce, NONCE_MARK)
+        token = g.get("csrf_token")
+        if token:
+            html = html.replace(token, TOKEN_MARK)
+        keep(_kept_fragments, key, html, KEPT_LIMIT)
+    html = html.replace(NONCE_MARK, nonce)
+    if TOKEN_MARK in html:
+        from flask_wtf.csrf import generate_csrf
+
+        html = html.replace(TOKEN_MARK, generate_csrf())
+    return Markup(html)
+
+
 def register(appbuilder) -> None:
-    """No view: the template global the navbar calls (templates/appbuilder/navbar_menu.html)."""
-    current_app.jinja_env.globals["xb_menu"] = menu
+    """No view: the template globals of the navbar's menu (templates/appbuilder/
+    navbar_menu.html) and of the kept fragments (templates/xb_layout.html)."""
+    current_app.jinja_env.globals.update(xb_menu=menu, xb_fragment=fragment)
