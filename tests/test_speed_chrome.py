@@ -128,7 +128,7 @@ def test_kept_sheets_scripts_and_navbar_carry_this_requests_nonce_issue16(app, c
     """Issue 16 item 2: the sheets, scripts and navbar are rendered once and kept; each
     page's scripts still carry that page's own nonce, the one its CSP header allows."""
     first, second = client.get(LIST), client.get(LIST)
-    assert {key[0] for key in fragments} >= {"head_css", "head_js", "navbar", "tail_js", "tail"}
+    assert set(fragments) >= {"head_css", "head_js", "navbar", "tail_js", "tail", "list_header"}
     for response in (first, second):
         nonces = _nonces(response)
         assert len(nonces) == 1
@@ -205,3 +205,34 @@ def test_the_scripts_follow_the_office_day_r16_5(app, client, fragments, clock):
     with app.test_request_context():
         tomorrow = office_today()
     assert f'data-today="{tomorrow.isoformat()}"' in next_day.get(LIST).get_data(as_text=True)
+
+
+def test_a_kept_list_header_follows_the_count_and_the_address_issue16(app, client, fragments):
+    """Issue 16 item 3: a list's header (paging, page size, record count) is kept per
+    address and count: a new record shows in the count at once, another page or another
+    order gets its own links."""
+    import re
+
+    from app.extensions import db
+    from app.models import Training
+    from tests import factories as f
+
+    def count(path: str) -> int:
+        html = client.get(path).get_data(as_text=True)
+        return int(re.search(r"<strong>[^<]*:</strong>\s*(\d+)", html)[1])
+
+    with app.app_context():
+        organiser = f.department()
+        for number in range(3):
+            db.session.add(Training(title=f"培训{number}", topic="协办流程",
+                                    held_on=f.D("2026-03-02"), organiser=organiser))
+        db.session.commit()
+    assert count("/trainingview/list/") == count("/trainingview/list/") == 3
+    with app.app_context():
+        db.session.add(Training(title="培训新", topic="协办流程", held_on=f.D("2026-03-03"),
+                                organiser=f.department()))
+        db.session.commit()
+    assert count("/trainingview/list/") == 4
+    ordered = client.get("/trainingview/list/?_oc_TrainingView=title&_od_TrainingView=asc")
+    assert "_od_TrainingView=desc" in ordered.get_data(as_text=True)
+    assert "_od_TrainingView=desc" not in client.get("/trainingview/list/").get_data(as_text=True)

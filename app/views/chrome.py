@@ -31,8 +31,9 @@ TEMPLATE = "xb_navbar_menu.html"
 KEPT_LIMIT = 500
 #: (role ids, definitions' version, language, script root) → the rendered menu
 _kept: dict[tuple, Markup] = {}
-#: (fragment's name, language, script root, its parts) → its markup, marks for the below
-_kept_fragments: dict[tuple, str] = {}
+#: fragment's name → {(name, language, script root, its parts): its markup, with the marks
+#: below} (a store per name: the many list headers do not push out the few navbars)
+_kept_fragments: dict[str, dict[tuple, str]] = {}
 #: what stands for this request's script nonce and CSRF token in kept markup
 NONCE_MARK, TOKEN_MARK = "\x00xb-nonce\x00", "\x00xb-csrf-token\x00"
 
@@ -74,13 +75,14 @@ def fragment(name: str, *parts: Any, per_user: bool = False, caller: Any) -> Mar
             return caller()
         key += (menu_key, current_user.id, current_user.get_full_name(), session.get("locale"))
     nonce = csp_nonce()
-    html = _kept_fragments.get(key)
+    store = _kept_fragments.setdefault(name, {})
+    html = store.get(key)
     if html is None:
         html = str(caller()).replace(nonce, NONCE_MARK)
         token = g.get("csrf_token")
         if token:
             html = html.replace(token, TOKEN_MARK)
-        keep(_kept_fragments, key, html, KEPT_LIMIT)
+        keep(store, key, html, KEPT_LIMIT)
     html = html.replace(NONCE_MARK, nonce)
     if TOKEN_MARK in html:
         from flask_wtf.csrf import generate_csrf
