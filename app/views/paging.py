@@ -11,7 +11,8 @@ page of a long list is the slowest. Two changes, in the interface every screen u
   rows (a "deferred join"), instead of building every skipped row.
 
 And the row count (issue 16 item 4): on PostgreSQL ``count(*)`` visits every index entry
-(9 ms for 100,000 rows, on every page). A list the user has not filtered keeps its count
+(9 ms for 100,000 rows, on every page; on SQLite 0.4 ms, still a twentieth of the page). A
+list the user has not filtered keeps its count
 once it reaches LIST_COUNT_KEPT_FROM rows, for LIST_COUNT_KEPT_SECONDS, in the app's cache
 (Redis when configured, so every worker shows the same number); adding or deleting a row
 of the table drops the kept counts at once. Below that size, with a filter of the user's,
@@ -68,7 +69,7 @@ def _kept_count_key(table: str, filters: Any, dialect: str) -> str | None:
     config = current_app.config
     if not config.get("LIST_COUNT_KEPT_FROM") or user_filtered(filters):
         return None
-    if dialect not in config.get("LIST_COUNT_KEPT_DIALECTS", ("postgresql",)):
+    if dialect not in config["LIST_COUNT_KEPT_DIALECTS"]:
         return None
     scoped = filters is not None and filters.filters
     # A view's own filters (the row scope) depend on who asks: each user keeps their own.
