@@ -26,6 +26,8 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app import pinyin_table
+
 #: a run of Chinese characters (CJK unified ideographs and extension A)
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 #: what is kept of the rest: ASCII letters and digits
@@ -39,10 +41,9 @@ INITIALS_LENGTH = 200
 @functools.lru_cache(maxsize=8192)
 def _syllables(han: str) -> tuple[str, ...]:
     """The pinyin syllables of a run of Chinese characters (phrases read as phrases: 重庆
-    is chong qing), cached: names repeat their parts (阳江市江城区…)."""
-    from pypinyin import lazy_pinyin  # its dictionaries load on first use, not at start-up
-
-    return tuple(lazy_pinyin(han))
+    is chong qing), cached: names repeat their parts (阳江市江城区…). pypinyin's readings,
+    from the table app/pinyin_table.py reads, not from pypinyin's 55 MiB of dictionaries."""
+    return pinyin_table.syllables(han)
 
 
 def keys(name: str | None) -> tuple[str, str]:

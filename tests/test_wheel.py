@@ -1,8 +1,9 @@
 """A build for an offline intranet (issue 16 item 9): the wheel carries everything the app reads
-at run time (templates, static files, the Alembic history, the compiled zh catalogue), every
-package the code imports is declared, `redis` is an extra, requirements.lock pins the tested
-versions with hashes; installed outside the checkout, the wheel migrates a new database and
-serves a Chinese page. (`make wheelhouse` then only adds the locked wheels, downloaded
+at run time (templates, static files, the Alembic history, the compiled zh catalogue, the
+pinyin table), every package the code imports is declared, `redis` is an extra,
+requirements.lock pins the tested versions with hashes; installed outside the checkout, the
+wheel migrates a new database, computes pinyin keys from its own table and serves a Chinese
+page. (`make wheelhouse` then only adds the locked wheels, downloaded
 hash-checked: deploy/README.md, "Offline install".)"""
 from __future__ import annotations
 
@@ -139,7 +140,8 @@ def _assert_wheel_carries_the_run_time_files(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
     expected = {"app/translations/zh/LC_MESSAGES/messages.mo", "app/migrations/env.py",
-                "app/migrations/alembic.ini", "app/migrations/script.py.mako"}
+                "app/migrations/alembic.ini", "app/migrations/script.py.mako",
+                "app/pinyin_table.txt"}
     for folder in ("templates", "static", "migrations/versions"):
         expected |= {path.relative_to(ROOT).as_posix() for path in (PACKAGE / folder).rglob("*")
                      if path.is_file() and "__pycache__" not in path.parts}
@@ -190,16 +192,20 @@ def test_the_wheel_installed_outside_the_checkout_migrates_and_shows_chinese(
 
     probe = (
         "import json, app\n"
-        "from app import create_app\n"
+        "from app import create_app, pinyin, pinyin_table\n"
         "application = create_app()\n"
         "page = application.test_client().get('/login/')\n"
         "print(json.dumps({'package': app.__file__,"
         " 'migrations': application.extensions['migrate'].directory,"
+        " 'pinyin_table': str(pinyin_table.TABLE), 'keys': pinyin.keys('重庆银行'),"
         " 'status': page.status_code, 'body': page.get_data(as_text=True)}))\n")
     answer = json.loads(_run([python, "-c", probe], cwd=work, env=env).splitlines()[-1])
     assert Path(answer["package"]).is_relative_to(purelib), answer["package"]
     assert Path(answer["migrations"]).is_relative_to(purelib), answer["migrations"]
     assert (purelib / "app" / "translations" / "zh" / "LC_MESSAGES" / "messages.mo").is_file()
+    # the pinyin keys from the wheel's own table (app/pinyin_table.txt)
+    assert Path(answer["pinyin_table"]).is_relative_to(purelib), answer["pinyin_table"]
+    assert answer["keys"] == ["chongqingyinhang", "cqyh"]
     assert answer["status"] == 200
     body = answer["body"]
     assert "用户名" in body and "密码" in body
