@@ -1,6 +1,7 @@
 """What a gunicorn worker serving pages holds (issue 16, worker memory ≤ 100 MiB): not
 pypinyin's dictionaries (55 MiB: the pinyin keys come from app/pinyin_table.txt), nor the PDF
-and Excel libraries, which load with the first print or export.
+libraries (with segno, the QR codes') and the Excel ones, which load with the first print or
+export.
 
 A fresh interpreter, as a worker is: the app built without migrations, what the master
 preloads (app/ops/preload.py), signed in, then the pages of the benchmark's mix (the
@@ -23,7 +24,7 @@ from tests.accounts import ADMIN_PASSWORD, ADMIN_USER
 
 ROOT = Path(__file__).resolve().parent.parent
 #: never in a worker that served only pages
-HEAVY = ("pypinyin", "xhtml2pdf", "reportlab", "openpyxl", "html5lib", "pypdf")
+HEAVY = ("pypinyin", "xhtml2pdf", "reportlab", "segno", "openpyxl", "html5lib", "pypdf")
 
 PROBE = """
 import json, sys

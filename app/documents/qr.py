@@ -12,7 +12,6 @@ import io
 from functools import lru_cache
 from typing import Any
 
-import segno
 from flask import current_app
 
 from app.domain.online_links import lookup_url
@@ -23,7 +22,10 @@ def data_uri(text: str) -> str:
     """``text`` as a QR code, a PNG data URI (error correction M, quiet zone of 2 modules).
 
     Remembered per text (the image depends on nothing else): a form printed again does not
-    draw its code again."""
+    draw its code again. segno loads with the first code: a worker serving pages never
+    needs it (issue 16, worker memory)."""
+    import segno
+
     buffer = io.BytesIO()
     segno.make(text, error="m", micro=False).save(buffer, kind="png", scale=4, border=2)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
