@@ -13,7 +13,10 @@ The app is built once in the master (preload_app) and the workers are forked fro
 they share its memory (code, templates, translations); each worker then drops the database
 connections it inherited (``post_fork``: the engine is disposed without closing the parent's
 sockets), so no connection is ever shared across a fork. Before the first fork the master
-loads what every worker needs (``when_ready``, app/ops/preload.py). Workers never sync
+loads what every worker needs (``when_ready``, app/ops/preload.py: the pinyin table) and
+freezes the collector. A worker's resident size counts what it shares with the master whole
+(the app built, about 108 MiB); the PDF libraries (xhtml2pdf, ReportLab: about 27 MiB) and
+openpyxl (11 MiB) load only in a worker that prints or exports. Workers never sync
 permissions (FAB_UPDATE_PERMS is forced off here: run ``flask sync-perms`` once per deploy,
 before the workers start; several workers would otherwise race on FAB's permission tables)
 and never migrate (MIGRATIONS_ENABLED is forced off: ``flask db upgrade`` at deploy).
@@ -87,8 +90,9 @@ def post_fork(server, worker):
 
 
 def when_ready(server):
-    """Before the first fork: what every worker would load on its first pages is loaded once
-    here, shared by all of them (app/ops/preload.py)."""
+    """Before the first fork: what every worker would load on its first pages (the pinyin
+    table) is loaded once here, shared by all of them, and the collector frozen
+    (app/ops/preload.py)."""
     from app.ops.preload import preload
 
     preload()

@@ -43,9 +43,9 @@ def make_app(url: str, **overrides: Any):
 
 def serving_app(url: str, **overrides: Any):
     """The app as a gunicorn worker serves it: built, then what the master loads before it
-    forks (the pinyin dictionaries) loaded and the collector's view of it all frozen
+    forks (the pinyin table) loaded and the collector's view of it all frozen
     (app/ops/preload.py). Without that freeze, a full collection in the middle of a timed
-    request walks those dictionaries' millions of objects (tens of ms)."""
+    request walks every object the app built (about 250,000)."""
     from app.ops.preload import preload
 
     app = make_app(url, **overrides)
