@@ -106,6 +106,11 @@ def _table() -> _Table:
     return _Table(TABLE.read_text(encoding="utf-8"))
 
 
+def load() -> None:
+    """Read the table now (gunicorn's master, before it forks: app/ops/preload.py)."""
+    _table()
+
+
 def syllables(han: str) -> tuple[str, ...]:
     """The syllables of ``han``, a run of Chinese characters (U+3400–U+9FFF): lower case, no
     tones, ü as v, phrases read as phrases."""

@@ -15,7 +15,7 @@ import gc
 
 def preload() -> None:
     """Load what every worker needs, then freeze the collector's view of it."""
-    from app.pinyin import keys
+    from app import pinyin_table
 
-    keys("江城区")  # the pinyin table loads on first use
+    pinyin_table.load()
     gc.freeze()
