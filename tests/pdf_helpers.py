@@ -54,3 +54,70 @@ def base_fonts(data: bytes) -> set[str]:
         fonts = page["/Resources"].get_object().get("/Font") or {}
         names |= {str(ref.get_object().get("/BaseFont")) for ref in fonts.values()}
     return names
+
+
+def text_runs(data: bytes) -> list[tuple[int, float, float, float, str]]:
+    """Every piece of text as drawn: (page, x, y, font size, text), to 0.01 pt."""
+    runs: list[tuple[int, float, float, float, str]] = []
+    for number, page in enumerate(PdfReader(io.BytesIO(data)).pages):
+        def visit(text, cm, tm, font_dict, font_size, number=number):
+            if text.strip():
+                runs.append((number, round(cm[4] + tm[4], 2), round(cm[5] + tm[5], 2),
+                             round(font_size * cm[0], 2), text.strip()))
+        page.extract_text(visitor_text=visit)
+    return runs
+
+
+def _times(a: list[float], b: list[float]) -> list[float]:
+    return [a[0] * b[0] + a[1] * b[2], a[0] * b[1] + a[1] * b[3],
+            a[2] * b[0] + a[3] * b[2], a[2] * b[1] + a[3] * b[3],
+            a[4] * b[0] + a[5] * b[2] + b[4], a[4] * b[1] + a[5] * b[3] + b[5]]
+
+
+def ruled_lines(data: bytes) -> list[dict[tuple, list[tuple[float, float]]]]:
+    """The straight lines stroked on each page, as a reader sees them: per direction,
+    position and width, the stretches they cover (lines drawn cell by cell or row by row
+    come out the same), to 0.01 pt."""
+    from pypdf.generic import ContentStream
+
+    pages = []
+    for page in PdfReader(io.BytesIO(data)).pages:
+        ctm, width, saved, point = [1.0, 0, 0, 1.0, 0, 0], 1.0, [], (0.0, 0.0)
+        path: list[tuple[tuple[float, float], tuple[float, float]]] = []
+        found: dict[tuple, list[list[float]]] = {}
+        for operands, operator in ContentStream(page.get_contents(), page.pdf).operations:
+            op = operator.decode() if isinstance(operator, bytes) else operator
+            if op == "q":
+                saved.append((ctm, width))
+            elif op == "Q":
+                ctm, width = saved.pop()
+            elif op == "cm":
+                ctm = _times([float(v) for v in operands], ctm)
+            elif op == "w":
+                width = float(operands[0])
+            elif op in ("m", "l"):
+                x, y = float(operands[0]), float(operands[1])
+                to = (x * ctm[0] + y * ctm[2] + ctm[4], x * ctm[1] + y * ctm[3] + ctm[5])
+                if op == "l":
+                    path.append((point, to))
+                point = to
+            elif op in ("S", "s"):
+                for (x0, y0), (x1, y1) in path:
+                    across = abs(y0 - y1) < 0.01
+                    key = ("-", round(y0, 2), width) if across else ("|", round(x0, 2), width)
+                    ends = sorted((x0, x1) if across else (y0, y1))
+                    found.setdefault(key, []).append(ends)
+                path = []
+            elif op == "n":
+                path = []
+        merged: dict[tuple, list[tuple[float, float]]] = {}
+        for key, stretches in found.items():
+            joined: list[list[float]] = []
+            for low, high in sorted(stretches):
+                if joined and low <= joined[-1][1] + 0.01:
+                    joined[-1][1] = max(joined[-1][1], high)
+                else:
+                    joined.append([low, high])
+            merged[key] = [(round(low, 2), round(high, 2)) for low, high in joined]
+        pages.append(merged)
+    return pages

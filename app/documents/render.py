@@ -21,8 +21,7 @@ from flask import render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _
 
-from app.documents import typesetting
-from app.documents import fonts
+from app.documents import fonts, grid, typesetting
 from app.documents.fonts import PdfFont
 from app.domain.errors import DomainError
 from app.inputs import clean_text
@@ -81,6 +80,7 @@ def html_to_pdf(html: str, font: PdfFont) -> bytes:
         from xhtml2pdf import pisa
 
         typesetting.line_breaking()
+        grid.install()
         default_css_once()
         fonts.register(font)
 

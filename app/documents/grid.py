@@ -1,0 +1,135 @@
+"""A long table of plain text cells drawn straight with ReportLab (issue 16).
+
+xhtml2pdf turns every ``<td>`` into its own CSS resolution, paragraph, keep-in-frame box and
+nine table style commands, and measures every cell again at each page break and when it
+draws it: the 审批进度计划表's table (about 270 cells) took two thirds of its time. A
+template writes such a table as one tag instead::
+
+    <pdf:grid data='{{ {"size": 10, "widths": [...], "header": [...], "center": [0, 7],
+                       "rows": [[...], ...]}|tojson }}'/>
+
+and ``GridTag`` makes the same table xhtml2pdf would make of
+``<table class="grid small" repeat="1">`` (app/templates/documents/_base.html): the same
+table class, column widths, paddings, borders and paragraphs (xhtml2pdf's own, so a cell's
+Chinese lines are broken by app/documents/typesetting.py, R-15.5), with one style command
+per rule for the whole table. The header's cells and the ``center`` columns are centred and
+broken only where their text has a line feed (as ``th`` and ``td.label``); the others wrap
+(``-pdf-word-wrap: CJK``). ``tests/test_documents_grid.py`` checks that the text lands where
+the HTML table put it, line for line.
+
+``install()`` makes the tag known to xhtml2pdf (app/documents/render.py, once).
+"""
+from __future__ import annotations
+
+import copy
+import functools
+import json
+from typing import Any
+from xml.sax.saxutils import escape
+
+#: ``table.grid td, table.grid th`` in _base.html: padding 4pt 3pt 2pt 3pt, 0.6pt black
+PADDING = {"TOPPADDING": 4.0, "RIGHTPADDING": 3.0, "BOTTOMPADDING": 2.0, "LEFTPADDING": 3.0}
+BORDER = 0.6
+
+
+def _style(base: Any, size: float, leading: float, centred: bool) -> Any:
+    """The paragraph style of a ``th`` or ``td.label`` (``centred``: centred, broken only at
+    line feeds) or of a ``td`` (left, Chinese wrapping): the body's, at ``size``, with no
+    box of its own (xhtml2pdf moves a cell's padding and border to the table)."""
+    from reportlab.lib.enums import TA_CENTER, TA_LEFT
+
+    style = copy.copy(base)
+    style.fontSize, style.leading = size, leading
+    style.alignment = TA_CENTER if centred else TA_LEFT
+    style.wordWrap = "None" if centred else "CJK"
+    for side in ("Top", "Bottom", "Left", "Right"):
+        setattr(style, f"border{side}Style", None)
+        setattr(style, f"border{side}Width", 0)
+        setattr(style, f"border{side}Color", None)
+        setattr(style, f"padding{side}", 0)
+    style.backColor = None
+    return style
+
+
+def _cell(text: Any, style: Any) -> Any:
+    """One cell: a paragraph of ``text`` (a line feed breaks it). A centred cell's is in a
+    keep-in-frame box, as xhtml2pdf puts every cell's, which shrinks a line wider than the
+    cell; a wrapping cell's lines never are, and its paragraph stands alone."""
+    from xhtml2pdf.xhtml2pdf_reportlab import PmlKeepInFrame
+
+    if not str(text).strip():  # an empty cell holds no paragraph
+        return PmlKeepInFrame(maxWidth=0, maxHeight=0, mode="shrink", content=[])
+    paragraph = _paragraph_class()("<br/>".join(escape(line) for line in str(text).split("\n")),
+                           style)
+    # xhtml2pdf ends every paragraph with an empty fragment (its lines are then always
+    # made fragment by fragment)
+    paragraph.frags.append(paragraph.frags[-1].clone(text=""))
+    paragraph.autoLeading = "max"
+    if style.wordWrap == "CJK":
+        return paragraph
+    return PmlKeepInFrame(maxWidth=0, maxHeight=0, mode="shrink", content=[paragraph])
+
+
+def grid_table(data: dict[str, Any], base: Any) -> Any:
+    """The table of ``data`` (font size, widths, header, rows, centred columns) in the
+    paragraph style ``base`` (the body's)."""
+    from reportlab.lib.colors import black
+    from reportlab.platypus import TableStyle
+    from xhtml2pdf.xhtml2pdf_reportlab import PmlTable
+
+    size = float(data["size"])
+    leading = size * base.leading / base.fontSize  # the body's line-height
+    centred, wrapping = (_style(base, size, leading, c) for c in (True, False))
+    centre = set(data.get("center", ()))
+    rows = [[_cell(text, centred) for text in data["header"]]]
+    rows += [[_cell(text, centred if col in centre else wrapping)
+              for col, text in enumerate(row)] for row in data["rows"]]
+    line = (BORDER, black, 2, None, 1, 1, BORDER)  # (as xhtml2pdf draws a solid border)
+    everything = ((0, 0), (-1, -1))
+    style = [(op, *everything, *line)
+             for op in ("LINEABOVE", "LINEBEFORE", "LINEAFTER", "LINEBELOW")]
+    style += [(op, *everything, value) for op, value in PADDING.items()]
+    style.append(("VALIGN", *everything, "MIDDLE"))
+    table = PmlTable(rows, colWidths=list(data["widths"]), rowHeights=[None] * len(rows),
+                     splitByRow=1, repeatRows=1, hAlign="LEFT", vAlign="TOP",
+                     style=TableStyle(style))
+    table.totalWidth = "100%"
+    return table
+
+
+def install() -> None:
+    """Make ``<pdf:grid data='…'/>`` known to xhtml2pdf (idempotent)."""
+    from xhtml2pdf import parser
+    from xhtml2pdf.default import STRING, TAGS
+    from xhtml2pdf.tags import pisaTag
+
+    class GridTag(pisaTag):
+        """``<pdf:grid data='…'/>``: the table of its JSON ``data``, in the body's font."""
+
+        def start(self, c: Any) -> None:
+            c.addPara()
+            c.addStory(grid_table(json.loads(self.attr.data), c.toParagraphStyle(c.frag)))
+
+    TAGS["pdfgrid"] = (0, {"data": (STRING, "{}")})
+    parser.pisaTagPDFGRID = GridTag
+
+
+
+@functools.cache
+def _paragraph_class() -> type:
+    """xhtml2pdf's paragraph, its lines broken once per width. The table measures each cell
+    when it lays out the rows, again at each page break and again when it draws it, at the
+    column's width and each time another height (the height left on the page, which a
+    paragraph of text needs for nothing: its lines are the same)."""
+    from xhtml2pdf.xhtml2pdf_reportlab import PmlParagraph
+
+    class GridParagraph(PmlParagraph):
+        def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+            if self.__dict__.get("_measured_at") != availWidth:
+                super().wrap(availWidth, availHeight)
+                self._measured_at = availWidth
+            else:
+                self.setMaxHeight(availHeight)  # (what wrap records of the page)
+            return self.width, self.height
+
+    return GridParagraph
