@@ -271,6 +271,49 @@ def test_blank_form_download_and_audit(app, client):
     assert anonymous.status_code == 302 and "/login/" in anonymous.location
 
 
+
+def test_one_print_is_one_transaction(app, client):
+    """R-15.3, R-14.4 (issue 16): a print commits once: the new version, its issue and its
+    download in the audit trail together; the file is sent under the application number,
+    with no statement after the commit. Printing the unchanged record again hands out the
+    same version, its download audited again."""
+    with app.app_context():
+        ids = full_case()
+        number = db.session.get(Commission, ids.commission).application_no
+    url = f"/documents/commission/{ids.commission}/print/application"
+    seen: list[str] = []
+
+    def statement(*args):
+        seen.append("statement")
+
+    def commit(*args):
+        seen.append("commit")
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", statement)
+    sa.event.listen(engine, "commit", commit)
+    try:
+        first = client.post(url)
+        at_first = list(seen)
+        again = client.post(url)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", statement)
+        sa.event.remove(engine, "commit", commit)
+    assert first.status_code == again.status_code == 200 and first.data == again.data
+    assert number and number in first.headers["Content-Disposition"]
+    assert at_first.count("commit") == 1 and at_first[-1] == "commit"
+    assert seen.count("commit") == 2 and seen[-1] == "commit"
+    [document] = _documents(app, ids.commission)
+    with app.app_context():
+        trail = db.session.scalars(sa.select(AuditLog).where(
+            AuditLog.object_type == "IssuedDocument",
+            AuditLog.object_id == str(document.id)).order_by(AuditLog.id)).all()
+        assert [(row.action, row.detail.get("via")) for row in trail] == [
+            ("document_issued", None), (archive.DOWNLOADED, "print"),
+            (archive.DOWNLOADED, "print")]
+
+
 # ---- row-level access (R-14.2) -------------------------------------------------------
 ARCHIVE_READER = "文书查阅（测试）"
 
@@ -349,7 +392,7 @@ def test_two_clerks_issuing_at_once_get_consecutive_versions(app, monkeypatch):
         db.session.commit()
         commission.project.unit.name = "阳江市并发测试建设有限公司"
         db.session.commit()
-        monkeypatch.setattr(archive, "versions", lambda *args: [])  # read before the commit
+        monkeypatch.setattr(archive, "newest", lambda *args: None)  # read before the commit
         second, created = archive.issue(db.session, DocumentKind.application, commission)
         db.session.commit()
         assert created and (first.version, second.version) == (1, 2)

@@ -60,17 +60,30 @@ def intact(document: IssuedDocument) -> bool:
     return path.is_file() and sha256(path.read_bytes()) == document.sha256
 
 
-def versions(session: Session, kind: DocumentKind, commission_id: int | None,
-             record_id: int | None) -> list[IssuedDocument]:
-    """Every issued version of one document, newest first (``commission_id`` None: a
-    meeting's own minutes, R-15.4)."""
+def _one_document(kind: DocumentKind, commission_id: int | None,
+                  record_id: int | None) -> sa.Select:
+    """The versions of one document, newest first (``commission_id`` None: a meeting's own
+    minutes, R-15.4)."""
     record_clause = (IssuedDocument.record_id.is_(None) if record_id is None
                      else IssuedDocument.record_id == record_id)
     commission_clause = (IssuedDocument.commission_id.is_(None) if commission_id is None
                          else IssuedDocument.commission_id == commission_id)
-    return list(session.scalars(sa.select(IssuedDocument).where(
+    return sa.select(IssuedDocument).where(
         IssuedDocument.kind == kind, commission_clause,
-        record_clause).order_by(IssuedDocument.version.desc())))
+        record_clause).order_by(IssuedDocument.version.desc())
+
+
+def versions(session: Session, kind: DocumentKind, commission_id: int | None,
+             record_id: int | None) -> list[IssuedDocument]:
+    """Every issued version of one document, newest first (``commission_id`` None: a
+    meeting's own minutes, R-15.4)."""
+    return list(session.scalars(_one_document(kind, commission_id, record_id)))
+
+
+def newest(session: Session, kind: DocumentKind, commission_id: int | None,
+           record_id: int | None) -> IssuedDocument | None:
+    """The newest issued version of one document, or None (one row, however many)."""
+    return session.scalars(_one_document(kind, commission_id, record_id).limit(1)).first()
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -106,7 +119,8 @@ def issue(session: Session, kind: DocumentKind, commission: Commission | None,
     """Render and archive ``kind`` of ``commission`` (and ``record``); ``commission`` None:
     a meeting's minutes printed from the meeting itself (R-15.4).
 
-    Returns (document, created): the new version, or the newest one when nothing changed.
+    Returns (document, created): the new version, or the newest one when nothing changed;
+    either way its archived file is intact (just written, or checked against its hash).
     """
     font = find_font()
     spec = content.SPECS[kind]
@@ -116,14 +130,14 @@ def issue(session: Session, kind: DocumentKind, commission: Commission | None,
     source = sha256(render.render_html(spec.template, data, font).encode("utf-8"))
     record_id = record.id if record is not None else None
     commission_id = commission.id if commission is not None else None
-    existing = versions(session, kind, commission_id, record_id)
-    if existing and existing[0].source_sha256 == source and intact(existing[0]):
-        return existing[0], False
+    latest = newest(session, kind, commission_id, record_id)
+    if latest is not None and latest.source_sha256 == source and intact(latest):
+        return latest, False
     issued_at = utc_now()
     pdf = render.html_to_pdf(
         render.render_html(spec.template, {**data, "issued_at": issued_at}, font), font)
     digest = sha256(pdf)
-    version = existing[0].version + 1 if existing else 1
+    version = latest.version + 1 if latest is not None else 1
     for _attempt in range(3):
         name = f"{kind.value}{f'-{record_id}' if record_id else ''}-v{version}-{digest[:16]}.pdf"
         document = IssuedDocument(

@@ -11,6 +11,8 @@ from __future__ import annotations
 import functools
 import io
 import zipfile
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable
 
 from flask import abort, flash, g, redirect, request, send_file, url_for
@@ -110,12 +112,32 @@ def send_document(document: IssuedDocument, via: str) -> Any:
         flash(str(ALTERED), "danger")
         return redirect(_back(document))
     with transaction() as outcome:
-        archive.record_event(archive.DOWNLOADED, document, g.user, via=via)
+        handout = hand_out(document, via)
     if outcome.refused:
         flash(outcome.message, "danger")
         return redirect(_back(document))
-    return send_file(archive.file_of(document), mimetype=PDF, as_attachment=True,
-                     download_name=_file_name(document))
+    return send_handout(handout)
+
+
+@dataclass(frozen=True)
+class Handout:
+    """An archived file on its way to the browser: where it is, the name it is saved as."""
+
+    path: Path
+    name: str
+
+
+def hand_out(document: IssuedDocument, via: str) -> Handout:
+    """Audit the download of ``document`` in the current transaction, and read what sending
+    it needs before the commit expires the rows (no statement after it)."""
+    archive.record_event(archive.DOWNLOADED, document, g.user, via=via)
+    return Handout(archive.file_of(document), _file_name(document))
+
+
+def send_handout(handout: Handout) -> Any:
+    """The file of ``handout`` as a download."""
+    return send_file(handout.path, mimetype=PDF, as_attachment=True,
+                     download_name=handout.name)
 
 
 def _file_name(document: IssuedDocument) -> str:
@@ -125,9 +147,12 @@ def _file_name(document: IssuedDocument) -> str:
     return name.replace("/", "／").replace("\\", "＼")  # a meeting's title may hold a slash
 
 
-def _issue(commission: Commission, kind: DocumentKind, record: Any) -> IssuedDocument:
+def print_one(commission: Commission | None, kind: DocumentKind, record: Any) -> Handout:
+    """Issue ``kind`` (a new version only if the record changed) and audit its download, in
+    the caller's transaction: one print, one commit. The version ``archive.issue`` returns
+    has an intact file (just written, or checked), so it is not read again."""
     document, _created = archive.issue(db.session, kind, commission, record, actor=g.user)
-    return document
+    return hand_out(document, "print")
 
 
 class DocumentsView(BaseView):
@@ -199,11 +224,11 @@ class DocumentsView(BaseView):
             flash(str(_("This document does not exist yet in the commission's state.")),
                   "warning")
             return redirect(back)
-        outcome = run_in_transaction(_issue, commission, doc_kind, record)
+        outcome = run_in_transaction(print_one, commission, doc_kind, record)
         if outcome.refused:
             flash(outcome.message, "danger")
             return redirect(back)
-        return send_document(outcome.value, "print")
+        return send_handout(outcome.value)
 
 
 #: the print actions on the commission list and page (they issue: can_edit)
@@ -245,16 +270,20 @@ class DocumentActions:
     def _print(self, items: Any, kinds: tuple[DocumentKind, ...], zip_always: bool = False):
         commissions = items if isinstance(items, list) else [items]
         with transaction() as outcome:
-            documents = [_issue(c, k, r) for c in commissions for kind in kinds
+            documents = [archive.issue(db.session, k, c, r, actor=g.user)[0]
+                         for c in commissions for kind in kinds
                          for k, r in content.printable(db.session, c, kind)]
+            # one document: its download is audited in the same transaction (print_one)
+            single = (hand_out(documents[0], "print")
+                      if len(documents) == 1 and not zip_always else None)
         if outcome.refused:
             flash(outcome.message, "danger")
             return redirect(request.referrer or url_for("CommissionView.list"))
         if not documents:
             flash(str(_("None of the chosen commissions has this document yet.")), "warning")
             return redirect(request.referrer or url_for("CommissionView.list"))
-        if len(documents) == 1 and not zip_always:
-            return send_document(documents[0], "print")
+        if single is not None:
+            return send_handout(single)
         if not all(archive.intact(d) for d in documents):
             flash(str(ALTERED), "danger")
             return redirect(request.referrer or url_for("CommissionView.list"))

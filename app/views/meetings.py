@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, g, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.actions import action
 from flask_appbuilder.fieldwidgets import BS3TextFieldWidget, DatePickerWidget
@@ -12,14 +12,13 @@ from flask_babel import lazy_gettext as _
 from wtforms import DateField, IntegerField
 from wtforms.validators import NumberRange, Optional
 
-from app.documents import archive
 from app.domain import meetings
 from app.clock import office_today
 from app.domain.errors import DomainError
 from app.extensions import db
 from app.models import CoordinationMeeting, DocumentKind, MeetingActionItem
 from app.views.base import AppInterface, AppModelView
-from app.views.documents import send_document
+from app.views.documents import print_one, send_handout
 from app.views.lights import request_calendar
 from app.views.menu import SUPERVISION, add
 from app.views.transaction import run_in_transaction, transaction
@@ -189,13 +188,11 @@ class CoordinationMeetingView(AppModelView):
     @action("print_minutes", _("Print minutes"), icon="fa-print", multiple=False)
     def print_minutes(self, item: Any):
         """R-15.4: the meeting's own minutes, whether or not it discussed a commission."""
-        outcome = run_in_transaction(archive.issue, db.session, DocumentKind.meeting_minutes,
-                                     None, item, actor=g.user)
+        outcome = run_in_transaction(print_one, None, DocumentKind.meeting_minutes, item)
         if outcome.refused:
             flash(outcome.message, "danger")
             return redirect(url_for(f"{type(self).__name__}.show", pk=item.id))
-        document, _created = outcome.value
-        return send_document(document, "print")
+        return send_handout(outcome.value)
 
 
 def register(appbuilder) -> None:
