@@ -292,6 +292,26 @@ def test_the_font_file_is_read_once_per_process_not_per_pdf_R_15_1(ctx, monkeypa
     assert font.family in source
 
 
+def test_the_font_subset_is_made_from_the_glyphs_in_place_R_15_1(ctx):
+    """R-15.1 (speed): the font subset a PDF embeds is the same byte for byte whether
+    ReportLab copies the whole glyf table for it or reads the glyphs where they lie in the
+    font file (fonts.glyphs_in_place): Chinese, punctuation, Latin letters with accents
+    (composite glyphs) and characters from every part of the face."""
+    font = fonts.find_font()
+    if not font.embedded:
+        pytest.skip("no TrueType Chinese font on this machine")
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    copied, in_place = (TTFont("subset-test", str(font.path)).face for _ in range(2))
+    fonts.glyphs_in_place(in_place)
+    codes = sorted(copied.charToGlyph)
+    for text in ("协办办结单阳江市江城区，。、；：（）“”—0123456789",
+                 "àéîõüÀÉÎÕÜçñ",
+                 "".join(chr(code) for code in codes[::len(codes) // 250][:250])):
+        subset = [ord(c) for c in text]
+        assert in_place.makeSubset(subset) == copied.makeSubset(subset), text
+
+
 def test_the_default_stylesheet_is_parsed_once_per_process_R_15_1(ctx, monkeypatch):
     """R-15.1 (speed): xhtml2pdf's own default stylesheet is parsed by the first PDF of the
     process only (render.default_css_once); a PDF after it reads the same parse and prints

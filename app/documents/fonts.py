@@ -20,6 +20,7 @@ import struct
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _
@@ -129,12 +130,46 @@ def register(font: PdfFont) -> None:
     from reportlab.pdfbase.ttfonts import TTFont
     from xhtml2pdf import default
 
-    pdfmetrics.registerFont(TTFont(font.family, str(font.path)))
+    face = TTFont(font.family, str(font.path))
+    glyphs_in_place(face.face)
+    pdfmetrics.registerFont(face)
     for bold in (0, 1):
         for italic in (0, 1):
             addMapping(font.family, bold, italic, font.family)
     # every xhtml2pdf document starts from a copy of this table of known families
     default.DEFAULT_FONT[font.family] = font.family
+
+
+class _TableInPlace:
+    """A table of a font file read where it lies: a slice of it is copied, not the table."""
+
+    def __init__(self, data: bytes, start: int, length: int) -> None:
+        self.data, self.start, self.length = data, start, length
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, part: slice) -> bytes:
+        first, last, _step = part.indices(self.length)
+        return self.data[self.start + first:self.start + max(first, last)]
+
+
+def glyphs_in_place(face: Any) -> None:
+    """Make ReportLab's subsetting read the glyphs of ``face`` in the font file it holds.
+
+    For every document (and every 256 characters of it) ReportLab copies the whole ``glyf``
+    table to read the glyphs the document uses: 10 MB for WenQuanYi Zen Hei, some 7 ms of
+    each PDF (more under memory pressure), for a few hundred glyphs. The subset it makes
+    is the same byte for byte (tests/test_documents_fonts.py)."""
+    copy_table = face.get_table
+
+    def get_table(tag: str) -> Any:
+        if tag != "glyf":
+            return copy_table(tag)
+        start, length = face.get_table_pos(tag)
+        return _TableInPlace(face._ttf_data, start, length)
+
+    face.get_table = get_table
 
 
 def find_font() -> PdfFont:
