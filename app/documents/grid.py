@@ -51,19 +51,25 @@ def _style(base: Any, size: float, leading: float, centred: bool) -> Any:
     return style
 
 
-def _cell(text: Any, style: Any) -> Any:
-    """One cell: a paragraph of ``text`` (a line feed breaks it). A centred cell's is in a
-    keep-in-frame box, as xhtml2pdf puts every cell's, which shrinks a line wider than the
-    cell; a wrapping cell's lines never are, and its paragraph stands alone."""
+def _cell(text: Any, style: Any, fragment: Any) -> Any:
+    """One cell: a paragraph of ``text`` (a line feed breaks it), its fragments cloned from
+    ``fragment`` (the style's; a line break's are parsed). A centred cell's paragraph is in
+    a keep-in-frame box, as xhtml2pdf puts every cell's, which shrinks a line wider than
+    the cell; a wrapping cell's lines never are, and its paragraph stands alone."""
     from xhtml2pdf.xhtml2pdf_reportlab import PmlKeepInFrame
 
-    if not str(text).strip():  # an empty cell holds no paragraph
+    text = str(text)
+    if not text.strip():  # an empty cell holds no paragraph
         return PmlKeepInFrame(maxWidth=0, maxHeight=0, mode="shrink", content=[])
-    paragraph = _paragraph_class()("<br/>".join(escape(line) for line in str(text).split("\n")),
-                           style)
+    lines = [" ".join(line.split()) for line in text.split("\n")]
+    if len(lines) == 1:
+        frags = [fragment.clone(text=lines[0])]
+    else:
+        frags = _paragraph_class()("<br/>".join(escape(line) for line in lines), style).frags
     # xhtml2pdf ends every paragraph with an empty fragment (its lines are then always
     # made fragment by fragment)
-    paragraph.frags.append(paragraph.frags[-1].clone(text=""))
+    frags.append(frags[-1].clone(text=""))
+    paragraph = _paragraph_class()(text, style, frags=frags)
     paragraph.autoLeading = "max"
     if style.wordWrap == "CJK":
         return paragraph
@@ -79,10 +85,12 @@ def grid_table(data: dict[str, Any], base: Any) -> Any:
 
     size = float(data["size"])
     leading = size * base.leading / base.fontSize  # the body's line-height
-    centred, wrapping = (_style(base, size, leading, c) for c in (True, False))
+    # each style with the fragment a paragraph of plain text in it is made of
+    centred, wrapping = ((style, _paragraph_class()("x", style).frags[0])
+                         for style in (_style(base, size, leading, c) for c in (True, False)))
     centre = set(data.get("center", ()))
-    rows = [[_cell(text, centred) for text in data["header"]]]
-    rows += [[_cell(text, centred if col in centre else wrapping)
+    rows = [[_cell(text, *centred) for text in data["header"]]]
+    rows += [[_cell(text, *(centred if col in centre else wrapping))
               for col, text in enumerate(row)] for row in data["rows"]]
     line = (BORDER, black, 2, None, 1, 1, BORDER)  # (as xhtml2pdf draws a solid border)
     everything = ((0, 0), (-1, -1))
