@@ -56,11 +56,9 @@ def _cell(text: Any, style: Any, fragment: Any) -> Any:
     ``fragment`` (the style's; a line break's are parsed). A centred cell's paragraph is in
     a keep-in-frame box, as xhtml2pdf puts every cell's, which shrinks a line wider than
     the cell; a wrapping cell's lines never are, and its paragraph stands alone."""
-    from xhtml2pdf.xhtml2pdf_reportlab import PmlKeepInFrame
-
     text = str(text)
     if not text.strip():  # an empty cell holds no paragraph
-        return PmlKeepInFrame(maxWidth=0, maxHeight=0, mode="shrink", content=[])
+        return _box_class()(maxWidth=0, maxHeight=0, mode="shrink", content=[])
     lines = [" ".join(line.split()) for line in text.split("\n")]
     if len(lines) == 1:
         frags = [fragment.clone(text=lines[0])]
@@ -73,7 +71,7 @@ def _cell(text: Any, style: Any, fragment: Any) -> Any:
     paragraph.autoLeading = "max"
     if style.wordWrap == "CJK":
         return paragraph
-    return PmlKeepInFrame(maxWidth=0, maxHeight=0, mode="shrink", content=[paragraph])
+    return _box_class()(maxWidth=0, maxHeight=0, mode="shrink", content=[paragraph])
 
 
 def grid_table(data: dict[str, Any], base: Any) -> Any:
@@ -141,3 +139,24 @@ def _paragraph_class() -> type:
             return self.width, self.height
 
     return GridParagraph
+
+
+@functools.cache
+def _box_class() -> type:
+    """xhtml2pdf's keep-in-frame box of a cell, measured once per width while what it holds
+    fits: then its size is its paragraph's, whatever the height on offer (see above)."""
+    from reportlab.rl_config import _FUZZ
+    from xhtml2pdf.xhtml2pdf_reportlab import PmlKeepInFrame
+
+    class GridBox(PmlKeepInFrame):
+        def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+            fitted = self.__dict__.get("_fitted_at")
+            if (fitted is None or fitted[0] != availWidth or fitted[1] > availHeight + _FUZZ
+                    or "_scale" in self.__dict__):
+                size = super().wrap(availWidth, availHeight)
+                self._fitted_at = (availWidth, self.height + _FUZZ)
+                return size
+            self.maxWidth, self.maxHeight = availWidth, self.setMaxHeight(availHeight)
+            return self.width, self.height
+
+    return GridBox
