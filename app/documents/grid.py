@@ -8,9 +8,9 @@ template writes such a table as one tag instead::
     <pdf:grid data='{{ {"size": 10, "widths": [...], "header": [...], "center": [0, 7],
                        "rows": [[...], ...]}|tojson }}'/>
 
-and ``GridTag`` makes the same table xhtml2pdf would make of
+and ``GridTag`` makes ReportLab's table as xhtml2pdf would lay out
 ``<table class="grid small" repeat="1">`` (app/templates/documents/_base.html): the same
-table class, column widths, paddings, borders and paragraphs (xhtml2pdf's own, so a cell's
+column widths, paddings, borders, repeated header and paragraphs (xhtml2pdf's own, so a cell's
 Chinese lines are broken by app/documents/typesetting.py, R-15.5), with one style command
 per rule for the whole table. The header's cells and the ``center`` columns are centred and
 broken only where their text has a line feed (as ``th`` and ``td.label``); the others wrap
@@ -78,8 +78,7 @@ def grid_table(data: dict[str, Any], base: Any) -> Any:
     """The table of ``data`` (font size, widths, header, rows, centred columns) in the
     paragraph style ``base`` (the body's)."""
     from reportlab.lib.colors import black
-    from reportlab.platypus import TableStyle
-    from xhtml2pdf.xhtml2pdf_reportlab import PmlTable
+    from reportlab.platypus import Table, TableStyle
 
     size = float(data["size"])
     leading = size * base.leading / base.fontSize  # the body's line-height
@@ -96,11 +95,8 @@ def grid_table(data: dict[str, Any], base: Any) -> Any:
              for op in ("LINEABOVE", "LINEBEFORE", "LINEAFTER", "LINEBELOW")]
     style += [(op, *everything, value) for op, value in PADDING.items()]
     style.append(("VALIGN", *everything, "MIDDLE"))
-    table = PmlTable(rows, colWidths=list(data["widths"]), rowHeights=[None] * len(rows),
-                     splitByRow=1, repeatRows=1, hAlign="LEFT", vAlign="TOP",
-                     style=TableStyle(style))
-    table.totalWidth = "100%"
-    return table
+    return Table(rows, colWidths=list(data["widths"]), repeatRows=1, hAlign="LEFT",
+                 style=TableStyle(style))
 
 
 def install() -> None:
