@@ -1,6 +1,6 @@
 """The concurrent run: gunicorn (gunicorn.conf.py, by default its own worker count) on 127.0.0.1,
 and ``clients`` threads that each keep one HTTP connection open and request the pages of the
-mix in turn for ``seconds``. Signed in once through the real login form (with its CSRF
+mix in turn for ``seconds``, after WARM_UP_SECONDS of the same, not counted. Signed in once through the real login form (with its CSRF
 token); the clients share that session. Prints throughput, latency and errors; an error is
 any answer but a 200, or a failed connection.
 """
@@ -27,6 +27,9 @@ from bench import database
 from bench.pages import middle_commission, percentile
 
 START_SECONDS = 120  # workers importing FAB on a busy two-core machine
+#: the clients' first seconds, not counted: each worker compiles its templates and fills its
+#: kept menus, filters and statements on its first pages; the figures are the steady state
+WARM_UP_SECONDS = 5
 
 
 @dataclass
@@ -182,6 +185,18 @@ def _client(port: int, cookie: str, paths: list[str], offset: int, stop: float,
     conn.close()
 
 
+def _clients(port: int, cookie: str, paths: list[str], clients: int, seconds: float,
+             tally: Tally) -> None:
+    """``clients`` threads requesting ``paths`` in turn for ``seconds``, into ``tally``."""
+    stop = time.monotonic() + seconds
+    threads = [threading.Thread(target=_client, args=(port, cookie, paths, n, stop, tally))
+               for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
 def default_workers() -> int:
     """gunicorn.conf.py's default: 2 x cores + 1, at most 8."""
     return min(2 * (os.cpu_count() or 1) + 1, 8)
@@ -198,15 +213,10 @@ def run(url: str, *, clients: int, seconds: float, workers: int,
         wait_for_health(base, server, log)
         cookie = sign_in(base)
         paths = [only] if only else mix(url)
+        _clients(port, cookie, paths, clients, WARM_UP_SECONDS, Tally())  # not counted
         tally = Tally()
-        stop = time.monotonic() + seconds
         started = time.perf_counter()
-        threads = [threading.Thread(target=_client, args=(port, cookie, paths, n, stop, tally))
-                   for n in range(clients)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        _clients(port, cookie, paths, clients, seconds, tally)
         elapsed = time.perf_counter() - started
         memory = worker_memory(server.pid)
     finally:
