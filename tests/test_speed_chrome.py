@@ -145,10 +145,11 @@ def test_the_kept_navbar_is_each_users_own_and_follows_the_language_issue16(app,
     _role(app, "菜单角色三", ("can_list", "CommissionView"), ("menu_access", "Commissions"),
           ("menu_access", "Casework"))
     one, other = role_client(app, ["菜单角色三"]), role_client(app, ["菜单角色三"])
+    names = {}
     with app.app_context():
-        users = app.appbuilder.sm.get_all_users()
-        names = {}
-        for user in users[-2:]:
+        for client in (one, other):
+            with client.session_transaction() as session:
+                user = app.appbuilder.sm.get_user_by_id(int(session["_user_id"]))
             user.first_name, user.last_name = f"名{user.id}", "用户"
             names[user.id] = user.get_full_name()
         db.session.commit()
