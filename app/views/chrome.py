@@ -11,9 +11,10 @@ the user, gets it rendered every time, as before.
 
 The page's other furniture is kept the same way (``fragment``: a ``{% call xb_fragment(...) %}``
 block in a template): the style sheets and scripts of every page (their addresses, per
-language, script root and office day) and the navbar (per user, name, chosen language and the
-menu's key). What differs per request, the script nonce and the CSRF token, is put in each
-time; a visitor who is not signed in gets the navbar rendered.
+language, script root and office day), the navbar (per user, name, chosen language and the
+menu's key) and a list's header (paging, page size, record count: per view, address, page,
+count and the user's add and action rights). What differs per request, the script nonce and
+the CSRF token, is put in each time; a visitor who is not signed in gets the navbar rendered.
 """
 from __future__ import annotations
 
