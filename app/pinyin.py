@@ -28,8 +28,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app import pinyin_table
 
-#: a run of Chinese characters (CJK unified ideographs and extension A)
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+#: a run of Chinese characters (the table's ranges: CJK unified ideographs and extension A)
+_HAN = re.compile("[" + "".join(f"{chr(first)}-{chr(last)}"
+                                for first, last in pinyin_table.RANGES) + "]+")
 #: what is kept of the rest: ASCII letters and digits
 _KEEP = re.compile(r"[^0-9a-z]+")
 #: a term searched by pinyin: letters (and digits) only, at most this long

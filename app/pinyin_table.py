@@ -21,7 +21,9 @@ from pathlib import Path
 from typing import Iterator
 
 TABLE = Path(__file__).with_name("pinyin_table.txt")
-FIRST, LAST = 0x3400, 0x9FFF
+#: the runs of Chinese app/pinyin.py keys: CJK unified ideographs, extension A and the main block
+RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF))
+FIRST, LAST = RANGES[0][0], RANGES[-1][1]
 _NO_READING = 0xFFFF
 
 

@@ -17,11 +17,8 @@ app/pinyin.py's keys are pypinyin's. Build-time only: the app never imports pypi
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
-TARGET = Path(__file__).resolve().parent.parent / "app" / "pinyin_table.txt"
-#: the ranges app/pinyin.py reads as Chinese
-RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF))
+from app.pinyin_table import RANGES, TABLE as TARGET
 
 
 def _converter():

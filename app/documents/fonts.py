@@ -160,7 +160,7 @@ def glyphs_in_place(face: Any) -> None:
     For every document (and every 256 characters of it) ReportLab copies the whole ``glyf``
     table to read the glyphs the document uses: 10 MB for WenQuanYi Zen Hei, some 7 ms of
     each PDF (more under memory pressure), for a few hundred glyphs. The subset it makes
-    is the same byte for byte (tests/test_documents_fonts.py)."""
+    is the same byte for byte (tests/test_documents.py)."""
     copy_table = face.get_table
 
     def get_table(tag: str) -> Any:

@@ -99,8 +99,9 @@ def grid_table(data: dict[str, Any], base: Any) -> Any:
                  style=TableStyle(style))
 
 
+@functools.cache
 def install() -> None:
-    """Make ``<pdf:grid data='…'/>`` known to xhtml2pdf (idempotent)."""
+    """Make ``<pdf:grid data='…'/>`` known to xhtml2pdf (once per process)."""
     from xhtml2pdf import parser
     from xhtml2pdf.default import STRING, TAGS
     from xhtml2pdf.tags import pisaTag
@@ -114,7 +115,6 @@ def install() -> None:
 
     TAGS["pdfgrid"] = (0, {"data": (STRING, "{}")})
     parser.pisaTagPDFGRID = GridTag
-
 
 
 @functools.cache
