@@ -32,10 +32,12 @@ COMMISSION_CLOSED = frozenset(
     {CommissionState.ineligible, CommissionState.completed, CommissionState.terminated}
 )
 COMMISSION_OPEN = frozenset(s for s in CommissionState if s not in COMMISSION_CLOSED)
-# Open states in which the termination procedure (Art.9) has not started yet.
-_TERMINABLE = frozenset(
-    COMMISSION_OPEN - {CommissionState.terminating, CommissionState.announced}
+# The states of a commission whose termination form was issued (Art.9).
+COMMISSION_TERMINATION = frozenset(
+    {CommissionState.terminating, CommissionState.announced, CommissionState.terminated}
 )
+# Open states in which the termination procedure (Art.9) has not started yet.
+_TERMINABLE = frozenset(COMMISSION_OPEN - COMMISSION_TERMINATION)
 
 # Waiting for the first contact with the unit (Art.7, R-5.4): the 1-working-day deadline runs
 # from the confirmed application, whether or not a coordinator is assigned yet.

@@ -484,5 +484,5 @@ def full_case(complete: bool = False) -> Case:
     if complete:
         closing.complete(db.session, commission, completed_on=D("2025-10-23"))
     db.session.commit()
-    return Case(commission.id, planning.latest_plan(db.session, commission).id, notice.id,
+    return Case(commission.id, planning.latest_plan(commission).id, notice.id,
                 handed.id, meeting.id, revisit.id, commission.coordinator_id)

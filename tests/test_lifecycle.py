@@ -129,7 +129,7 @@ def test_completion_path(ctx):
 def test_plan_schedules_stages_in_order_and_parallel_side_by_side(ctx):
     """R-5.3: stage items side by side, next stage after the last, parallel with the start."""
     commission = _in_progress()
-    plan = planning.latest_plan(db.session, commission)
+    plan = planning.latest_plan(commission)
     steps = {s.approval_item.name: (s.planned_submit_on, s.planned_done_on) for s in plan.steps}
     # 2025-10-11 is a make-up Saturday and counts
     assert steps["用地预审与选址意见书"] == (D("2025-10-10"), D("2025-10-16"))
@@ -148,7 +148,7 @@ def test_replan_keeps_old_versions(ctx):
                                  drafted_on=D("2025-11-01"), cal=CAL)
     db.session.commit()
     assert second.version == 2
-    first = planning.latest_plan(db.session, commission)
+    first = planning.latest_plan(commission)
     assert first.id == second.id
     versions = sorted(p.version for p in db.session.scalars(sa.select(planning.PlanVersion)))
     assert versions == [1, 2]

@@ -75,7 +75,7 @@ def _announced_case(app) -> None:
         ctx = Context(actor=None, today=D("2025-10-10"), cal=cal, config=app.config)
         online.confirm(db.session, online_case, UnitConfirmationKind.plan,
                        contact=UnitContact.handler, ctx=ctx, at=utc_now(), ip="127.0.0.1",
-                       plan_id=planning.latest_plan(db.session, online_case).id)
+                       plan_id=planning.latest_plan(online_case).id)
         contacts.report_change(db.session, online_case, role=UnitContact.leader, name="周总",
                                title=None, phone="13911112222", reported_by="陈经办（项目经办人）",
                                ip="127.0.0.1", at=utc_now())

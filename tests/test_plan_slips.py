@@ -43,7 +43,7 @@ def _case():
     working days after its planned completion, the second still open; a third item added
     after the plan was confirmed."""
     commission = f.opened()
-    plan = slips.confirmed_plan(db.session, commission)
+    plan = planning.confirmed_plan(commission)
     first, second = (step.commission_item for step in plan.steps)
     approvals.submit(db.session, first, on=plan.steps[0].planned_submit_on)
     approvals.accept(db.session, first, on=plan.steps[0].planned_submit_on, cal=CAL)

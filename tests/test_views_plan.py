@@ -55,7 +55,7 @@ def test_plan_confirmation_only_by_its_step(app, client):
     assert post(client, f"/workflow/commission/{pk}/draft_plan",
                 {"start": "2025-10-20"}).status_code == 302
     with app.app_context():
-        plan = planning.latest_plan(db.session, db.session.get(Commission, pk))
+        plan = planning.latest_plan(db.session.get(Commission, pk))
         second, drafted = plan.id, plan.drafted_on.isoformat()  # drafted "today"
     refused = post(client, f"{PLANS}/edit/{second}",
                    {"confirmed_on": drafted, "confirmed_by": "陈经办"})
@@ -78,15 +78,14 @@ def test_confirming_before_drafting_is_refused_by_the_step(app, client):
     assert post(client, f"/workflow/commission/{pk}/draft_plan",
                 {"start": "2025-10-20"}).status_code == 302
     with app.app_context():
-        plan = planning.latest_plan(db.session, db.session.get(Commission, pk))
+        plan = planning.latest_plan(db.session.get(Commission, pk))
         drafted = plan.drafted_on
     day_before = (drafted - dt.timedelta(days=1)).isoformat()
     response = post(client, f"/workflow/commission/{pk}/confirm_plan",
                     {"confirmed_by": "陈经办", "confirmed_on": day_before})
     assert response.status_code == 200 and "拟定" in response.get_data(as_text=True)
     with app.app_context():
-        assert planning.latest_plan(
-            db.session, db.session.get(Commission, pk)).confirmed_on is None
+        assert planning.latest_plan(db.session.get(Commission, pk)).confirmed_on is None
 
 
 def test_plan_steps_are_not_edited_on_their_screen(app, client):

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.documents import forms, papers
+from app.domain.planning import latest_plan
 from app.domain.workdays import WorkCalendar
 from app.models import (
     Commission,
@@ -124,9 +125,7 @@ def record_of(session: Session, kind: DocumentKind, commission: Commission,
     if record_id is None:
         if kind != DocumentKind.approval_plan:
             return None
-        return session.scalars(sa.select(PlanVersion).where(
-            PlanVersion.commission_id == commission.id)
-            .order_by(PlanVersion.version.desc()).limit(1)).first()
+        return latest_plan(commission)
     record = session.get(model, record_id)
     return record if record is not None and belongs(record, commission) else None
 

@@ -12,16 +12,19 @@ from sqlalchemy.orm import Session
 from app.choices import TerminationReason
 from app.domain.approvals import withdraw_open_items
 from app.domain.notices import notify_unit
-from app.domain.planning import current_items
+from app.domain import definitions as defs
+from app.domain.planning import current_items, items_unloaded
 from app.domain.deadlines import announcement_effective_on, confirmation_due_on, handover_due_on
 from app.domain.transitions import check_move, move_commission, require
 from app.domain.workdays import WorkCalendar
 from app.models.commission import Commission
+from app.models.items import CommissionItem, attempt_label
 from app.models.delivery import Delivery, FeeNotice, ResultReceipt
 from app.models.notification import Notification
+from app.models.reference import ApprovalItem
 from app.models.termination import Announcement, Termination
 from app.notify.templates import Template, fee_fields
-from app.states import ITEM_CLOSED, CommissionState
+from app.states import COMMISSION_TERMINATION, ITEM_CLOSED, CommissionState
 
 
 def open_items(commission: Commission) -> list:
@@ -29,10 +32,22 @@ def open_items(commission: Commission) -> list:
     return [item for item in current_items(commission) if item.state not in ITEM_CLOSED]
 
 
+def open_item_labels(commission: Commission) -> list[str]:
+    """The open items as clerks name them (attempt_label), in delegation order. A replaced
+    attempt is a refused one, so the open items are the current ones not decided."""
+    session = items_unloaded(commission)
+    if session is None:
+        return [str(item) for item in open_items(commission)]
+    rows = session.execute(
+        sa.select(ApprovalItem.name, CommissionItem.attempt).join(CommissionItem.approval_item)
+        .where(CommissionItem.commission_id == commission.id, defs.open_item())
+        .order_by(CommissionItem.id))
+    return [attempt_label(name, attempt) for name, attempt in rows]
+
+
 def _no_open_items(commission: Commission) -> None:
-    pending = open_items(commission)
-    require(not pending, _("Items still being handled: %(items)s",
-                           items="、".join(str(i) for i in pending)))
+    pending = open_item_labels(commission)
+    require(not pending, _("Items still being handled: %(items)s", items="、".join(pending)))
 
 
 def check_start_delivery(commission: Commission) -> None:
@@ -153,7 +168,12 @@ def terminate(session: Session, commission: Commission, *, reason: TerminationRe
 
 
 def _termination(session: Session, commission: Commission) -> Termination:
-    termination = session.scalars(
+    """The commission's termination form. Read through its relationship, loaded once however
+    many steps ask (a case page asks three); asked again when that says none, since the
+    relationship is read-only and misses a form issued earlier in this transaction."""
+    require(commission.state in COMMISSION_TERMINATION,
+            _("This commission has no termination form."))
+    termination = commission.termination or session.scalars(
         sa.select(Termination).where(Termination.commission_id == commission.id)
     ).first()
     require(termination is not None, _("This commission has no termination form."))

@@ -57,6 +57,25 @@ def current_items(commission: Commission) -> list[CommissionItem]:
     return [item for item in commission.items if item.id not in replaced]
 
 
+def items_unloaded(commission: Commission) -> Session | None:
+    """The session to ask with one statement while ``commission.items`` is not loaded (None
+    when it is, or the commission has no session): a case page decides its buttons (拟定计划,
+    交付结果) without loading every item and its relations."""
+    if "items" not in sa.inspect(commission).unloaded:
+        return None
+    return sa.orm.object_session(commission)
+
+
+def has_items(commission: Commission) -> bool:
+    """Whether any item was delegated (then some attempt is current: the latest of each chain
+    is never replaced)."""
+    session = items_unloaded(commission)
+    if session is None:
+        return bool(commission.items)
+    return bool(session.scalar(sa.select(
+        sa.exists().where(CommissionItem.commission_id == commission.id))))
+
+
 def _stage_rank(stage: Stage) -> int:
     """Where a stage's items may start in the stage rule: parallel work starts with stage 3."""
     return SEQUENTIAL_STAGES.index(Stage.s3 if stage == Stage.parallel else stage)
@@ -211,7 +230,7 @@ def check_draft_plan(commission: Commission) -> None:
     """Whether a plan (version) may be drafted: the unit was contacted, the case is running."""
     require(commission.state in PLANNABLE,
             _("A plan is drafted after the unit has been contacted."))
-    require(bool(current_items(commission)), _("The commission has no delegated item to plan."))
+    require(has_items(commission), _("The commission has no delegated item to plan."))
 
 
 def draft_plan(session: Session, commission: Commission, *, start: dt.date, drafted_on: dt.date,
@@ -247,19 +266,23 @@ def hold_plan(commission: Commission, plan: PlanVersion) -> None:
         item.planned_done_on = step.planned_done_on if step else None
 
 
-def latest_plan(session: Session, commission: Commission) -> PlanVersion | None:
+def latest_plan(commission: Commission) -> PlanVersion | None:
     """The newest plan version of ``commission``."""
-    return session.scalars(
-        sa.select(PlanVersion).where(PlanVersion.commission_id == commission.id)
-        .order_by(PlanVersion.version.desc()).limit(1)
-    ).first()
+    versions = commission.plan_versions
+    return versions[-1] if versions else None
+
+
+def confirmed_plan(commission: Commission) -> PlanVersion | None:
+    """The newest plan version the unit confirmed, the one actual dates are held against."""
+    return next((plan for plan in reversed(commission.plan_versions)
+                 if plan.confirmed_on is not None), None)
 
 
 def check_confirm_plan(session: Session, commission: Commission) -> PlanVersion:
     """Whether the unit may confirm a plan now; the plan version it would confirm."""
     require(commission.state in PLANNABLE,
             _("A plan is drafted after the unit has been contacted."))
-    plan = latest_plan(session, commission)
+    plan = latest_plan(commission)
     require(plan is not None, _("Draft a plan first."))
     require(plan.confirmed_on is None, _("This plan version is already confirmed."))
     return plan

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from app.domain import definitions as defs
 from app.domain.overdue import listed_item
-from app.domain.planning import current_items
+from app.domain.planning import confirmed_plan, current_items
 from app.domain.workdays import WorkCalendar
 from app.models.commission import Commission
 from app.models.items import CommissionItem
@@ -65,15 +65,6 @@ def slip_days(planned_submit_on: dt.date, planned_done_on: dt.date,
     return max(cal.between(planned_submit_on, today), 0)
 
 
-def confirmed_plan(session: Session, commission: Commission) -> PlanVersion | None:
-    """The newest plan version the unit confirmed, the one actual dates are held against."""
-    return session.scalars(
-        sa.select(PlanVersion)
-        .where(PlanVersion.commission_id == commission.id, PlanVersion.confirmed_on.is_not(None))
-        .order_by(PlanVersion.version.desc()).limit(1)
-    ).first()
-
-
 def step_slip(step: PlanStep, item: CommissionItem | None, *, today: dt.date,
               cal: WorkCalendar) -> Slip:
     """The slip of one plan line, given the current attempt of its item (if any)."""
@@ -98,7 +89,7 @@ def plan_slips(session: Session, commission: Commission, *, today: dt.date,
                cal: WorkCalendar, plan: PlanVersion | None = None) -> list[Slip]:
     """Every item of the confirmed plan (or ``plan``) with its actual dates and slip, in plan
     order, then the delegated items the plan does not hold (no slip). [] without a plan."""
-    plan = plan or confirmed_plan(session, commission)
+    plan = plan or confirmed_plan(commission)
     if plan is None:
         return []
     items = {item.approval_item_id: item for item in current_items(commission)}

@@ -94,6 +94,10 @@ class Commission(Timestamped, Model):
     items: Mapped[list["CommissionItem"]] = relationship(  # noqa: F821
         back_populates="commission", order_by="CommissionItem.id"
     )
+    # Oldest first; the newest and the newest confirmed are read from it (app/domain/planning).
+    plan_versions: Mapped[list["PlanVersion"]] = relationship(  # noqa: F821
+        back_populates="commission", order_by="PlanVersion.version", passive_deletes=True
+    )
     state_changes: Mapped[list["CommissionStateChange"]] = relationship(
         back_populates="commission", order_by="CommissionStateChange.changed_at"
     )

@@ -132,8 +132,13 @@ class CommissionItem(Timestamped, Model):
         return self.approval_item.department if self.approval_item else None
 
     def __repr__(self) -> str:
-        suffix = f"（第{self.attempt}次）" if self.attempt and self.attempt > 1 else ""
-        return f"{self.approval_item}{suffix}"
+        return attempt_label(str(self.approval_item), self.attempt)
+
+
+def attempt_label(name: str, attempt: int | None) -> str:
+    """An item as clerks name it: the approval item, and which attempt from the second on."""
+    suffix = f"（第{attempt}次）" if attempt and attempt > 1 else ""
+    return f"{name}{suffix}"
 
 
 class ItemSupplement(Model):

@@ -38,7 +38,7 @@ class PlanVersion(Timestamped, Model):
     # Working days from the first planned submission to the last planned completion.
     total_days: Mapped[Optional[int]] = mapped_column()
 
-    commission: Mapped[Commission] = relationship()
+    commission: Mapped[Commission] = relationship(back_populates="plan_versions")
     steps: Mapped[list["PlanStep"]] = relationship(
         back_populates="plan_version", order_by="PlanStep.sequence", cascade="all, delete-orphan"
     )

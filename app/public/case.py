@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from app.choices import UnitConfirmationKind, UnitContact
 from app.domain import planning
 from app.domain.contacts import Person, person
-from app.domain.slips import Slip, confirmed_plan, plan_slips
+from app.domain.slips import Slip, plan_slips
 from app.domain.workdays import WorkCalendar
 from app.lifecycle.online import open_confirmations
 from app.models import (
@@ -138,10 +138,10 @@ def unit_document(session: Session, commission_id: int, document_id: int) -> Iss
 def build(session: Session, commission: Commission, contact: UnitContact, *, today: dt.date,
           cal: WorkCalendar) -> CasePage:
     """The unit's page of ``commission``, seen by its ``contact``."""
-    plan = confirmed_plan(session, commission)
+    plan = planning.confirmed_plan(commission)
     confirmed = plan is not None
     if plan is None:
-        plan = planning.latest_plan(session, commission)
+        plan = planning.latest_plan(commission)
     rows = plan_slips(session, commission, today=today, cal=cal, plan=plan) if plan else []
     bars, today_at, span = gantt(rows, today)
     coordinator = commission.coordinator

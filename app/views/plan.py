@@ -9,7 +9,8 @@ from flask import current_app
 from flask_babel import lazy_gettext as _
 
 from app.clock import office_today
-from app.domain.slips import Slip, confirmed_plan, plan_slips
+from app.domain.planning import confirmed_plan
+from app.domain.slips import Slip, plan_slips
 from app.extensions import db
 from app.models import Commission, PlanStep, PlanVersion
 from app.views.lights import request_calendar
@@ -99,7 +100,7 @@ def plan_against_actual(pk: Any) -> dict[str, Any] | None:
     """Jinja helper for the case page: the confirmed plan's lines with their actual dates and
     slips (app/domain/slips.py), and the Gantt chart's data; None without a confirmed plan."""
     commission = db.session.get(Commission, int(pk))
-    plan = confirmed_plan(db.session, commission) if commission is not None else None
+    plan = confirmed_plan(commission) if commission is not None else None
     if plan is None:
         return None
     today = office_today()
