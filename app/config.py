@@ -101,6 +101,9 @@ class Config:
     # A signed-in session unused for this many minutes ends (the cookie expires with it).
     SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
     PERMANENT_SESSION_LIFETIME = dt.timedelta(minutes=SESSION_IDLE_MINUTES)
+    # The cookie is sent again when the session changes, not on every response: the idle
+    # clock moves it on once a minute at most (app/web_security.py, SEEN_STEP_SECONDS).
+    SESSION_REFRESH_EACH_REQUEST = False
     # Cookies: HttpOnly and SameSite=Lax always; Secure when served over HTTPS (set it on).
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
     SESSION_COOKIE_HTTPONLY = True

@@ -43,6 +43,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 SEEN_KEY = "_xb_seen"          # epoch seconds of the last request of the signed-in user
 PASSWORD_DUE_KEY = "_xb_pw_due"  # epoch seconds from which the password must be changed
 VERSION_KEY = "_xb_sv"         # the account's session version at login
+#: how often, at most, a request moves the idle clock (SEEN_KEY) on. Moving it rewrites and
+#: signs the session cookie; a session then ends at most this much before the idle limit.
+SEEN_STEP_SECONDS = 60
 
 _STATIC_ENDPOINTS = {"static", "appbuilder.static"}
 
@@ -141,8 +144,12 @@ def _guard_session():
     if seen is None:
         # A session signed in before this gate existed: look the account up once.
         set_password_due(sm.password_due_timestamp(current_user))
-    session[SEEN_KEY] = now_ts
-    session.permanent = True  # the cookie expires with the idle limit too, refreshed here
+    if seen is None or now_ts - seen >= SEEN_STEP_SECONDS:
+        # The cookie expires with the idle limit too, counted from the same moment: it is
+        # written (and signed) only here or when something else changes the session
+        # (SESSION_REFRESH_EACH_REQUEST is off), not on every page.
+        session[SEEN_KEY] = now_ts
+        session.permanent = True
     due = session.get(PASSWORD_DUE_KEY)
     if due is not None and now_ts >= due and request.endpoint not in _password_change_endpoints():
         flash(str(_("Your password must be changed before you continue.")), "warning")

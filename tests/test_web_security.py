@@ -49,6 +49,24 @@ def test_idle_timeout_is_configurable(app, clock, monkeypatch):
     assert client.get("/commissionview/list/").status_code == 302
 
 
+def test_the_cookie_is_signed_again_once_a_minute_not_on_every_page(app, clock):
+    """R-14.1 with issue 16: a page within a minute of the idle clock's last move sends no
+    cookie (nothing to sign); the next one after it moves the clock and the cookie's expiry
+    on together, and the session still ends 30 minutes after that."""
+    client, _ = _login(app)
+    assert client.get("/commissionview/list/").status_code == 200
+    clock.now += dt.timedelta(seconds=30)
+    response = client.get("/commissionview/list/")
+    assert response.status_code == 200 and "Set-Cookie" not in response.headers
+    clock.now += dt.timedelta(seconds=31)
+    response = client.get("/commissionview/list/")
+    assert response.status_code == 200 and "Expires=" in response.headers["Set-Cookie"]
+    clock.now += dt.timedelta(minutes=29, seconds=59)
+    assert client.get("/commissionview/list/").status_code == 200
+    clock.now += dt.timedelta(minutes=30, seconds=1)
+    assert client.get("/commissionview/list/").status_code == 302
+
+
 def test_session_cookie_flags(app, monkeypatch):
     """R-14.1: the session cookie is HttpOnly and SameSite=Lax, Secure when configured (HTTPS);
     it expires with the idle limit."""

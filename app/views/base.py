@@ -24,7 +24,8 @@ from __future__ import annotations
 
 from typing import Any, Callable, ClassVar
 
-from flask import abort, flash, g, has_app_context, has_request_context, redirect, request
+from flask import (abort, flash, g, has_app_context, has_request_context, redirect, request,
+                   session)
 from flask_appbuilder import ModelView, expose, has_access
 from flask_appbuilder.security.decorators import permission_name
 from flask_appbuilder.const import FLAMSG_ERR_SEC_ACCESS_DENIED
@@ -554,6 +555,15 @@ class AppModelView(ModelView):
                 field.errors = list(field.errors) + [str(message)]
                 ok = False
         return ok
+
+    def update_redirect(self) -> None:
+        """FAB's back-navigation history, left alone (and so the session cookie, which is then
+        not signed and sent again) when the page is the one the history ends with: a reload,
+        a list refreshed, a page after its own form's refusal."""
+        history = session.get("page_history")
+        if history and history[-1] == request.url:
+            return
+        super().update_redirect()
 
     def render_template(self, template: str, **kwargs: Any) -> Any:
         """FAB's, plus ``ledger`` for the list page's export button; related views the user
