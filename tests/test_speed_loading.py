@@ -112,36 +112,42 @@ def test_login_does_not_raise_definitions_version(app, client):
     assert _definitions_version(app) == before
 
 
-def _count_statements(statements: list[str]) -> int:
-    return sum("count(*)" in s.lower() for s in statements)
+def _count_statements(statements: list[str], table: str = "project") -> int:
+    """The statements counting ``table``'s rows (not those of a filter's choices)."""
+    return sum("count(*)" in s.lower() and f"from {table}" in " ".join(s.lower().split())
+               for s in statements)
+
+
+PROJECTS = "/projectview/list/"
 
 
 def test_unfiltered_list_keeps_its_count_issue16(app, client, count_queries, monkeypatch):
     """Issue 16 item 4: a long list nobody filtered keeps its row count (no count(*) on
-    the next page); a filter of the user's, a page at the end and a new row count exactly."""
+    the next page); a filter of the user's, a page at the end and a new row count exactly.
+    (The commission list reads the database's own exact count: tests/test_row_count.py.)"""
     monkeypatch.setitem(app.config, "LIST_COUNT_KEPT_FROM", 5)
     monkeypatch.setitem(app.config, "LIST_COUNT_KEPT_DIALECTS", ("sqlite", "postgresql"))
     with app.app_context():
-        coordinator = make_staff()
-        for _ in range(45):
-            make_commission(coordinator=coordinator)
+        owner = f.unit()
+        for number in range(45):
+            f.project(owner, name=f"项目{number:02d}")
         db.session.commit()
-    client.get(LIST)  # counts and keeps
+    client.get(PROJECTS)  # counts and keeps
     with count_queries() as first:
-        assert client.get(LIST).status_code == 200
+        assert client.get(PROJECTS).status_code == 200
     assert _count_statements(first) == 0, first
     with count_queries() as filtered:
-        client.get(f"{LIST}?_flt_0_state=in_progress")
+        client.get(f"{PROJECTS}?_flt_2_name=项目1")
     assert _count_statements(filtered) == 1
     with count_queries() as last:
-        html = client.get(f"{LIST}?page_CommissionView=2").get_data(as_text=True)
+        html = client.get(f"{PROJECTS}?page_ProjectView=2").get_data(as_text=True)
     assert _count_statements(last) == 1  # the last page: the exact number
-    assert "/commissionview/show/" in html
+    assert "/projectview/show/" in html
     with app.app_context():
-        make_commission()
+        f.project(owner, name="项目新")
         db.session.commit()
     with count_queries() as after_add:
-        client.get(LIST)
+        client.get(PROJECTS)
     assert _count_statements(after_add) == 1  # a new row dropped the kept count
 
 
@@ -149,11 +155,11 @@ def test_small_list_counts_exactly_issue16(app, client, count_queries, monkeypat
     """Below LIST_COUNT_KEPT_FROM rows the count is exact on every page."""
     monkeypatch.setitem(app.config, "LIST_COUNT_KEPT_DIALECTS", ("sqlite", "postgresql"))
     with app.app_context():
-        make_commission()
+        f.project()
         db.session.commit()
-    client.get(LIST)
+    client.get(PROJECTS)
     with count_queries() as statements:
-        client.get(LIST)
+        client.get(PROJECTS)
     assert _count_statements(statements) == 1
 
 

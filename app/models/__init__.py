@@ -37,6 +37,7 @@ from app.models.plan import PlanStep, PlanVersion
 from app.models.prereview import PreReview
 from app.models.reference import ApprovalItem, ItemMaterial, Town
 from app.models.revisits import Rectification, Revisit
+from app.models.row_count import RowCount
 from app.models.termination import Announcement, Termination
 from app.models.training import Training, TrainingAttendance
 
@@ -54,7 +55,7 @@ __all__ = [
     "MaterialNotice",
     "MaterialNoticeLine", "MeetingActionItem", "Notification", "PlanStep", "PlanVersion",
     "PreReview", "Project", "RatingInvitation",
-    "Rectification", "ResultReceipt", "Revisit", "RosterChange", "StaffMember", "Termination",
+    "Rectification", "ResultReceipt", "Revisit", "RosterChange", "RowCount", "StaffMember", "Termination",
     "Town", "Training", "TrainingAttendance", "Unit", "UnitConfirmation", "WorkLogEntry",
     "metadata",
 ]
