@@ -21,32 +21,29 @@ TABLE, COLUMN = "commission", "state"
 # PostgreSQL: statement triggers over the statement's rows (transition tables), adding each
 # count's change once, in name order (two transactions lock the counts they change in the
 # same order: no deadlock).
+_PG_ADD = """
+        INSERT INTO row_count (name, total)
+        SELECT name, {sign}sum(n) FROM ({changes}) AS delta
+        GROUP BY name HAVING sum(n) <> 0 ORDER BY name
+        ON CONFLICT (name) DO UPDATE SET total = row_count.total + EXCLUDED.total;"""
+
+
+def _pg_whole(rows: str) -> str:
+    """Every row of ``rows`` counted, in all and by the column."""
+    return (f"SELECT '{TABLE}' AS name, count(*) AS n FROM {rows} UNION ALL "
+            f"SELECT '{TABLE}:' || {COLUMN}, count(*) FROM {rows} GROUP BY {COLUMN}")
+
+
+_PG_MOVED = (f"FROM new_rows nw JOIN old_rows od ON od.id = nw.id "
+             f"WHERE od.{COLUMN} <> nw.{COLUMN}")
 _PG_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION {TABLE}_row_count() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'INSERT' THEN
-        INSERT INTO row_count (name, total)
-        SELECT name, sum(n) FROM (
-            SELECT '{TABLE}' AS name, count(*) AS n FROM new_rows
-            UNION ALL SELECT '{TABLE}:' || {COLUMN}, count(*) FROM new_rows GROUP BY {COLUMN}
-        ) AS delta WHERE n <> 0 GROUP BY name ORDER BY name
-        ON CONFLICT (name) DO UPDATE SET total = row_count.total + EXCLUDED.total;
-    ELSIF TG_OP = 'DELETE' THEN
-        INSERT INTO row_count (name, total)
-        SELECT name, -sum(n) FROM (
-            SELECT '{TABLE}' AS name, count(*) AS n FROM old_rows
-            UNION ALL SELECT '{TABLE}:' || {COLUMN}, count(*) FROM old_rows GROUP BY {COLUMN}
-        ) AS delta WHERE n <> 0 GROUP BY name ORDER BY name
-        ON CONFLICT (name) DO UPDATE SET total = row_count.total + EXCLUDED.total;
-    ELSIF TG_OP = 'UPDATE' THEN
-        INSERT INTO row_count (name, total)
-        SELECT name, sum(n) FROM (
-            SELECT '{TABLE}:' || nw.{COLUMN} AS name, 1 AS n
-            FROM new_rows nw JOIN old_rows od ON od.id = nw.id WHERE od.{COLUMN} <> nw.{COLUMN}
-            UNION ALL SELECT '{TABLE}:' || od.{COLUMN}, -1
-            FROM new_rows nw JOIN old_rows od ON od.id = nw.id WHERE od.{COLUMN} <> nw.{COLUMN}
-        ) AS delta GROUP BY name HAVING sum(n) <> 0 ORDER BY name
-        ON CONFLICT (name) DO UPDATE SET total = row_count.total + EXCLUDED.total;
+    IF TG_OP = 'INSERT' THEN{_PG_ADD.format(sign="", changes=_pg_whole("new_rows"))}
+    ELSIF TG_OP = 'DELETE' THEN{_PG_ADD.format(sign="-", changes=_pg_whole("old_rows"))}
+    ELSIF TG_OP = 'UPDATE' THEN{_PG_ADD.format(sign="", changes=(
+        f"SELECT '{TABLE}:' || nw.{COLUMN} AS name, 1 AS n {_PG_MOVED} UNION ALL "
+        f"SELECT '{TABLE}:' || od.{COLUMN}, -1 {_PG_MOVED}"))}
     ELSE  -- TRUNCATE
         DELETE FROM row_count WHERE name = '{TABLE}' OR name LIKE '{TABLE}:%';
     END IF;
