@@ -88,7 +88,9 @@ def _kept_count_key(table: str, filters: Any, dialect: str) -> str | None:
     return f"list-count:{table}:{generation}:{who}:{names}"
 
 
-_KEPT_TOTAL = sa.select(RowCount.total).where(RowCount.name == sa.bindparam("name"))
+def _kept_total(name: str) -> Any:
+    """The database's count ``name``, as a value a statement can select."""
+    return sa.select(RowCount.total).where(RowCount.name == name).scalar_subquery()
 
 
 def kept_by_database(model: type, filters: Any) -> str | None:
@@ -157,6 +159,12 @@ class PagingInterface(SQLAInterface):
                                  select_columns, outer_default_load)
         base = self.session.query(self.obj)
         offset, limit = (page or 0) * page_size, page_size
+        name = kept_by_database(self.obj, filters) if offset == 0 else None
+        if name is not None:
+            # The first page: the database's count comes with the rows, one statement.
+            found = (self._page(base, filters, order_column, order_direction, outer_default_load)
+                     .add_columns(_kept_total(name)).limit(limit).all())
+            return (found[0][1] or 0) if found else 0, [row[0] for row in found]
         count, exact = self.list_count(base, filters)
         if not exact and (offset + page_size) * 2 >= count:
             count = self.query_count(base, filters)  # near the end: the exact number
@@ -167,20 +175,24 @@ class PagingInterface(SQLAInterface):
             order_direction = "asc" if order_direction != "asc" else "desc"
         if limit <= 0:
             return count, []
+        query = self._page(base, filters, order_column, order_direction, outer_default_load)
+        rows = paged(query, pk, offset, limit).all()
+        return count, rows[::-1] if reverse else rows
+
+    def _page(self, base: Any, filters: Any, order_column: str, order_direction: str,
+              outer_default_load: bool) -> Any:
+        """The list's query: filtered, ordered, loading what its cells read."""
         query = self.apply_all(base, filters, order_column, order_direction,
                                outer_default_load=outer_default_load)
         if self.list_reads:
             query = query.options(*only_read(self.obj, self.list_reads))
-        rows = paged(query, pk, offset, limit).all()
-        return count, rows[::-1] if reverse else rows
+        return query
 
     def list_count(self, base: Any, filters: Any) -> tuple[int, bool]:
         """The list's row count and whether it is exact (see the module's docstring)."""
         name = kept_by_database(self.obj, filters)
         if name is not None:
-            # Core on the session's connection: one row, no ORM entity to build
-            return self.session.connection().execute(
-                _KEPT_TOTAL, {"name": name}).scalar() or 0, True
+            return self.session.scalar(sa.select(_kept_total(name))) or 0, True
         key = (_kept_count_key(self.obj.__table__.name, filters,
                                self.session.get_bind().dialect.name)
                if has_app_context() else None)
