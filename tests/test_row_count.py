@@ -54,9 +54,9 @@ def test_counts_follow_steps_sql_and_deletes_issue16(ctx):
     assert _kept() == _counted() == {"commission": 4, "commission:accepted": 2,
                                      "commission:in_progress": 1, "commission:completed": 1}
     # one statement moving several rows, and one touching no state
-    db.session.execute(sa.update(Commission).where(Commission.id.in_(
-        [cases[0].id, cases[1].id, cases[2].id])).values(state=CommissionState.planning))
-    db.session.execute(sa.update(Commission).values(remarks="备注"))
+    db.session.execute(sa.text("UPDATE commission SET state = 'planning' WHERE id IN (:a, :b, :c)"),
+                       {"a": cases[0].id, "b": cases[1].id, "c": cases[2].id})
+    db.session.execute(sa.text("UPDATE commission SET remarks = '备注'"))
     db.session.commit()
     assert _kept() == _counted() == {"commission": 4, "commission:planning": 3,
                                      "commission:completed": 1}
