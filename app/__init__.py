@@ -3,6 +3,12 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from app import lazy_imports
+
+# Before Flask-AppBuilder is first imported: what it imports but pages never use loads on
+# first use (app/lazy_imports.py).
+lazy_imports.install()
+
 from flask import Flask
 from flask_appbuilder import AppBuilder
 

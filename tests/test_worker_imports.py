@@ -1,7 +1,9 @@
 """What a gunicorn worker serving pages holds (issue 16, worker memory ≤ 100 MiB): not
 pypinyin's dictionaries (55 MiB: the pinyin keys come from app/pinyin_table.txt), nor the PDF
 libraries (with segno, the QR codes') and the Excel ones, which load with the first print or
-export.
+export; the modules FAB imports for what pages never do (app/lazy_imports.py) are imported but
+not run. Then the REST API, which runs some of them (jsonschema for ``q``, PyYAML and apispec's
+docstring reader for the OpenAPI document), answers from that same worker.
 
 A fresh interpreter, as a worker is: the app built without migrations, what the master
 preloads (app/ops/preload.py), signed in, then the pages of the benchmark's mix (the
@@ -24,11 +26,15 @@ from tests.accounts import ADMIN_PASSWORD, ADMIN_USER
 
 ROOT = Path(__file__).resolve().parent.parent
 #: never in a worker that served only pages
-HEAVY = ("pypinyin", "xhtml2pdf", "reportlab", "segno", "openpyxl", "html5lib", "pypdf")
+HEAVY = ("pypinyin", "xhtml2pdf", "reportlab", "segno", "openpyxl", "html5lib", "pypdf",
+         # jsonschema's own dependencies, never imported while jsonschema is not run
+         "referencing", "rpds", "jsonschema_specifications")
+#: what the API's answers below run of app/lazy_imports.DEFERRED
+RUN_BY_THE_API = {"jsonschema", "yaml", "apispec.yaml_utils"}
 
 PROBE = """
 import json, sys
-from app import create_app
+from app import create_app, lazy_imports
 from app.config import TestConfig
 from app.ops.preload import preload
 
@@ -41,11 +47,19 @@ pages = {}
 for url in sys.argv[4:]:
     response = client.get(url)
     pages[url] = [response.status_code, 'data-pinyin="' in response.get_data(as_text=True)]
-print(json.dumps({"pages": pages, "modules": sorted({n.split(".")[0] for n in sys.modules})}))
+modules = sorted({n.split(".")[0] for n in sys.modules})
+ran = sorted(lazy_imports.ran())
+login = client.post("/api/v1/security/login", json={
+    "username": sys.argv[2], "password": sys.argv[3], "provider": "db", "refresh": False})
+headers = {"Authorization": "Bearer " + login.get_json()["access_token"]}
+api = {url: client.get(url, headers=headers).status_code for url in (
+    "/api/v1/_openapi", "/api/v1/commission_item/?q=(filters:!((col:due_on,opr:lt,value:'2026-12-01')))")}
+print(json.dumps({"pages": pages, "modules": modules, "ran": ran, "api": api,
+                  "ran_by_api": sorted(lazy_imports.ran())}))
 """
 
 
-def test_a_worker_serving_pages_never_loads_pypinyin_pdf_or_excel(app, ctx, database_url):
+def test_a_worker_serving_pages_never_loads_pypinyin_pdf_excel_nor_runs_the_deferred(app, ctx, database_url):
     case = f.case(CommissionState.in_progress, coordinator=f.staff(name="陈晓敏"))
     db.session.commit()
     pages = ["/commissionview/list/", "/commissionview/list/?_flt_0_state=in_progress", "/",
@@ -63,3 +77,7 @@ def test_a_worker_serving_pages_never_loads_pypinyin_pdf_or_excel(app, ctx, data
     # the attendees' select: its options carry their pinyin keys (from the table)
     assert answer["pages"]["/coordinationmeetingview/add"][1]
     assert not set(HEAVY) & set(answer["modules"])
+    assert answer["ran"] == []
+    # what pages never needed still works when the API needs it
+    assert set(answer["api"].values()) == {200}, answer["api"]
+    assert RUN_BY_THE_API <= set(answer["ran_by_api"])

@@ -15,6 +15,7 @@ Date-time filter values are ISO 8601 with their offset and are compared in UTC (
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 from typing import Any
@@ -44,10 +45,8 @@ KEYS = {
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATE_TIME = re.compile(
     r"(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
-FORMATS = jsonschema.FormatChecker(formats=())
 
 
-@FORMATS.checks("date", raises=ValueError)
 def _is_date(value: object) -> bool:
     """RFC 3339 full-date (``2026-12-01``)."""
     if not isinstance(value, str):
@@ -58,10 +57,20 @@ def _is_date(value: object) -> bool:
     return True
 
 
-@FORMATS.checks("date-time", raises=ValueError)
 def _is_date_time(value: object) -> bool:
     """RFC 3339 date-time: with its offset (``2026-12-01T09:30:00+08:00``)."""
     return not isinstance(value, str) or parse_date_time(value) is not None
+
+
+@functools.cache
+def format_checker() -> jsonschema.FormatChecker:
+    """The formats ``q``'s values are checked with (only these two). Built on the first API
+    read, not on import: a worker that serves only pages never loads jsonschema
+    (app/lazy_imports.py)."""
+    checker = jsonschema.FormatChecker(formats=())
+    checker.checks("date", raises=ValueError)(_is_date)
+    checker.checks("date-time", raises=ValueError)(_is_date_time)
+    return checker
 
 
 def parse_date_time(value: str) -> dt.datetime | None:
@@ -162,7 +171,7 @@ def _value_schema(datamodel: Any, column: str) -> dict[str, Any]:
 def refusal(api: Any, operation: str, args: dict[str, Any]) -> str | None:
     """Why ``q`` (parsed into ``args``) is refused, or None; date-times are set to UTC."""
     validator = jsonschema.Draft4Validator(api.query_schemas[operation],
-                                           format_checker=FORMATS)
+                                           format_checker=format_checker())
     error = jsonschema.exceptions.best_match(validator.iter_errors(args))
     if error is not None:
         where = "/".join(str(part) for part in error.absolute_path) or "q"
