@@ -10,12 +10,17 @@ import nobody uses costs each worker its size. FAB imports these at module level
 - ``PIL.Image`` and ``PIL.ImageOps``: FAB's image field (filemanager.py) resizes uploads with
   Pillow; no form of ours has an image field (a PDF that embeds an image loads it then);
 - ``apispec.yaml_utils`` (and PyYAML): FAB's REST API reads an endpoint's OpenAPI text from
-  its docstring with it when the OpenAPI document is built, not when an endpoint answers.
+  its docstring with it when the OpenAPI document is built, not when an endpoint answers;
+- ``jsonschema`` (with referencing, rpds, attrs): FAB's and our check of an API read's ``q``
+  (app/api/query.py builds its checker on the first one);
+- ``dateutil.parser``: FAB's date filters parse a typed date with it;
+- ``pdb``: click.testing (imported by Flask's test client, which flask_login imports);
+- ``limits.aio``: the asyncio half of Flask-Limiter's library; FAB's limiter is synchronous.
 
 How: a finder first in ``sys.meta_path`` hands out these modules (found by the usual finders)
 created but not run; the first attribute read runs them, in the module object everyone already
-holds (as ``importlib.util.LazyLoader``, which runs a module on any read, even the import
-system's own). Importing a submodule reads its package's ``__path__``, which runs the package
+holds, as with ``importlib.util.LazyLoader`` (which, though, runs a module on any read, even
+of ``__spec__`` or ``__name__``, and has no SUBMODULES_ALONE). Importing a submodule reads its package's ``__path__``, which runs the package
 first, in the usual order; only for the packages of SUBMODULES_ALONE it does not, which is how
 ``sqlalchemy_utils.types.uuid`` loads without its parents' ``__init__`` (they import nothing
 that ``uuid.py`` needs; another package's submodules may need their ``__init__`` run first, as
@@ -42,6 +47,7 @@ DEFERRED = frozenset({
     "jsonschema",
     "dateutil.parser",
     "pdb",
+    "limits.aio",
 })
 #: packages of DEFERRED whose submodules are imported without running the package first
 #: (any other package runs on a submodule's import, before it, as usual)

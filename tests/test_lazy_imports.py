@@ -91,7 +91,7 @@ from flask_appbuilder import filemanager  # noqa: F401
 from app import lazy_imports
 
 before = sorted(lazy_imports.ran())
-import dateutil.parser, jsonschema, pdb, sqlalchemy_utils, yaml
+import dateutil.parser, jsonschema, limits.aio, pdb, sqlalchemy_utils, yaml
 from apispec import yaml_utils
 from PIL import Image, ImageOps
 from flask_appbuilder.models.sqla.interface import UUIDType
@@ -104,6 +104,7 @@ used = {
     "jsonschema": jsonschema.Draft4Validator({"type": "integer"}).is_valid(3),
     "dateutil": dateutil.parser.parse("2026-12-03").day == 3,
     "pdb": pdb.Pdb is not None,
+    "limits": limits.aio.storage.MemoryStorage is not None,
 }
 print(json.dumps({"before": before, "used": used, "ran": sorted(lazy_imports.ran())}))
 """
