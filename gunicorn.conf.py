@@ -35,6 +35,8 @@ os.environ["FAB_UPDATE_PERMS"] = "0"
 # Workers never migrate either (that is `flask db upgrade`, once per deploy): the app they
 # build goes without Flask-Migrate and Alembic (9 MiB a worker).
 os.environ["MIGRATIONS_ENABLED"] = "0"
+# Nor do they run `flask` commands: the app goes without app/cli.py and what it imports.
+os.environ["CLI_COMMANDS_ENABLED"] = "0"
 
 wsgi_app = "app:create_app()"
 bind = [part.strip() for part in os.environ.get("GUNICORN_BIND", "127.0.0.1:8000").split(",")

@@ -32,7 +32,8 @@ def create_app(config: object | None = None, overrides: Mapping[str, Any] | None
     init_logging(app)
 
     register_extensions(app)
-    register_commands(app)
+    if app.config.get("CLI_COMMANDS_ENABLED", True):
+        register_commands(app)
     init_web_security(app)
     init_input_guard(app)
     init_audit(app)
@@ -63,7 +64,8 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    """The ``flask`` commands of app/cli.py."""
+    """The ``flask`` commands of app/cli.py (not in gunicorn's processes, which never run
+    them: CLI_COMMANDS_ENABLED)."""
     from app.cli import register
 
     register(app)

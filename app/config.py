@@ -66,6 +66,9 @@ class Config:
     FAB_UPDATE_PERMS = _bool("FAB_UPDATE_PERMS", False)
     # `flask db` (Flask-Migrate); gunicorn's workers go without (gunicorn.conf.py).
     MIGRATIONS_ENABLED = _bool("MIGRATIONS_ENABLED", True)
+    # The `flask` commands (app/cli.py: seeding, imports, backups, notices, ...); gunicorn's
+    # master and workers go without them too (gunicorn.conf.py: 1 MiB a worker).
+    CLI_COMMANDS_ENABLED = _bool("CLI_COMMANDS_ENABLED", True)
 
     AUTH_TYPE = AUTH_DB
     AUTH_USER_REGISTRATION = False

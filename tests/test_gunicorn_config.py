@@ -17,9 +17,10 @@ CONF = Path(__file__).resolve().parent.parent / "gunicorn.conf.py"
 def settings(monkeypatch):
     """gunicorn.conf.py run with a clean environment (put back afterwards)."""
     for name in ("WEB_CONCURRENCY", "GUNICORN_BIND", "GUNICORN_TIMEOUT", "LOG_FORMAT",
-                 "LOG_LEVEL", "FAB_UPDATE_PERMS", "MIGRATIONS_ENABLED"):
+                 "LOG_LEVEL", "FAB_UPDATE_PERMS", "MIGRATIONS_ENABLED", "CLI_COMMANDS_ENABLED"):
         # set, then removed: monkeypatch then removes what gunicorn.conf.py itself sets
-        # (FAB_UPDATE_PERMS, MIGRATIONS_ENABLED), which later tests' processes would inherit
+        # (FAB_UPDATE_PERMS, MIGRATIONS_ENABLED, CLI_COMMANDS_ENABLED), which later tests'
+        # processes would inherit
         monkeypatch.setenv(name, "")
         monkeypatch.delenv(name)
 
@@ -71,3 +72,16 @@ def test_workers_go_without_migrations(settings):
     settings()
     assert os.environ["MIGRATIONS_ENABLED"] == "0"
     assert os.environ["FAB_UPDATE_PERMS"] == "0"
+
+
+def test_workers_go_without_the_flask_commands(settings):
+    """Neither gunicorn's master nor its workers run `flask` commands: the app they build
+    leaves app/cli.py unimported (CLI_COMMANDS_ENABLED); `flask` itself still has them."""
+    from app import create_app
+    from app.config import TestConfig
+
+    settings()
+    assert os.environ["CLI_COMMANDS_ENABLED"] == "0"
+    served = create_app(TestConfig(), {"CLI_COMMANDS_ENABLED": False})
+    assert "seed" not in served.cli.commands
+    assert "seed" in create_app(TestConfig()).cli.commands

@@ -5,10 +5,10 @@ export; the modules FAB imports for what pages never do (app/lazy_imports.py) ar
 not run. Then the REST API, which runs some of them (jsonschema for ``q``, PyYAML and apispec's
 docstring reader for the OpenAPI document), answers from that same worker.
 
-A fresh interpreter, as a worker is: the app built without migrations, what the master
-preloads (app/ops/preload.py), signed in, then the pages of the benchmark's mix (the
-commission list, the dashboard, 督办, a case page) and a form whose select of people is read
-by pinyin. Its ``sys.modules`` is then checked, not its memory: the modules hold the gain
+A fresh interpreter, as a worker is: the app built without migrations nor the ``flask``
+commands, what the master preloads (app/ops/preload.py), signed in, then the pages of the
+benchmark's mix (the commission list, the dashboard, 督办, a case page) and a form whose select
+of people is read by pinyin. Its ``sys.modules`` is then checked, not its memory: the modules hold the gain
 where a memory threshold would flicker with the machine.
 """
 from __future__ import annotations
@@ -66,7 +66,7 @@ def test_a_worker_serving_pages_never_loads_pypinyin_pdf_excel_nor_runs_the_defe
              "/overdue/", f"/commissionview/show/{case.id}", "/coordinationmeetingview/add"]
     env = {key: value for key, value in os.environ.items()
            if not key.startswith(("FAB_", "FLASK_"))}
-    env.update({"MIGRATIONS_ENABLED": "0", "PYTHONPATH": str(ROOT)})
+    env.update({"MIGRATIONS_ENABLED": "0", "CLI_COMMANDS_ENABLED": "0", "PYTHONPATH": str(ROOT)})
     done = subprocess.run([sys.executable, "-c", PROBE, database_url, ADMIN_USER, ADMIN_PASSWORD,
                            *pages], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=300)
