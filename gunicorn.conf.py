@@ -15,11 +15,13 @@ connections it inherited (``post_fork``: the engine is disposed without closing 
 sockets), so no connection is ever shared across a fork. Before the first fork the master
 loads what every worker needs (``when_ready``, app/ops/preload.py: the pinyin table) and
 freezes the collector. A worker's resident size counts what it shares with the master whole
-(the app built, about 108 MiB); the PDF libraries (xhtml2pdf, ReportLab: about 27 MiB) and
-openpyxl (11 MiB) load only in a worker that prints or exports. Workers never sync
-permissions (FAB_UPDATE_PERMS is forced off here: run ``flask sync-perms`` once per deploy,
-before the workers start; several workers would otherwise race on FAB's permission tables)
-and never migrate (MIGRATIONS_ENABLED is forced off: ``flask db upgrade`` at deploy).
+(the app built, about 98 MiB on SQLite, 110 with PostgreSQL's driver); the PDF libraries
+(xhtml2pdf, ReportLab: about 27 MiB) and openpyxl (11 MiB) load only in a worker that prints
+or exports, and what Flask-AppBuilder imports but pages never use only when first used
+(app/lazy_imports.py: 10 MiB). Workers never sync permissions (FAB_UPDATE_PERMS is forced
+off here: run ``flask sync-perms`` once per deploy, before the workers start; several workers
+would otherwise race on FAB's permission tables) and never migrate (MIGRATIONS_ENABLED is forced off: ``flask db upgrade`` at deploy), nor
+run any other ``flask`` command (CLI_COMMANDS_ENABLED is forced off).
 """
 import multiprocessing
 import os
