@@ -80,6 +80,8 @@ def _run(module: types.ModuleType) -> None:
         loader = module.__dict__.pop("__deferred_loader__", None)
         if loader is None:
             return  # run already, or running in this thread
+        # From now on the module is its own loader's, as if it had never been deferred.
+        module.__loader__ = module.__spec__.loader = loader
         try:
             loader.exec_module(module)
         finally:
@@ -98,6 +100,10 @@ class _DeferringLoader(Loader):
     def exec_module(self, module: types.ModuleType) -> None:
         module.__dict__["__deferred_loader__"] = self.loader
         module.__class__ = _NotYetRun
+
+    def __getattr__(self, name: str):
+        """The rest is its own loader's (get_source, get_data, get_resource_reader, ...)."""
+        return getattr(self.loader, name)
 
 
 class _DeferringFinder(MetaPathFinder):

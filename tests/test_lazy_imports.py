@@ -53,6 +53,15 @@ def test_a_deferred_module_runs_on_its_first_use_once(packages):
     assert lazy_imports.ran() == {"lz_pkg"}
 
 
+def test_a_run_module_has_its_own_loader_again(packages):
+    import lz_pkg
+
+    assert lz_pkg.__loader__.get_source("lz_pkg")  # the file's loader answers, even before
+    assert lz_pkg.value == 42
+    assert type(lz_pkg.__loader__).__name__ == "SourceFileLoader"
+    assert lz_pkg.__spec__.loader is lz_pkg.__loader__
+
+
 def test_a_package_runs_before_its_submodule(packages):
     import lz_pkg.sub
 
