@@ -52,9 +52,10 @@ DEFERRED = frozenset({
 #: packages of DEFERRED whose submodules are imported without running the package first
 #: (any other package runs on a submodule's import, before it, as usual)
 SUBMODULES_ALONE = frozenset({"sqlalchemy_utils", "sqlalchemy_utils.types"})
-#: what the import system reads from a module without running it
+#: what the import system reads from a module without running it, and where it comes from
+#: (inspect.getmodule reads every module's ``__file__``: that must not run them all)
 _IMPORT_ATTRS = frozenset({"__spec__", "__name__", "__loader__", "__package__", "__class__",
-                           "__dict__"})
+                           "__dict__", "__file__", "__cached__"})
 _RUN_LOCK = threading.RLock()
 
 

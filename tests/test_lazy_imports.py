@@ -43,8 +43,12 @@ def packages(tmp_path, monkeypatch):
 
 
 def test_a_deferred_module_runs_on_its_first_use_once(packages):
+    import inspect
+
     import lz_pkg
 
+    assert lz_pkg.__file__.endswith("__init__.py")
+    inspect.getmodule(test_a_deferred_module_runs_on_its_first_use_once.__code__)  # all modules
     assert packages == []
     assert lz_pkg.value == 42
     assert lz_pkg.value == 42
