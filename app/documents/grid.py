@@ -137,22 +137,9 @@ def _paragraph_class() -> type:
     return GridParagraph
 
 
-@functools.cache
 def _box_class() -> type:
-    """xhtml2pdf's keep-in-frame box of a cell, measured once per width while what it holds
-    fits: then its size is its paragraph's, whatever the height on offer (see above)."""
-    from reportlab.rl_config import _FUZZ
+    """xhtml2pdf's keep-in-frame box of a cell (measured once per width while what it holds
+    fits, and drawn as measured: app/documents/cells.py)."""
     from xhtml2pdf.xhtml2pdf_reportlab import PmlKeepInFrame
 
-    class GridBox(PmlKeepInFrame):
-        def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-            fitted = self.__dict__.get("_fitted_at")
-            if (fitted is None or fitted[0] != availWidth or fitted[1] > availHeight + _FUZZ
-                    or "_scale" in self.__dict__):
-                size = super().wrap(availWidth, availHeight)
-                self._fitted_at = (availWidth, self.height + _FUZZ)
-                return size
-            self.maxWidth, self.maxHeight = availWidth, self.setMaxHeight(availHeight)
-            return self.width, self.height
-
-    return GridBox
+    return PmlKeepInFrame

@@ -21,7 +21,7 @@ from flask import render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _
 
-from app.documents import fonts, grid, typesetting
+from app.documents import cells, fonts, grid, typesetting
 from app.documents.fonts import PdfFont
 from app.domain.errors import DomainError
 from app.inputs import clean_text
@@ -81,6 +81,7 @@ def html_to_pdf(html: str, font: PdfFont) -> bytes:
 
         typesetting.line_breaking()
         grid.install()
+        cells.install()
         default_css_once()
         fonts.register(font)
 

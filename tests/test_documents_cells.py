@@ -1,0 +1,48 @@
+"""A table cell's keep-in-frame box is measured once per width and drawn as measured
+(app/documents/cells.py, issue 16). That every form prints the same text at the same places
+is held by tests/test_documents_grid.py (the plan against its HTML table) and the other
+document tests."""
+from __future__ import annotations
+
+from app.documents import render
+from app.documents.content import PREFIX
+from app.documents.fonts import find_font
+
+#: cells whose content fits
+FITTING = """{% extends "documents/_base.html" %}{% block content %}
+<table class="grid">
+  <tr><td class="label" width="20%">项目<br/>名称</td><td>滨海新区</td></tr>
+  <tr><td class="label">单位</td><td>江城区建设投资公司</td></tr>
+</table>{% endblock %}"""
+
+
+def _render(app, source: str) -> bytes:
+    from flask import render_template_string
+
+    font = find_font()
+    with app.test_request_context():
+        html = render_template_string(source, font=font, prefix=PREFIX, heading="测试")
+        return render.html_to_pdf(html, font)
+
+
+def test_a_cell_is_measured_once_per_width(app, monkeypatch):
+    """The second and later measurings of a cell that fits at its width, and its drawing,
+    break its paragraph's lines no more (it was broken again for the drawing). A box that
+    ReportLab shrinks, even by a hair (a label whose width it finds 2e-5 pt too wide), is
+    measured at each scale it tries, as before."""
+    from xhtml2pdf.reportlab_paragraph import Paragraph
+
+    breaks: list[str] = []
+    broken = Paragraph._brokenLines
+
+    def counting(self, *args):
+        cached = self.__dict__.get("_brokenLinesCache")
+        lines = broken(self, *args)
+        if cached is not None and cached[1] is not lines:
+            breaks.append(self.getPlainText())
+        return lines
+
+    monkeypatch.setattr(Paragraph, "_brokenLines", counting)
+    _render(app, FITTING)
+    assert "滨海新区" not in breaks, breaks
+
