@@ -101,3 +101,103 @@ def test_the_plan_prints_as_its_html_table_did(both, count):
     assert bad_starts(direct) == []
     if count == 45:
         assert len({page for page, *_rest in text_runs(direct)}) > 2  # the header repeats
+
+
+#: the table of app/templates/documents/application.html as it was, in HTML (the reference)
+APPLICATION_HTML = """{% extends "documents/_base.html" %}
+{% from "documents/_macros.html" import marks, area, lookup_qr %}
+{% block content %}
+<p class="number">申请编号：{{ application_no }}</p>
+<table class="grid{% if not unit %} blank{% endif %}">
+  <tr>
+    <td class="group" rowspan="6" width="7%">项目<br/>单位<br/>信息</td>
+    <td class="label" width="19%">单位名称（盖章）</td>
+    <td colspan="5">{{ unit.name if unit }}</td>
+  </tr>
+  <tr><td class="label">单位地址</td><td colspan="5">{{ unit.address if unit }}</td></tr>
+  <tr><td class="label">单位性质</td><td colspan="5">{{ marks(unit_nature) }}</td></tr>
+  <tr>
+    <td class="label">项目负责人</td><td width="18%">{{ unit.leader_name if unit }}</td>
+    <td class="label" width="10%">职务</td><td width="15%">{{ (unit.leader_title or "") if unit }}</td>
+    <td class="label" width="11%">联络方式</td><td width="20%">{{ unit.leader_phone if unit }}</td>
+  </tr>
+  <tr>
+    <td class="label">项目经办人</td><td>{{ unit.handler_name if unit }}</td>
+    <td class="label">职务</td><td>{{ (unit.handler_title or "") if unit }}</td>
+    <td class="label">联络方式</td><td>{{ unit.handler_phone if unit }}</td>
+  </tr>
+  <tr><td class="label">电子邮箱</td><td colspan="5">{{ (unit.email or "") if unit }}</td></tr>
+  <tr>
+    <td class="group" rowspan="8">项目<br/>基本<br/>信息</td>
+    <td class="label">项目名称</td><td colspan="5">{{ project.name if project }}</td>
+  </tr>
+  <tr><td class="label">项目地址</td><td colspan="5">{{ project.address if project }}</td></tr>
+  <tr><td class="label">项目代码</td><td colspan="5">{{ (project.project_code or "") if project }}</td></tr>
+  <tr>
+    <td class="label">投资总额<br/>（万元）</td><td>{{ investment }}</td>
+    <td class="label">资金<br/>来源</td><td colspan="3">{{ marks(fund_source) }}</td>
+  </tr>
+  <tr>
+    <td class="label">总建筑面积<br/>（平方米）</td><td>{{ floor_area }}</td>
+    <td class="label">土地<br/>性质</td><td colspan="3">{{ marks(land_nature) }}</td>
+  </tr>
+  <tr><td class="label">重点项目<br/>级别</td><td colspan="5">{{ marks(key_level) }}</td></tr>
+  <tr><td class="label">项目简介</td><td colspan="5" class="tall">{{ area((project.brief or "") if project) }}</td></tr>
+  <tr><td class="label">项目当前<br/>进度</td><td colspan="5" class="tall">{{ area((project.progress or "") if project) }}</td></tr>
+  <tr>
+    <td class="group" rowspan="2">委托<br/>协办<br/>信息</td>
+    <td class="label">委托协办<br/>意向</td><td colspan="5" class="tall">{{ area(intention) }}</td>
+  </tr>
+  <tr><td class="label">具体委托<br/>事项</td><td colspan="5" class="tall">{{ area(delegated_items) }}</td></tr>
+</table>
+{{ lookup_qr(qr) }}
+{% endblock %}"""
+
+
+def _application(filled: bool, long: bool, empty_areas: bool) -> dict:
+    """The application form's data: a unit and project (long names, special characters,
+    a text with line feeds) or none (the blank form)."""
+    from types import SimpleNamespace
+
+    from app.documents import forms
+
+    text = (LONG + "\n第二行：A&B <设计> “方案”") if long else "短"
+    unit = SimpleNamespace(
+        name=NAMES[-1] if long else "阳江市百利达电子科技有限公司", address=text,
+        leader_name="沈家明", leader_title=None if long else "总经理",
+        leader_phone="15849282489", handler_name="谢雨欣", handler_title="基建专员",
+        handler_phone="18099758999", email=None if long else "bailida_et@163.com",
+        nature="enterprise") if filled else None
+    project = SimpleNamespace(
+        name=NAMES[-1], address=text, project_code="2026-441702-70-03-017155",
+        brief="" if empty_areas else LONG, progress="" if empty_areas else text,
+        fund_source=None, land_nature=None, key_level=None) if filled else None
+    return {
+        "prefix": PREFIX, "heading": "委托协办申请表", "application_no": "JCXB-2026-0001",
+        "unit": unit, "project": project,
+        "unit_nature": forms.options(forms.UNIT_NATURE_OPTIONS, "enterprise"),
+        "fund_source": forms.options(forms.FUND_SOURCE_OPTIONS, None),
+        "land_nature": forms.options(forms.LAND_NATURE_OPTIONS, None),
+        "key_level": forms.options(forms.KEY_LEVEL_OPTIONS, None),
+        "investment": "21000" if filled else "", "floor_area": "45000.5" if filled else "",
+        "intention": "" if empty_areas or not filled else "全部委托；" + LONG,
+        "delegated_items": "" if empty_areas or not filled else "、".join(NAMES[:6]),
+        "qr": None,
+    }
+
+
+@pytest.mark.parametrize(("filled", "long", "empty_areas"),
+                         [(True, False, False), (True, True, False), (True, False, True),
+                          (False, False, True)])
+def test_the_application_prints_as_its_html_table_did(app, filled, long, empty_areas):
+    """The 委托协办申请表's table drawn directly (spans, centred labels, option marks with
+    no-break spaces, room to write in, the blank form's taller rows) has the text of the
+    HTML table at the same places and the same rules."""
+    font = find_font()
+    data = _application(filled, long, empty_areas)
+    with app.test_request_context():
+        direct = render.render_pdf("application.html", data, font)
+        html = render.html_to_pdf(render_template_string(APPLICATION_HTML, font=font, **data),
+                                  font)
+    assert text_runs(direct) == text_runs(html)
+    assert ruled_lines(direct) == ruled_lines(html)

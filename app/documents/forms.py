@@ -57,6 +57,11 @@ class Option:
     mark: str
     word: str
 
+    @property
+    def printed(self) -> str:
+        """The mark and the word, as the form prints them (templates join them)."""
+        return f"{self.mark}{self.word}"
+
 
 def options(choices: Iterable[tuple[Any, str]], chosen: Any) -> list[Option]:
     """The options of one field with ``chosen`` marked ● (None marks nothing: a blank form)."""

@@ -15,7 +15,13 @@ Chinese lines are broken by app/documents/typesetting.py, R-15.5), with one styl
 per rule for the whole table. The header's cells and the ``center`` columns are centred and
 broken only where their text has a line feed (as ``th`` and ``td.label``); the others wrap
 (``-pdf-word-wrap: CJK``). ``tests/test_documents_grid.py`` checks that the text lands where
-the HTML table put it, line for line.
+the HTML table put it, line for line (the plan's and the application form's).
+
+The 委托协办申请表 is drawn the same way (its HTML table: 255,000 Python calls of a render,
+98,000 as a grid): a cell may span columns and rows (ReportLab's SPAN, the cells placed as
+HTML places them), be a centred label, or leave room to write in when empty; the blank
+form's taller rows are its ``padding``. A wrapping cell's line feeds are white space, as in
+HTML; a label's break its lines.
 
 ``install()`` makes the tag known to xhtml2pdf (app/documents/render.py, once).
 """
@@ -24,6 +30,7 @@ from __future__ import annotations
 import copy
 import functools
 import json
+import re
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -51,15 +58,25 @@ def _style(base: Any, size: float, leading: float, centred: bool) -> Any:
     return style
 
 
+#: the white space HTML collapses (not the no-break space of ``&nbsp;``, which xhtml2pdf keeps)
+_SPACE = " \t\n\r\f"
+
+
+def _collapsed(line: str) -> str:
+    return " ".join(word for word in re.split(f"[{_SPACE}]+", line) if word)
+
+
 def _cell(text: Any, style: Any, fragment: Any) -> Any:
-    """One cell: a paragraph of ``text`` (a line feed breaks it), its fragments cloned from
+    """One cell: a paragraph of ``text`` (a line feed breaks a centred one), its fragments cloned from
     ``fragment`` (the style's; a line break's are parsed). A centred cell's paragraph is in
     a keep-in-frame box, as xhtml2pdf puts every cell's, which shrinks a line wider than
     the cell; a wrapping cell's lines never are, and its paragraph stands alone."""
     text = str(text)
-    if not text.strip():  # an empty cell holds no paragraph
+    if not text.strip(_SPACE):  # an empty cell holds no paragraph
         return _box_class()(maxWidth=0, maxHeight=0, mode="shrink", content=[])
-    lines = [" ".join(line.split()) for line in text.split("\n")]
+    centred = style.wordWrap != "CJK"
+    # a wrapping cell's line feeds are white space, as in HTML (a stored text's lines)
+    lines = [_collapsed(line) for line in (text.split("\n") if centred else [text])]
     if len(lines) == 1:
         frags = [fragment.clone(text=lines[0])]
     else:
@@ -69,14 +86,49 @@ def _cell(text: Any, style: Any, fragment: Any) -> Any:
     frags.append(frags[-1].clone(text=""))
     paragraph = _paragraph_class()(text, style, frags=frags)
     paragraph.autoLeading = "max"
-    if style.wordWrap == "CJK":
+    if not centred:
         return paragraph
     return _box_class()(maxWidth=0, maxHeight=0, mode="shrink", content=[paragraph])
 
 
+def _writing(height: float) -> Any:
+    """An empty cell with room to write in by hand, ``height`` tall (``div.writing``)."""
+    from reportlab.platypus import Spacer
+
+    return Spacer(0, height)
+
+
+def _placed(rows: list[list[Any]]) -> tuple[list[list[Any]], list[tuple]]:
+    """The cells of ``rows`` at their places (a cell goes to the first column that no
+    ``rowspan`` or ``colspan`` above or before it covers, as in HTML), "" where a span
+    covers (None), and the SPAN commands."""
+    placed: dict[tuple[int, int], Any] = {}
+    covered: set[tuple[int, int]] = set()
+    spans: list[tuple] = []
+    for row, cells in enumerate(rows):
+        col = 0
+        for cell in cells:
+            while (col, row) in covered:
+                col += 1
+            spec = cell if isinstance(cell, dict) else {}
+            across, down = int(spec.get("colspan", 1)), int(spec.get("rowspan", 1))
+            placed[col, row] = cell
+            covered |= {(c, r) for c in range(col, col + across)
+                        for r in range(row, row + down)}
+            if (across, down) != (1, 1):
+                spans.append(("SPAN", (col, row), (col + across - 1, row + down - 1)))
+            col += across
+    width = max(col + 1 for col, _row in covered)
+    return [[placed.get((col, row)) for col in range(width)]
+            for row in range(len(rows))], spans
+
+
 def grid_table(data: dict[str, Any], base: Any) -> Any:
-    """The table of ``data`` (font size, widths, header, rows, centred columns) in the
-    paragraph style ``base`` (the body's)."""
+    """The table of ``data`` in the paragraph style ``base`` (the body's): font ``size``,
+    column ``widths``, an optional ``header`` row (centred, repeated on every page),
+    ``rows``, the ``center`` columns, ``padding`` in place of PADDING's (``table.blank``).
+    A cell is its text, or ``{"text": …, "label": true (centred), "colspan": n,
+    "rowspan": n, "writing": height (when the text is empty)}``."""
     from reportlab.lib.colors import black
     from reportlab.platypus import Table, TableStyle
 
@@ -86,17 +138,30 @@ def grid_table(data: dict[str, Any], base: Any) -> Any:
     centred, wrapping = ((style, _paragraph_class()("x", style).frags[0])
                          for style in (_style(base, size, leading, c) for c in (True, False)))
     centre = set(data.get("center", ()))
-    rows = [[_cell(text, *centred) for text in data["header"]]]
-    rows += [[_cell(text, *(centred if col in centre else wrapping))
-              for col, text in enumerate(row)] for row in data["rows"]]
+    header = [data["header"]] if "header" in data else []
+    placed, spans = _placed(header + list(data["rows"]))
+
+    def flowable(cell: Any, row: int, col: int) -> Any:
+        if cell is None:  # (under a span or past a short row, as xhtml2pdf leaves it)
+            return ""
+        spec = cell if isinstance(cell, dict) else {"text": cell}
+        text = spec.get("text", "")
+        if spec.get("writing") and not str(text).strip(_SPACE):
+            return _writing(float(spec["writing"]))
+        label = row < len(header) or col in centre or spec.get("label", False)
+        return _cell(text, *(centred if label else wrapping))
+
+    rows = [[flowable(cell, r, c) for c, cell in enumerate(row)]
+            for r, row in enumerate(placed)]
     line = (BORDER, black, 2, None, 1, 1, BORDER)  # (as xhtml2pdf draws a solid border)
     everything = ((0, 0), (-1, -1))
     style = [(op, *everything, *line)
              for op in ("LINEABOVE", "LINEBEFORE", "LINEAFTER", "LINEBELOW")]
-    style += [(op, *everything, value) for op, value in PADDING.items()]
+    style += [(op, *everything, value)
+              for op, value in {**PADDING, **data.get("padding", {})}.items()]
     style.append(("VALIGN", *everything, "MIDDLE"))
-    return Table(rows, colWidths=list(data["widths"]), repeatRows=1, hAlign="LEFT",
-                 style=TableStyle(style))
+    return Table(rows, colWidths=list(data["widths"]), repeatRows=len(header),
+                 hAlign="LEFT", style=TableStyle(style + spans))
 
 
 @functools.cache
