@@ -103,6 +103,18 @@ def test_the_plan_prints_as_its_html_table_did(both, count):
         assert len({page for page, *_rest in text_runs(direct)}) > 2  # the header repeats
 
 
+def assert_prints_alike(app, template: str, reference: str, data: dict) -> bytes:
+    """``template`` (drawn as grids) and the HTML ``reference`` print the same text at the
+    same places and the same rules with ``data``; the grid's PDF."""
+    font = find_font()
+    with app.test_request_context():
+        direct = render.render_pdf(template, data, font)
+        html = render.html_to_pdf(render_template_string(reference, font=font, **data), font)
+    assert text_runs(direct) == text_runs(html)
+    assert ruled_lines(direct) == ruled_lines(html)
+    return direct
+
+
 #: the table of app/templates/documents/application.html as it was, in HTML (the reference)
 APPLICATION_HTML = """{% extends "documents/_base.html" %}
 {% from "documents/_macros.html" import marks, area, lookup_qr %}
@@ -193,11 +205,64 @@ def test_the_application_prints_as_its_html_table_did(app, filled, long, empty_a
     """The 委托协办申请表's table drawn directly (spans, centred labels, option marks with
     no-break spaces, room to write in, the blank form's taller rows) has the text of the
     HTML table at the same places and the same rules."""
-    font = find_font()
-    data = _application(filled, long, empty_areas)
-    with app.test_request_context():
-        direct = render.render_pdf("application.html", data, font)
-        html = render.html_to_pdf(render_template_string(APPLICATION_HTML, font=font, **data),
-                                  font)
-    assert text_runs(direct) == text_runs(html)
-    assert ruled_lines(direct) == ruled_lines(html)
+    assert_prints_alike(app, "application.html", APPLICATION_HTML,
+                        _application(filled, long, empty_areas))
+
+
+#: app/templates/documents/meeting_minutes.html as it was, in HTML (the reference)
+MINUTES_HTML = """{% extends "documents/_base.html" %}
+{% from "documents/_macros.html" import stamps, area %}
+{% block content %}
+<table class="grid">
+  <tr><td class="label" width="18%">会议名称</td><td colspan="3">{{ title }}</td></tr>
+  <tr><td class="label">会议时间</td><td width="32%">{{ held_on }}</td><td class="label" width="18%">会议地点</td><td width="32%">{{ place }}</td></tr>
+  <tr><td class="label">召集人</td><td colspan="3">{{ convener }}</td></tr>
+  <tr><td class="label">参会部门</td><td colspan="3">{{ departments }}</td></tr>
+  <tr><td class="label">参会人员</td><td colspan="3">{{ attendees }}</td></tr>
+  <tr><td class="label">涉及项目</td><td colspan="3">{{ projects }}</td></tr>
+  <tr><td class="label">会议议题<br/>（存在问题）</td><td colspan="3" class="tall">{{ area(issues) }}</td></tr>
+  <tr><td class="label">会议议定事项</td><td colspan="3" class="tall">{{ area(decisions) }}</td></tr>
+</table>
+<p>落实事项：</p>
+<table class="grid">
+  <tr><th width="8%">序号</th><th width="44%">事项</th><th width="14%">责任人</th><th width="16%">完成时限</th><th width="18%">落实情况</th></tr>
+  {% for a in actions %}
+  <tr><td class="label">{{ a.number }}</td><td>{{ a.description }}</td><td>{{ a.owner }}</td><td>{{ a.due_on }}</td><td>{{ a.status }}</td></tr>
+  {% else %}
+  <tr><td class="label">—</td><td colspan="4">无</td></tr>
+  {% endfor %}
+</table>
+{{ stamps("记录人（签字）", {}, "“项目协办”窗口（盖章）", window_stamp) }}
+{% endblock %}"""
+
+
+def _minutes(actions: int, long: bool, empty: bool) -> dict:
+    """The minutes' data: ``actions`` follow-up items (none prints "无"), long texts with
+    line feeds and special characters, or an empty 议题 and 议定事项 (room to write in)."""
+    text = (LONG + "\n第二行：A&B <设计> “方案”") if long else "短"
+    return {
+        "prefix": PREFIX, "heading": "协调会议纪要", "title": NAMES[-1] if long else "协调会",
+        "held_on": "2026年12月2日", "place": text, "convener": "黄协办",
+        "departments": "、".join(DEPARTMENTS), "attendees": "甲、乙、丙",
+        "projects": "、".join(NAMES[:5]) if long else "无",
+        "issues": None if empty else text, "decisions": "" if empty else LONG,
+        "actions": [{"number": n, "description": NAMES[n % len(NAMES)] + ("；" + LONG if long
+                                                                            else ""),
+                     "owner": "区住房和城乡建设局", "due_on": "2026年12月31日",
+                     "status": "已落实（2026年12月20日）" if n % 2 else "未落实"}
+                    for n in range(1, actions + 1)],
+        "window_stamp": DateParts.of(dt.date(2026, 12, 2)),
+    }
+
+
+@pytest.mark.parametrize(("actions", "long", "empty"),
+                         [(0, False, True), (3, False, False), (2, True, False),
+                          (30, True, True)])
+def test_the_minutes_print_as_their_html_tables_did(app, actions, long, empty):
+    """The 协调会议纪要's two tables drawn directly (spans, labels, room to write in, the
+    follow-up items with their header, not repeated on a next page, or "无") have the
+    text of the HTML tables at the same places and the same rules."""
+    direct = assert_prints_alike(app, "meeting_minutes.html", MINUTES_HTML,
+                                 _minutes(actions, long, empty))
+    if actions == 30:
+        assert len({page for page, *_rest in text_runs(direct)}) > 1

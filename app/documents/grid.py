@@ -125,7 +125,8 @@ def _placed(rows: list[list[Any]]) -> tuple[list[list[Any]], list[tuple]]:
 
 def grid_table(data: dict[str, Any], base: Any) -> Any:
     """The table of ``data`` in the paragraph style ``base`` (the body's): font ``size``,
-    column ``widths``, an optional ``header`` row (centred, repeated on every page),
+    column ``widths``, an optional ``header`` row (centred, repeated on every page unless
+    ``repeat`` is false),
     ``rows``, the ``center`` columns, ``padding`` in place of PADDING's (``table.blank``).
     A cell is its text, or ``{"text": …, "label": true (centred), "colspan": n,
     "rowspan": n, "writing": height (when the text is empty)}``."""
@@ -160,7 +161,8 @@ def grid_table(data: dict[str, Any], base: Any) -> Any:
     style += [(op, *everything, value)
               for op, value in {**PADDING, **data.get("padding", {})}.items()]
     style.append(("VALIGN", *everything, "MIDDLE"))
-    return Table(rows, colWidths=list(data["widths"]), repeatRows=len(header),
+    return Table(rows, colWidths=list(data["widths"]),
+                 repeatRows=len(header) if data.get("repeat", True) else 0,
                  hAlign="LEFT", style=TableStyle(style + spans))
 
 
