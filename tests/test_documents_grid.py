@@ -266,3 +266,16 @@ def test_the_minutes_print_as_their_html_tables_did(app, actions, long, empty):
                                  _minutes(actions, long, empty))
     if actions == 30:
         assert len({page for page, *_rest in text_runs(direct)}) > 1
+
+
+def test_plain_cells_are_drawn_as_text_lines(both, monkeypatch):
+    """Most of the plan's cells (one font, one word a line) are drawn by textlines; the
+    header's broken labels by xhtml2pdf; both print as the HTML table did (above)."""
+    from app.documents import textlines
+
+    drawn: list[bool] = []
+    plain = textlines.draw_plain
+    monkeypatch.setattr(textlines, "draw_plain", lambda p: drawn.append(plain(p)) or drawn[-1])
+    direct, html = both(_rows(12))
+    assert drawn.count(True) > 100 and drawn.count(False) >= 6  # (计划\n申报日期 and the like)
+    assert text_runs(direct) == text_runs(html)

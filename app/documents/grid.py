@@ -34,6 +34,8 @@ import re
 from typing import Any
 from xml.sax.saxutils import escape
 
+from app.documents import textlines
+
 #: ``table.grid td, table.grid th`` in _base.html: padding 4pt 3pt 2pt 3pt, 0.6pt black
 PADDING = {"TOPPADDING": 4.0, "RIGHTPADDING": 3.0, "BOTTOMPADDING": 2.0, "LEFTPADDING": 3.0}
 BORDER = 0.6
@@ -200,6 +202,11 @@ def _paragraph_class() -> type:
             else:
                 self.setMaxHeight(availHeight)  # (what wrap records of the page)
             return self.width, self.height
+
+        def draw(self) -> None:
+            """Plain text lines straight (app/documents/textlines.py), else xhtml2pdf's."""
+            if not textlines.draw_plain(self):
+                super().draw()
 
     return GridParagraph
 
