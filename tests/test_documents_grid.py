@@ -279,3 +279,30 @@ def test_plain_cells_are_drawn_as_text_lines(both, monkeypatch):
     direct, html = both(_rows(12))
     assert drawn.count(True) > 100 and drawn.count(False) >= 6  # (计划\n申报日期 and the like)
     assert text_runs(direct) == text_runs(html)
+
+
+def test_cells_with_the_same_text_are_broken_into_lines_once(app, monkeypatch):
+    """A cell with the text and style of one measured before in the table at its width
+    takes that one's lines (grid._paragraph_class): the plan's repeated stages,
+    departments and slips are broken once each (and print as above)."""
+    from reportlab.lib.styles import ParagraphStyle
+    from xhtml2pdf.xhtml2pdf_reportlab import PmlParagraph
+
+    from app.documents import grid
+
+    measured: list[str] = []
+    wrap = PmlParagraph.wrap
+
+    def counting(self, *args):
+        measured.append(self.text)
+        return wrap(self, *args)
+
+    rows = [[r["sequence"] % 3, r["stage"], r["department"], r["slip"]] for r in _rows(45)]
+    style = ParagraphStyle("body", fontName=find_font().family, fontSize=11, leading=15.95)
+    with app.test_request_context():
+        render.html_to_pdf("<p>x</p>", find_font())  # (xhtml2pdf and the font set up)
+    monkeypatch.setattr(PmlParagraph, "wrap", counting)
+    table = grid.grid_table({"size": 10, "widths": [30, 150, 150, 40], "rows": rows}, style)
+    table.wrap(400, 10000)
+    distinct = {(col, str(text)) for row in rows for col, text in enumerate(row) if str(text)}
+    assert len(measured) == len(distinct) < len(rows) * 4 / 2
