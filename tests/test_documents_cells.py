@@ -4,6 +4,10 @@ is held by tests/test_documents_grid.py (the plan against its HTML table) and th
 document tests."""
 from __future__ import annotations
 
+import io
+
+import pytest
+
 from app.documents import render
 from app.documents.content import PREFIX
 from app.documents.fonts import find_font
@@ -46,3 +50,29 @@ def test_a_cell_is_measured_once_per_width(app, monkeypatch):
     _render(app, FITTING)
     assert "滨海新区" not in breaks, breaks
 
+
+
+@pytest.mark.parametrize(("text", "width", "height"),
+                         [("滨海新区", 100, 500), ("江城区建设投资公司" * 6, 80, 500),
+                          ("江城区建设投资公司" * 6, 80, 30), ("", 50, 50)])
+def test_a_box_of_one_paragraph_is_the_size_keepinframe_makes_it(app, text, width, height):
+    """cells._fit_paragraph gives a box of one paragraph the size ReportLab's KeepInFrame
+    gives it when it fits, and leaves one that does not fit (shrunk) to KeepInFrame."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus.flowables import KeepInFrame
+    from xhtml2pdf.xhtml2pdf_reportlab import PmlKeepInFrame, PmlParagraph
+
+    with app.test_request_context():
+        render.html_to_pdf("<p>x</p>", find_font())  # (xhtml2pdf, the font, cells set up)
+    from app.documents import grid
+
+    body = ParagraphStyle("body", fontName=find_font().family, fontSize=11, leading=15.95)
+    style = grid._style(body, 11, 15.95, centred=False)  # (a cell's: no box of its own)
+    canvas = Canvas(io.BytesIO())
+    ours, theirs = (PmlKeepInFrame(maxWidth=0, maxHeight=0, mode="shrink",
+                                   content=[PmlParagraph(text, style)] if text else [])
+                    for _ in range(2))
+    theirs.canv, theirs.maxWidth, theirs.maxHeight = canvas, width, height
+    assert ours.wrapOn(canvas, width, height) == KeepInFrame.wrap(theirs, width, height)
+    assert ("_scale" in ours.__dict__) == ("_scale" in theirs.__dict__) == (height == 30)

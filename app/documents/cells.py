@@ -18,7 +18,9 @@ were broken a second time for the drawing (87 of the 138 line breakings of a 委
   lines per width). The lines are the same; a centred line's offset differs by half the
   fuzz (5e-7 pt), below what the PDF records of a position in nearly every case.
 
-A shrunk box (content wider or taller than the cell) is measured and drawn as before.
+A box holding one paragraph that fits is measured as KeepInFrame would, without its copy of
+the document's frame (``_fit_paragraph``). A shrunk box (content wider or taller than the
+cell) is measured and drawn as before.
 This relies on ReportLab's ``KeepInFrame`` (``_scale``, ``_Container.drawOn``'s ``aW``) and
 xhtml2pdf's ``PmlKeepInFrame`` as in reportlab 4 and xhtml2pdf 0.2.28;
 tests/test_documents_cells.py holds the behaviour.
@@ -45,6 +47,9 @@ def install() -> None:
                 and fitted[1] <= max(availHeight, 1.0) + _FUZZ):
             self.maxWidth, self.maxHeight = availWidth, self.setMaxHeight(availHeight)
             return self.width, self.height
+        size = _fit_paragraph(self, availWidth, availHeight)
+        if size is not None:
+            return size
         size = measure(self, availWidth, availHeight)
         # (a box once shrunk keeps its scale in KeepInFrame: it stays on the way above)
         unshrunk = "_scale" not in self.__dict__ and self.mode == "shrink"
@@ -62,3 +67,29 @@ def install() -> None:
 
     PmlKeepInFrame.wrap = wrap
     PmlKeepInFrame.drawOn = drawOn
+
+
+def _fit_paragraph(box: Any, availWidth: float, availHeight: float) -> Any:
+    """The size of ``box`` when it holds one paragraph that fits: what KeepInFrame.wrap and
+    _listWrapOn make of it (the paragraph measured at the box's width and an unbounded
+    height; its width at most the box's), without their copy of the document's frame,
+    which only content that adds to the frame (footnotes, not a paragraph) needs. None
+    otherwise (several flowables, space after, a box to shrink): KeepInFrame measures."""
+    from reportlab.rl_config import _FUZZ
+    from xhtml2pdf.reportlab_paragraph import Paragraph
+
+    content = box._content
+    if (len(content) != 1 or not isinstance(content[0], Paragraph) or box.mode != "shrink"
+            or box.fakeWidth not in (None, 1, True) or "_scale" in box.__dict__
+            or content[0].getSpaceAfter() != 0):
+        return None
+    width, height = max(availWidth, 1.0), max(availHeight, 1.0)
+    box.maxWidth, box.maxHeight = width, box.setMaxHeight(height)
+    max_height = float(min(box.maxHeight or height, height))
+    w, h = content[0].wrapOn(box.canv, width, 0xfffffff)
+    W, H = (0, 0) if h <= _FUZZ else (min(w, width), h)
+    if W > width + _FUZZ or H > max_height + _FUZZ:
+        return None
+    box.width, box.height = W - _FUZZ, H - _FUZZ
+    box._fitted_at = (availWidth, box.height + _FUZZ)
+    return box.width, box.height
