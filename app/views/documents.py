@@ -147,12 +147,18 @@ def _file_name(document: IssuedDocument) -> str:
     return name.replace("/", "／").replace("\\", "＼")  # a meeting's title may hold a slash
 
 
-def print_one(commission: Commission | None, kind: DocumentKind, record: Any) -> Handout:
-    """Issue ``kind`` (a new version only if the record changed) and audit its download, in
-    the caller's transaction: one print, one commit. The version ``archive.issue`` returns
-    has an intact file (just written, or checked), so it is not read again."""
+def issue(commission: Commission | None, kind: DocumentKind, record: Any) -> IssuedDocument:
+    """Issue ``kind`` of ``record`` as the signed-in user, in the caller's transaction: a new
+    version only if the record changed. The version returned has an intact file (just
+    written, or checked), so it is not read again."""
     document, _created = archive.issue(db.session, kind, commission, record, actor=g.user)
-    return hand_out(document, "print")
+    return document
+
+
+def print_one(commission: Commission | None, kind: DocumentKind, record: Any) -> Handout:
+    """Issue ``kind`` and audit its download in the caller's transaction: one print, one
+    commit."""
+    return hand_out(issue(commission, kind, record), "print")
 
 
 class DocumentsView(BaseView):
@@ -270,10 +276,9 @@ class DocumentActions:
     def _print(self, items: Any, kinds: tuple[DocumentKind, ...], zip_always: bool = False):
         commissions = items if isinstance(items, list) else [items]
         with transaction() as outcome:
-            documents = [archive.issue(db.session, k, c, r, actor=g.user)[0]
-                         for c in commissions for kind in kinds
+            documents = [issue(c, k, r) for c in commissions for kind in kinds
                          for k, r in content.printable(db.session, c, kind)]
-            # one document: its download is audited in the same transaction (print_one)
+            # one document: printed as print_one prints, its download audited with it
             single = (hand_out(documents[0], "print")
                       if len(documents) == 1 and not zip_always else None)
         if outcome.refused:
