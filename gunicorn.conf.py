@@ -20,8 +20,9 @@ freezes the collector. A worker's resident size counts what it shares with the m
 or exports, and what Flask-AppBuilder imports but pages never use only when first used
 (app/lazy_imports.py: 10 MiB). Workers never sync permissions (FAB_UPDATE_PERMS is forced
 off here: run ``flask sync-perms`` once per deploy, before the workers start; several workers
-would otherwise race on FAB's permission tables) and never migrate (MIGRATIONS_ENABLED is forced off: ``flask db upgrade`` at deploy), nor
-run any other ``flask`` command (CLI_COMMANDS_ENABLED is forced off).
+would otherwise race on FAB's permission tables), never migrate (MIGRATIONS_ENABLED is forced
+off: ``flask db upgrade`` at deploy), nor run any other ``flask`` command
+(CLI_COMMANDS_ENABLED is forced off).
 """
 import multiprocessing
 import os

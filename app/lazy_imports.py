@@ -20,11 +20,11 @@ import nobody uses costs each worker its size. FAB imports these at module level
 How: a finder first in ``sys.meta_path`` hands out these modules (found by the usual finders)
 created but not run; the first attribute read runs them, in the module object everyone already
 holds, as with ``importlib.util.LazyLoader`` (which, though, runs a module on any read, even
-of ``__spec__`` or ``__name__``, and has no SUBMODULES_ALONE). Importing a submodule reads its package's ``__path__``, which runs the package
-first, in the usual order; only for the packages of SUBMODULES_ALONE it does not, which is how
-``sqlalchemy_utils.types.uuid`` loads without its parents' ``__init__`` (they import nothing
-that ``uuid.py`` needs; another package's submodules may need their ``__init__`` run first, as
-jsonschema's do). ``from module import name`` reads the name, so it runs the module as usual
+of ``__spec__`` or ``__name__``, and has no SUBMODULES_ALONE). Importing a submodule reads
+its package's ``__path__``, which runs the package first, in the usual order; only for the
+packages of SUBMODULES_ALONE it does not, which is how ``sqlalchemy_utils.types.uuid`` loads
+without its parents' ``__init__`` (they import nothing that ``uuid.py`` needs; another
+package's submodules may need their ``__init__`` run first, as jsonschema's do). ``from module import name`` reads the name, so it runs the module as usual
 (a deferred package too when the name is a submodule): what stays deferred is ``import module``,
 ``import package.module`` and ``from package import module`` of a package not deferred.
 
