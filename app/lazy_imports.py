@@ -24,8 +24,9 @@ of ``__spec__`` or ``__name__``, and has no SUBMODULES_ALONE). Importing a submo
 its package's ``__path__``, which runs the package first, in the usual order; only for the
 packages of SUBMODULES_ALONE it does not, which is how ``sqlalchemy_utils.types.uuid`` loads
 without its parents' ``__init__`` (they import nothing that ``uuid.py`` needs; another
-package's submodules may need their ``__init__`` run first, as jsonschema's do). ``from module import name`` reads the name, so it runs the module as usual
-(a deferred package too when the name is a submodule): what stays deferred is ``import module``,
+package's submodules may need their ``__init__`` run first, as jsonschema's do).
+``from module import name`` reads the name, so it runs the module as usual (a deferred
+package too when the name is a submodule): what stays deferred is ``import module``,
 ``import package.module`` and ``from package import module`` of a package not deferred.
 
 tests/test_lazy_imports.py holds the mechanism; tests/test_worker_imports.py that a worker
