@@ -167,15 +167,12 @@ def terminate(session: Session, commission: Commission, *, reason: TerminationRe
     return termination
 
 
-def _termination(session: Session, commission: Commission) -> Termination:
-    """The commission's termination form. Read through its relationship, loaded once however
-    many steps ask (a case page asks three); asked again when that says none, since the
-    relationship is read-only and misses a form issued earlier in this transaction."""
-    require(commission.state in COMMISSION_TERMINATION,
-            _("This commission has no termination form."))
-    termination = commission.termination or session.scalars(
-        sa.select(Termination).where(Termination.commission_id == commission.id)
-    ).first()
+def _termination(commission: Commission) -> Termination:
+    """The commission's termination form, through its relationship: loaded once however many
+    steps ask (a case page asks three), and holding a form issued earlier in this
+    transaction (the terminate step sets it)."""
+    termination = (commission.termination if commission.state in COMMISSION_TERMINATION
+                   else None)
     require(termination is not None, _("This commission has no termination form."))
     return termination
 
@@ -183,7 +180,7 @@ def _termination(session: Session, commission: Commission) -> Termination:
 def check_confirm_termination(session: Session, commission: Commission) -> Termination:
     """Whether the unit's confirmation may be recorded; the termination it confirms."""
     check_move(commission, CommissionState.terminated)
-    return _termination(session, commission)
+    return _termination(commission)
 
 
 def confirm_termination(session: Session, commission: Commission, *, confirmed_on: dt.date,
@@ -208,7 +205,7 @@ def _take_effect(commission: Commission, termination: Termination, on: dt.date,
 
 def check_handover(session: Session, commission: Commission) -> Termination:
     """Whether the materials' return may be recorded; the termination it belongs to."""
-    termination = _termination(session, commission)
+    termination = _termination(commission)
     check_handover_of(termination)
     return termination
 
@@ -231,7 +228,7 @@ def record_handover(termination: Termination, *, on: dt.date) -> None:
 def check_announce(session: Session, commission: Commission) -> Termination:
     """Whether the termination may be announced: pending the unit's confirmation."""
     check_move(commission, CommissionState.announced)
-    return _termination(session, commission)
+    return _termination(commission)
 
 
 def announce(session: Session, commission: Commission, *, published_on: dt.date, url: str,
@@ -262,7 +259,7 @@ def apply_announcement(session: Session, commission: Commission, *, today: dt.da
 
     Returns True when it took effect now; False when not due (or already applied).
     """
-    termination = _termination(session, commission)
+    termination = _termination(commission)
     announcement = termination.announcement
     if announcement is None or announcement.effective_on is None:
         return False

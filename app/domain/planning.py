@@ -238,11 +238,9 @@ def draft_plan(session: Session, commission: Commission, *, start: dt.date, draf
     """Add a new plan version generated from the delegated items (the old versions stay)."""
     check_draft_plan(commission)
     items = current_items(commission)
-    last = session.scalar(
-        sa.select(sa.func.max(PlanVersion.version)).where(PlanVersion.commission_id == commission.id)
-    ) or 0
+    last = latest_plan(commission)
     slots = schedule(items, start, cal)
-    plan = PlanVersion(commission=commission, version=last + 1, drafted_on=drafted_on, note=note,
+    plan = PlanVersion(commission=commission, version=last.version + 1 if last else 1, drafted_on=drafted_on, note=note,
                        total_days=total_days(slots, cal))
     for sequence, slot in enumerate(slots, start=1):
         plan.steps.append(PlanStep(

@@ -102,9 +102,10 @@ class Commission(Timestamped, Model):
         back_populates="commission", order_by="CommissionStateChange.changed_at"
     )
 
+    # At most one (unique commission_id); set by the terminate step's Termination(commission=).
     termination = relationship(
-        "Termination", uselist=False, viewonly=True, lazy="selectin",
-        primaryjoin="Termination.commission_id == Commission.id",
+        "Termination", uselist=False, back_populates="commission", lazy="selectin",
+        passive_deletes=True,
     )
 
     @property

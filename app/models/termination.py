@@ -48,7 +48,7 @@ class Termination(Timestamped, Model):
     handed_over_on: Mapped[Optional[dt.date]] = mapped_column(sa.Date)
     effective_on: Mapped[Optional[dt.date]] = mapped_column(sa.Date)
 
-    commission: Mapped[Commission] = relationship()
+    commission: Mapped[Commission] = relationship(back_populates="termination")
     announcement: Mapped[Optional["Announcement"]] = relationship(
         back_populates="termination", uselist=False
     )
