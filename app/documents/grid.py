@@ -69,11 +69,12 @@ def _collapsed(line: str) -> str:
 
 
 def _cell(text: Any, style: Any, fragment: Any, twins: dict | None = None) -> Any:
-    """One cell: a paragraph of ``text`` (a line feed breaks a centred one), its fragments cloned from
-    ``fragment`` (the style's; a line break's are parsed). A centred cell's paragraph is in
-    a keep-in-frame box, as xhtml2pdf puts every cell's, which shrinks a line wider than
-    the cell; a wrapping cell's lines never are, and its paragraph stands alone. Cells of
-    one table with the same text and style are ``twins`` (see ``_paragraph_class``)."""
+    """One cell: a paragraph of ``text`` (a line feed breaks a centred one), its fragments
+    cloned from ``fragment`` (the style's; a line break's are parsed). A centred cell's
+    paragraph is in a keep-in-frame box, as xhtml2pdf puts every cell's, which shrinks a
+    line wider than the cell; a wrapping cell's lines never are, and its paragraph stands
+    alone. Cells of one table with the same text and style are ``twins`` (see
+    ``_paragraph_class``)."""
     text = str(text)
     if not text.strip(_SPACE):  # an empty cell holds no paragraph
         return _box_class()(maxWidth=0, maxHeight=0, mode="shrink", content=[])

@@ -240,8 +240,8 @@ def draft_plan(session: Session, commission: Commission, *, start: dt.date, draf
     items = current_items(commission)
     last = latest_plan(commission)
     slots = schedule(items, start, cal)
-    plan = PlanVersion(commission=commission, version=last.version + 1 if last else 1, drafted_on=drafted_on, note=note,
-                       total_days=total_days(slots, cal))
+    plan = PlanVersion(commission=commission, version=last.version + 1 if last else 1,
+                       drafted_on=drafted_on, note=note, total_days=total_days(slots, cal))
     for sequence, slot in enumerate(slots, start=1):
         plan.steps.append(PlanStep(
             sequence=sequence, approval_item=slot.item.approval_item, commission_item=slot.item,

@@ -55,7 +55,7 @@ __all__ = [
     "MaterialNotice",
     "MaterialNoticeLine", "MeetingActionItem", "Notification", "PlanStep", "PlanVersion",
     "PreReview", "Project", "RatingInvitation",
-    "Rectification", "ResultReceipt", "Revisit", "RosterChange", "RowCount", "StaffMember", "Termination",
-    "Town", "Training", "TrainingAttendance", "Unit", "UnitConfirmation", "WorkLogEntry",
+    "Rectification", "ResultReceipt", "Revisit", "RosterChange", "RowCount", "StaffMember",
+    "Termination", "Town", "Training", "TrainingAttendance", "Unit", "UnitConfirmation", "WorkLogEntry",
     "metadata",
 ]
