@@ -15,7 +15,8 @@ xb_bench_<scale> on BENCH_POSTGRES, default postgresql+psycopg://postgres@127.0.
    (scripts/bench/floor.py);
 4. runs gunicorn with ``--workers`` (default gunicorn.conf.py's) and ``--clients``
    concurrent clients on 127.0.0.1 for ``--seconds``, on a mix of pages, then on the
-   commission list's first page alone and on a case page alone (scripts/bench/load.py);
+   commission list's first page alone and on a case page alone, then the floor under the
+   same load, each printed as a share of the floor's throughput (scripts/bench/load.py);
 5. builds a data set of ``--growth`` commissions too and times the list and case pages on
    both sizes alternately, to show what grows with the rows (scripts/bench/growth.py).
 The figures are printed as Markdown tables (the README quotes them) and kept as JSON in
@@ -53,14 +54,23 @@ def ratio(figure: pages.Figure, bare: pages.Figure) -> str:
     return f"{figure.median_ms / bare.median_ms:.1f}×" if bare.median_ms > 0 else "—"
 
 
-def _load_line(result: load.LoadResult) -> str:
+def _load_line(result: load.LoadResult, bare: load.LoadResult | None) -> str:
     return (f"{result.name}: gunicorn {result.workers} workers, {result.clients} clients, "
             f"{result.seconds:.0f} s: {result.requests:,} requests, "
-            f"{result.throughput:.1f} req/s, median {result.median_ms:.0f} ms, "
+            f"{result.throughput:.1f} req/s ({load_ratio(result, bare)}), "
+            f"median {result.median_ms:.0f} ms, "
             f"p95 {result.p95_ms:.0f} ms, errors {result.errors}; largest worker "
             f"{result.worker_rss_mb:.0f} MiB resident, {result.worker_private_mb:.0f} MiB "
             f"its own, {result.worker_pss_mb:.0f} MiB PSS"
             + (f" (first: {result.first_error})" if result.first_error else ""))
+
+
+def load_ratio(result: load.LoadResult, bare: load.LoadResult | None) -> str:
+    """``result``'s throughput as a share of the floor's under the same load ("0.42×
+    floor")."""
+    if bare is None or bare.throughput <= 0:
+        return "— × floor"
+    return f"{result.throughput / bare.throughput:.2f}× floor"
 
 
 def bench(kind: str, url: str, args: argparse.Namespace) -> dict:
@@ -73,16 +83,18 @@ def bench(kind: str, url: str, args: argparse.Namespace) -> dict:
     bare = floor.run(url, args.runs)
     figures.append(bare)
     # the mix of pages, then the list's first page alone and a case page alone (the goals'
-    # "under load")
+    # "under load"), then the floor under the same load
     loads = [load.run(url, clients=args.clients, seconds=args.seconds, workers=args.workers,
                       only=only) for only in (None, LIST_PAGE, load.case_page(url))] \
         if args.clients else []
+    bare_load = load.run_floor(url, clients=args.clients, seconds=args.seconds,
+                               workers=args.workers) if args.clients else None
     grown = _growth(kind, url, args) if args.growth and args.growth < args.scale else []
     _say(f"\n### {kind}, {args.scale:,} commissions\n")
     for line in _table(figures, bare):
         _say(line)
-    for result in loads:
-        _say("\n" + _load_line(result))
+    for result in [*loads, *([bare_load] if bare_load else [])]:
+        _say("\n" + _load_line(result, bare_load))
     if grown:
         _say(f"\nthe same pages, requested alternately ({args.runs} runs each), median ms:\n")
         _say(f"| page | {args.growth:,} commissions | {args.scale:,} commissions |")
@@ -91,6 +103,7 @@ def bench(kind: str, url: str, args: argparse.Namespace) -> dict:
             _say(f"| {row.name} | {row.small_ms:.1f} | {row.large_ms:.1f} |")
     return {"figures": [dataclasses.asdict(f) for f in figures],
             "load": [dataclasses.asdict(result) for result in loads],
+            "floor_load": dataclasses.asdict(bare_load) if bare_load else None,
             "growth": [dataclasses.asdict(g) for g in grown]}
 
 

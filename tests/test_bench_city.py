@@ -2,6 +2,7 @@
 data set in the suite's database (no timing is asserted: the figures are the benchmark's)."""
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
@@ -80,3 +81,18 @@ def test_floor_reads_its_cookie_and_pages_show_their_ratio(app, database_url):
     table = bench_city._table([page, bare], bare)
     assert "| commission list, first page | 7.0 | 3.5× |" in table[2]
     assert "| floor | 2.0 | 1.0× |" in table[3]
+
+
+def test_floor_under_load_and_each_concurrent_run_as_its_share(small_city):
+    """Issue 16 item 1, under load: the floor served by gunicorn as the app is (sync workers
+    forked after the app is built) answers the same clients without an error, and each
+    concurrent run is printed as a share of the floor's throughput."""
+    import bench_city
+
+    bare = load.run_floor(small_city, clients=2, seconds=1, workers=1)
+    assert bare.name == load.FLOOR and bare.requests > 0 and bare.errors == 0, bare.first_error
+    assert bare.worker_rss_mb > 0
+    app_run = dataclasses.replace(bare, name="mix", seconds=bare.seconds * 4)
+    line = bench_city._load_line(app_run, bare)
+    assert re.search(rf"{app_run.throughput:.1f} req/s \(0\.25× floor\)", line), line
+    assert "(— × floor)" in bench_city._load_line(app_run, None)

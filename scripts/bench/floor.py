@@ -6,9 +6,14 @@ a bare table: no login form, no permissions, no menus, no filters, no row count.
 minimal app would, it compiles its template once and reads its signed session cookie (the
 signed-in user's id) on every request. What the app spends above this is the price of the
 framework and of its features; bench_city.py prints every page as a ratio to it.
+
+Under load, ``serve()`` is the floor as gunicorn serves it (scripts/bench/load.py,
+``run_floor``): the same workers and clients as the app's concurrent runs, so each of those
+is printed as a share of the floor's throughput on the same machine in the same hour.
 """
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import sqlalchemy as sa
@@ -52,7 +57,23 @@ def minimal_app(url: str) -> tuple[Flask, sa.Engine]:
             rows = conn.execute(ROWS).all()
         return template.render(rows=rows, user=user)
 
+    @app.get("/health")
+    def health() -> str:
+        return "ok"
+
     return app, engine
+
+
+def serve() -> Flask:
+    """The floor app for gunicorn (``bench.floor:serve()``), on DATABASE_URL."""
+    return minimal_app(os.environ["DATABASE_URL"])[0]
+
+
+def session_cookie(app: Flask) -> str:
+    """A Cookie header with the floor app's signed session of user 1 (what ``signed_in``
+    gives its test client)."""
+    value = app.session_interface.get_signing_serializer(app).dumps({"_user_id": "1"})
+    return f"{app.config['SESSION_COOKIE_NAME']}={value}"
 
 
 def signed_in(app: Flask):

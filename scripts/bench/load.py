@@ -1,8 +1,9 @@
-"""The concurrent run: gunicorn (gunicorn.conf.py, by default its own worker count) on 127.0.0.1,
-and ``clients`` threads that each keep one HTTP connection open and request the pages of the
-mix in turn for ``seconds``, after WARM_UP_SECONDS of the same, not counted. Signed in once through the real login form (with its CSRF
-token); the clients share that session. Prints throughput, latency and errors; an error is
-any answer but a 200, or a failed connection.
+"""The concurrent run: gunicorn (gunicorn.conf.py, by default its own worker count) on
+127.0.0.1, and ``clients`` threads that each keep one HTTP connection open and request the
+pages of the mix in turn for ``seconds``, after WARM_UP_SECONDS of the same, not counted.
+Signed in once through the real login form (with its CSRF token); the clients share that
+session. Prints throughput, latency and errors; an error is any answer but a 200, or a failed
+connection. ``run_floor`` puts the floor (scripts/bench/floor.py) under the same load.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import sqlalchemy as sa
 
@@ -106,7 +108,7 @@ def case_page(url: str) -> str:
         engine.dispose()
 
 
-def _start(url: str, port: int, workers: int, log: Path) -> subprocess.Popen:
+def _environment(url: str, port: int, workers: int) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items()
            if not key.startswith(("FAB_", "LOG_", "GUNICORN_", "WEB_CONCURRENCY"))}
     env.update({"DATABASE_URL": url, "GUNICORN_BIND": f"127.0.0.1:{port}",
@@ -114,9 +116,26 @@ def _start(url: str, port: int, workers: int, log: Path) -> subprocess.Popen:
                 "INSTANCE_DIR": str(database.WORKDIR / "instance"),
                 "DOCUMENTS_DIR": str(database.WORKDIR / "documents")})
     env["WEB_CONCURRENCY"] = str(workers)
+    return env
+
+
+def _start(url: str, port: int, workers: int, log: Path) -> subprocess.Popen:
+    """The app under gunicorn.conf.py (production's settings)."""
     return subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", str(database.ROOT / "gunicorn.conf.py")],
-        cwd=database.ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+        cwd=database.ROOT, env=_environment(url, port, workers),
+        stdout=log.open("wb"), stderr=subprocess.STDOUT)
+
+
+def _start_floor(url: str, port: int, workers: int, log: Path) -> subprocess.Popen:
+    """The floor app (scripts/bench/floor.py) in the app's production shape: as many sync
+    workers, forked from a master that built the app (preload)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--worker-class", "sync",
+         "--bind", f"127.0.0.1:{port}", "--preload", "--no-control-socket",
+         "--log-level", "warning", "bench.floor:serve()"],
+        cwd=database.ROOT / "scripts", env=_environment(url, port, workers),
+        stdout=log.open("wb"), stderr=subprocess.STDOUT)
 
 
 def wait_for_health(base: str, server: subprocess.Popen, log: Path) -> None:
@@ -205,18 +224,44 @@ def default_workers() -> int:
 def run(url: str, *, clients: int, seconds: float, workers: int,
         only: str | None = None) -> LoadResult:
     """The concurrent run of the mix (``only``: that one page instead)."""
+    return _loaded(_start, url, clients=clients, seconds=seconds, workers=workers,
+                   sign_in=sign_in, paths=lambda: [only] if only else mix(url),
+                   name=only or "mix")
+
+
+def run_floor(url: str, *, clients: int, seconds: float, workers: int) -> LoadResult:
+    """The floor's one page (scripts/bench/floor.py) under the same load as ``run``'s: what
+    this machine serves at best this hour, so the app's throughput reads as a share of it."""
+    from bench import floor
+
+    bare, engine = floor.minimal_app(url)
+    engine.dispose()
+    return _loaded(_start_floor, url, clients=clients, seconds=seconds, workers=workers,
+                   sign_in=lambda _base: floor.session_cookie(bare), paths=lambda: ["/"],
+                   name=FLOOR)
+
+
+#: the name of the floor's concurrent run
+FLOOR = "floor: minimal Flask + SQLAlchemy, same 20 rows"
+
+
+def _loaded(start: Callable[[str, int, int, Path], subprocess.Popen], url: str, *,
+            clients: int, seconds: float, workers: int, sign_in: Callable[[str], str],
+            paths: Callable[[], list[str]], name: str) -> LoadResult:
+    """Start a server (``start``), sign in, warm up, then ``clients`` request ``paths`` for
+    ``seconds``; the figures and the workers' memory at the end."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log = database.WORKDIR / "gunicorn.log"
-    server = _start(url, port, workers, log)
+    server = start(url, port, workers, log)
     try:
         wait_for_health(base, server, log)
         cookie = sign_in(base)
-        paths = [only] if only else mix(url)
-        _clients(port, cookie, paths, clients, WARM_UP_SECONDS, Tally())  # not counted
+        pages = paths()
+        _clients(port, cookie, pages, clients, WARM_UP_SECONDS, Tally())  # not counted
         tally = Tally()
         started = time.perf_counter()
-        _clients(port, cookie, paths, clients, seconds, tally)
+        _clients(port, cookie, pages, clients, seconds, tally)
         elapsed = time.perf_counter() - started
         memory = worker_memory(server.pid)
     finally:
@@ -228,7 +273,7 @@ def run(url: str, *, clients: int, seconds: float, workers: int,
                       max((m.rss for m in memory), default=0.0),
                       max((m.private for m in memory), default=0.0),
                       max((m.pss for m in memory), default=0.0),
-                      only or "mix")
+                      name)
 
 
 @dataclass(frozen=True)
