@@ -54,6 +54,9 @@ def test_late_items_sorted_by_days_or_department(app, ctx):
     assert [r.working_days_late for r in rows] == [13, 6]  # 11 Oct 2025 was worked
     second, total = late_items(db.session, today=today, cal=CAL, page=2, per_page=1)
     assert total == 2 and [r.item.due_on for r in second] == [D("2025-10-20")]
+    # a page past the last has no rows but still the count of all
+    assert late_items(db.session, today=today, cal=CAL, page=3, per_page=1) == ([], 2)
+    assert late_items(db.session, today=D("2025-10-01"), cal=CAL) == ([], 0)
     by_dept, _ = late_items(db.session, today=today, cal=CAL, sort="department")
     assert [r.item.department.name for r in by_dept] == sorted(r.item.department.name for r in rows)
     soon, total_soon = late_items(db.session, today=today, cal=CAL, until=CAL.add(today, 2))
