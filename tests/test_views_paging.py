@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 import pytest
+from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 
 from app.extensions import db
@@ -84,3 +85,36 @@ def test_filtered_deep_page(app, client, monkeypatch):
                             f"&psize_CommissionView=10&page_CommissionView={number}")
         seen += _numbers(html)
     assert seen == sorted((n for n in range(ROWS) if n % 4 == 0), reverse=True)
+
+
+def test_pages_of_one_state_are_read_keys_first_issue16(app, client, count_queries):
+    """The commission list filtered by one state finds each page's keys first (on the
+    (state, id) index) and shows exactly what FAB's plain paging shows, in every order; the
+    keys' LIMIT is written into the statement, so PostgreSQL's plan for any parameters
+    still reads only the page's keys."""
+    _commissions(app)
+    with app.app_context():
+        ours, fabs = AppInterface(Commission, db.session), SQLAInterface(Commission, db.session)
+
+        def state_filter(interface):
+            filters = interface.get_filters(["state"])
+            filters.add_filter("state", FilterEqual, CommissionState.in_progress.value)
+            return filters
+
+        for column, direction in ORDERS:
+            for number in range(3):
+                count, rows = ours.query(state_filter(ours), column, direction, page=number,
+                                         page_size=5)
+                expected_count, expected = fabs.query(state_filter(fabs), column, direction,
+                                                      page=number, page_size=5)
+                assert count == expected_count == ROWS // 4 + 1
+                assert [r.id for r in rows] == [r.id for r in expected], (column, direction,
+                                                                         number)
+    with count_queries() as statements:
+        html = page(client, "/commissionview/list/?_flt_0_state=in_progress"
+                            "&psize_CommissionView=5")
+    assert _numbers(html) == [44, 40, 36, 32, 28]
+    rows_query = " ".join([s for s in statements if "FROM commission" in s][-1].split())
+    # (SQLite writes an OFFSET after every LIMIT)
+    assert re.search(r"commission\.id IN \(SELECT .* LIMIT 5( OFFSET \S+)?\)", rows_query), \
+        rows_query
