@@ -90,7 +90,7 @@ def test_floor_under_load_and_each_concurrent_run_as_its_share(small_city):
     import bench_city
 
     bare = load.run_floor(small_city, clients=2, seconds=1, workers=1)
-    assert bare.name == load.FLOOR and bare.requests > 0 and bare.errors == 0, bare.first_error
+    assert bare.name == floor.NAME and bare.requests > 0 and bare.errors == 0, bare.first_error
     assert bare.worker_rss_mb > 0
     app_run = dataclasses.replace(bare, name="mix", seconds=bare.seconds * 4)
     line = bench_city._load_line(app_run, bare)

@@ -21,6 +21,9 @@ from flask import Flask, abort, session
 
 from bench.pages import Page, StatementCounter, measure
 
+#: the floor's name in the benchmark's tables, in-process and under load
+NAME = "floor: minimal Flask + SQLAlchemy, same 20 rows"
+
 ROWS = sa.text("""
     SELECT c.application_no, p.name AS project, u.name AS unit, s.name AS coordinator,
            c.state, c.applied_on, c.contact_due_on, c.contacted_on
@@ -88,7 +91,7 @@ def run(url: str, runs: int) -> Any:
     app, engine = minimal_app(url)
     try:
         return measure(signed_in(app),
-                       Page("floor: minimal Flask + SQLAlchemy, same 20 rows", "/", runs),
+                       Page(NAME, "/", runs),
                        StatementCounter(engine))
     finally:
         engine.dispose()

@@ -25,7 +25,7 @@ from typing import Callable
 
 import sqlalchemy as sa
 
-from bench import database
+from bench import database, floor
 from bench.pages import middle_commission, percentile
 
 START_SECONDS = 120  # workers importing FAB on a busy two-core machine
@@ -232,17 +232,11 @@ def run(url: str, *, clients: int, seconds: float, workers: int,
 def run_floor(url: str, *, clients: int, seconds: float, workers: int) -> LoadResult:
     """The floor's one page (scripts/bench/floor.py) under the same load as ``run``'s: what
     this machine serves at best this hour, so the app's throughput reads as a share of it."""
-    from bench import floor
-
     bare, engine = floor.minimal_app(url)
     engine.dispose()
     return _loaded(_start_floor, url, clients=clients, seconds=seconds, workers=workers,
                    sign_in=lambda _base: floor.session_cookie(bare), paths=lambda: ["/"],
-                   name=FLOOR)
-
-
-#: the name of the floor's concurrent run
-FLOOR = "floor: minimal Flask + SQLAlchemy, same 20 rows"
+                   name=floor.NAME)
 
 
 def _loaded(start: Callable[[str, int, int, Path], subprocess.Popen], url: str, *,
