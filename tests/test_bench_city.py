@@ -96,3 +96,45 @@ def test_floor_under_load_and_each_concurrent_run_as_its_share(small_city):
     line = bench_city._load_line(app_run, bare)
     assert re.search(rf"{app_run.throughput:.1f} req/s \(0\.25× floor\)", line), line
     assert "(— × floor)" in bench_city._load_line(app_run, None)
+
+
+def test_clients_keep_the_cookie_the_server_sets():
+    """Issue 16, the concurrent run: each client sends back the cookie the server last set,
+    as a browser does (a client that kept sending the first one would have its session
+    written and signed again on every request, which no browser causes)."""
+    import http.server
+    import threading
+
+    assert load.kept_cookie("session=a; other=1", [
+        "session=b.c-d_e; Expires=Thu, 03 Dec 2026 23:00:00 GMT; HttpOnly; Path=/"]) == \
+        "session=b.c-d_e; other=1"
+    assert load.kept_cookie("session=a", ["lang=zh; Path=/"]) == "session=a; lang=zh"
+
+    sent: list[str] = []
+
+    class Server(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self):  # noqa: N802 (http.server's name)
+            sent.append(self.headers.get("Cookie", ""))
+            self.send_response(200)
+            if len(sent) == 1:
+                self.send_header("Set-Cookie", "session=second; HttpOnly; Path=/")
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *_args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Server)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        tally = load.Tally()
+        load._clients(server.server_address[1], "session=first", ["/"], 1, 0.3, tally)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert tally.errors == 0 and len(sent) >= 2, (tally.first_error, sent)
+    assert sent[0] == "session=first" and set(sent[1:]) == {"session=second"}

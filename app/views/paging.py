@@ -132,6 +132,13 @@ def kept_by_database(model: type, filters: Any) -> str | None:
     return None
 
 
+def one_value_chosen(model: type, name: str | None) -> bool:
+    """Whether ``name``, what :func:`kept_by_database` answered for a list of ``model``, is
+    the count of one value of its counted column (the user chose one state, say), not of
+    the whole table, nor (None) of rows no count is kept of."""
+    return name is not None and name != count_name(model.__table__.name)
+
+
 def _sees_every_row(model: type) -> bool:
     return (has_request_context() and current_user.is_authenticated
             and access.row_scope(current_user, model) is None)
@@ -174,7 +181,7 @@ class PagingInterface(SQLAInterface):
         name = kept_by_database(self.obj, filters)
         # Filtered by one state: the page's keys are read first, on the (state, id) index
         # (PostgreSQL's planner would walk the newest rows of every state for them).
-        by_state = name is not None and name != count_name(self.obj.__table__.name)
+        by_state = one_value_chosen(self.obj, name)
         if name is not None and offset == 0:
             # The first page: the database's count comes with the rows, one statement.
             query = self._page(base, filters, order_column, order_direction, outer_default_load)

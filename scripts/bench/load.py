@@ -1,14 +1,17 @@
 """The concurrent run: gunicorn (gunicorn.conf.py, by default its own worker count) on
 127.0.0.1, and ``clients`` threads that each keep one HTTP connection open and request the
 pages of the mix in turn for ``seconds``, after WARM_UP_SECONDS of the same, not counted.
-Signed in once through the real login form (with its CSRF token); the clients share that
-session. Prints throughput, latency and errors; an error is any answer but a 200, or a failed
+Signed in once through the real login form (with its CSRF token); the clients start from that
+session and, as a browser does, keep the cookie the server sets (the session with its CSRF
+token, the idle clock moved on): a client that sent back the first cookie would have its
+session written and signed again on every request. Prints throughput, latency and errors; an error is any answer but a 200, or a failed
 connection. ``run_floor`` puts the floor (scripts/bench/floor.py) under the same load.
 """
 from __future__ import annotations
 
 import http.client
 import http.cookiejar
+import http.cookies
 import os
 import random
 import re
@@ -183,6 +186,16 @@ def sign_in(base: str) -> str:
     return cookie
 
 
+def kept_cookie(cookie: str, set_cookies: list[str]) -> str:
+    """The Cookie header a browser sends after ``set_cookies`` (Set-Cookie values) answered
+    a request that sent ``cookie``: each cookie set replaces the one of its name."""
+    jar = http.cookies.SimpleCookie()
+    jar.load(cookie)
+    for header in set_cookies:
+        jar.load(header)
+    return "; ".join(f"{name}={morsel.value}" for name, morsel in jar.items())
+
+
 def _client(port: int, cookie: str, paths: list[str], offset: int, stop: float,
             tally: Tally) -> None:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
@@ -195,6 +208,9 @@ def _client(port: int, cookie: str, paths: list[str], offset: int, stop: float,
             conn.request("GET", path, headers={"Cookie": cookie})
             response = conn.getresponse()
             response.read()
+            set_cookies = response.headers.get_all("Set-Cookie")
+            if set_cookies:
+                cookie = kept_cookie(cookie, set_cookies)
             error = "" if response.status == 200 else f"{response.status} {path}"
         except (OSError, http.client.HTTPException) as exc:
             conn.close()
