@@ -4,8 +4,9 @@ pages of the mix in turn for ``seconds``, after WARM_UP_SECONDS of the same, not
 Signed in once through the real login form (with its CSRF token); the clients start from that
 session and, as a browser does, keep the cookie the server sets (the session with its CSRF
 token, the idle clock moved on): a client that sent back the first cookie would have its
-session written and signed again on every request. Prints throughput, latency and errors; an error is any answer but a 200, or a failed
-connection. ``run_floor`` puts the floor (scripts/bench/floor.py) under the same load.
+session written and signed again on every request. Prints throughput, latency and errors;
+an error is any answer but a 200, or a failed connection. ``run_floor`` puts the floor
+(scripts/bench/floor.py) under the same load.
 """
 from __future__ import annotations
 
