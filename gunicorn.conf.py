@@ -15,14 +15,16 @@ connections it inherited (``post_fork``: the engine is disposed without closing 
 sockets), so no connection is ever shared across a fork. Before the first fork the master
 loads what every worker needs (``when_ready``, app/ops/preload.py: the pinyin table) and
 freezes the collector. A worker's resident size counts what it shares with the master whole
-(the app built, about 98 MiB on SQLite, 108 with PostgreSQL's driver); the PDF libraries
+(the app built, about 92 MiB on SQLite, 102 with PostgreSQL's driver); the PDF libraries
 (xhtml2pdf, ReportLab: about 27 MiB) and openpyxl (11 MiB) load only in a worker that prints
-or exports, and what Flask-AppBuilder imports but pages never use only when first used
-(app/lazy_imports.py: 10 MiB). Workers never sync permissions (FAB_UPDATE_PERMS is forced
-off here: run ``flask sync-perms`` once per deploy, before the workers start; several workers
-would otherwise race on FAB's permission tables), never migrate (MIGRATIONS_ENABLED is forced
-off: ``flask db upgrade`` at deploy), nor run any other ``flask`` command
-(CLI_COMMANDS_ENABLED is forced off).
+or exports, what Flask-AppBuilder imports but pages never use only when first used
+(app/lazy_imports.py: 10 MiB), and modules load without their docstrings, but the REST API's,
+which are its OpenAPI document (app/lean_code.py: 6 MiB; LEAN_CODE=0 keeps them all).
+Workers never sync permissions (FAB_UPDATE_PERMS is forced off here: run ``flask
+sync-perms`` once per deploy, before the workers start; several workers would otherwise race
+on FAB's permission tables), never migrate (MIGRATIONS_ENABLED is forced off: ``flask db
+upgrade`` at deploy), nor run any other ``flask`` command (CLI_COMMANDS_ENABLED is forced
+off).
 """
 import multiprocessing
 import os
@@ -40,6 +42,9 @@ os.environ["FAB_UPDATE_PERMS"] = "0"
 os.environ["MIGRATIONS_ENABLED"] = "0"
 # Nor do they run `flask` commands: the app goes without app/cli.py and what it imports.
 os.environ["CLI_COMMANDS_ENABLED"] = "0"
+# And they load modules without their docstrings, but the REST API's (app/lean_code.py:
+# about 6 MiB a worker); LEAN_CODE=0 in the environment keeps them all.
+os.environ.setdefault("LEAN_CODE", "1")
 
 wsgi_app = "app:create_app()"
 bind = [part.strip() for part in os.environ.get("GUNICORN_BIND", "127.0.0.1:8000").split(",")

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from app import lazy_imports
+from app import lazy_imports, lean_code
 
-# Before Flask-AppBuilder is first imported: what it imports but pages never use loads on
-# first use (app/lazy_imports.py).
+# Before Flask-AppBuilder is first imported: under gunicorn, modules load without their
+# docstrings (app/lean_code.py); what FAB imports but pages never use loads on first use
+# (app/lazy_imports.py).
+lean_code.install_if_asked(lean=("app",))
 lazy_imports.install()
 
 from flask import Flask

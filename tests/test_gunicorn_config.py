@@ -17,9 +17,10 @@ CONF = Path(__file__).resolve().parent.parent / "gunicorn.conf.py"
 def settings(monkeypatch):
     """gunicorn.conf.py run with a clean environment (put back afterwards)."""
     for name in ("WEB_CONCURRENCY", "GUNICORN_BIND", "GUNICORN_TIMEOUT", "LOG_FORMAT",
-                 "LOG_LEVEL", "FAB_UPDATE_PERMS", "MIGRATIONS_ENABLED", "CLI_COMMANDS_ENABLED"):
+                 "LOG_LEVEL", "FAB_UPDATE_PERMS", "MIGRATIONS_ENABLED", "CLI_COMMANDS_ENABLED",
+                 "LEAN_CODE"):
         # set, then removed: monkeypatch then removes what gunicorn.conf.py itself sets
-        # (FAB_UPDATE_PERMS, MIGRATIONS_ENABLED, CLI_COMMANDS_ENABLED), which later tests'
+        # (FAB_UPDATE_PERMS, MIGRATIONS_ENABLED, CLI_COMMANDS_ENABLED, LEAN_CODE), which later tests'
         # processes would inherit
         monkeypatch.setenv(name, "")
         monkeypatch.delenv(name)
@@ -85,3 +86,12 @@ def test_workers_go_without_the_flask_commands(settings):
     served = create_app(TestConfig(), {"CLI_COMMANDS_ENABLED": False})
     assert "seed" not in served.cli.commands
     assert "seed" in create_app(TestConfig()).cli.commands
+
+
+def test_workers_load_modules_lean_unless_told_not_to(settings):
+    """gunicorn's processes load modules without their docstrings (app/lean_code.py,
+    tests/test_lean_code.py), unless the environment says LEAN_CODE=0."""
+    settings()
+    assert os.environ["LEAN_CODE"] == "1"
+    settings(LEAN_CODE="0")
+    assert os.environ["LEAN_CODE"] == "0"
