@@ -18,7 +18,7 @@ VIEW_MODULES = [
     "reference", "calendar", "imports",
     # no menu
     "lookup", "search", "workflow", "ledgers", "documents", "busy", "health", "api", "online",
-    "chrome", "list_rows", "list_links", "pages", "a11y",
+    "chrome", "list_rows", "list_links", "pages", "a11y", "rendering",
 ]
 
 
