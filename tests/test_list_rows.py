@@ -94,3 +94,47 @@ def test_the_commission_list_shows_its_rows_with_their_buttons(app, client, ctx)
     assert "JCXB-2026-0001" in html
     assert f'href="/commissionview/show/{case.id}"' in html
     assert ROW_KEY not in html
+
+
+def test_a_cell_reads_its_attribute_once():
+    """A cell's value is read once (FAB read it three times: a computed column such as a
+    commission's deadline was worked out three times a cell): an attribute, a method's
+    answer, a dotted path's end ("" where the path breaks), an enum's code but for ours,
+    which keep their member (its label is printed), blank for None, 是/否 for booleans."""
+    import enum
+
+    from app.states import CommissionState
+    from app.views.base import AppInterface
+
+    class Plain(enum.Enum):
+        a = "code-a"
+
+    class Row:
+        reads = 0
+        state = CommissionState.in_progress
+        plain = Plain.a
+        nothing = None
+        flag = True
+        parent = None
+
+        @property
+        def computed(self):
+            Row.reads += 1
+            return "红灯"
+
+        def method(self):
+            return "answer"
+
+    class Child:
+        parent = Row()
+
+    row = Row()
+    value = AppInterface._get_attr_value
+    assert value(row, "computed") == "红灯" and Row.reads == 1
+    assert value(row, "method") == "answer"
+    assert value(row, "state") is CommissionState.in_progress
+    assert value(row, "plain") == "code-a"
+    assert value(row, "nothing") == ""
+    assert str(value(row, "flag")) in {"Yes", "是"}
+    assert value(Child(), "parent.computed") == "红灯"
+    assert value(row, "parent.name") == ""  # None on the way

@@ -22,6 +22,8 @@ What it adds to FAB's ModelView, once for all screens:
 """
 from __future__ import annotations
 
+import enum
+import functools
 from typing import Any, Callable, ClassVar
 
 from flask import (abort, flash, g, has_app_context, has_request_context, redirect, request,
@@ -66,6 +68,8 @@ class SaveError(Exception):
     """A save the database refused; the message is shown to the user."""
 
 
+#: what ``getattr`` answers for an attribute the item does not have
+_ABSENT = object()
 #: a delete refused because a document was issued from the row
 KEPT_FOR_DOCUMENT = _("A document was issued from this record; it is kept as issued and "
                       "cannot be deleted. Nothing was changed.")
@@ -182,13 +186,24 @@ class AppInterface(PagingInterface):
 
     @staticmethod
     def _get_attr_value(item: Any, col: str) -> Any:
-        # FAB hands list and show pages an enum's raw code ("phone"); our enums print
-        # their translated label, so keep the member itself.
-        # Empty cells print blank and booleans 是/否, not "None" / "True".
-        value = getattr(item, col, None) if "." not in col else None
-        if isinstance(value, LabelledEnum):
+        """What a list or record page shows of ``item``'s ``col``: FAB's value (the
+        attribute, a method's answer, or a dotted path's end, "" where the path breaks), read
+        once (FAB reads an attribute three times: a computed one, such as the deadline, was
+        worked out three times per cell). FAB hands pages an enum's raw code ("phone"); our
+        enums print their translated label, so the member itself is kept. Empty cells print
+        blank and booleans 是/否, not "None" / "True"."""
+        value = getattr(item, col, _ABSENT)
+        if value is _ABSENT:
+            try:  # a dotted path ("project.unit"), its end as it is; FAB's "" where it breaks
+                value = functools.reduce(getattr, col.split("."), item)
+            except Exception:
+                return ""
+        elif isinstance(value, LabelledEnum):
             return value
-        value = SQLAInterface._get_attr_value(item, col)
+        elif callable(value):
+            value = value()
+        elif isinstance(value, enum.Enum):
+            value = value.value
         if value is None:
             return ""
         if isinstance(value, list) and value and type(value[0]) in access.ROW_SCOPES:
@@ -320,7 +335,8 @@ class AppModelView(ModelView):
     #: revisit made). Dates that are planned, agreed or happen later open empty.
     today_columns: ClassVar[tuple[str, ...]] = ()
     #: relation path → the columns the list's cells read, "" the model's own: the list
-    #: query loads only those (app/views/list_loading.py); empty: whole rows
+    #: selects only those, as plain rows (app/views/list_loading.py); empty: the model's
+    #: objects, whole
     list_reads: ClassVar[dict[str, tuple[str, ...]]] = {}
 
     def __init__(self, **kwargs: Any) -> None:
