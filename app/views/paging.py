@@ -39,7 +39,7 @@ from sqlalchemy.orm import Session
 from app import access
 from app.extensions import cache
 from app.models.row_count import COUNTED, RowCount, count_name
-from app.views.list_loading import only_read
+from app.views.list_loading import row_reader
 from app.views.scoping import RowScopeFilter
 
 log = logging.getLogger(__name__)
@@ -48,21 +48,25 @@ log = logging.getLogger(__name__)
 DEFERRED_FROM = 1000
 
 
-def paged(query: Any, pk: Any, offset: int, limit: int, keys_first: bool = False) -> Any:
+def paged(query: Any, pk: Any, offset: int, limit: int, keys_first: bool = False,
+          keys_from: Any = None) -> Any:
     """``query`` (ordered) restricted to ``limit`` rows from ``offset``; with ``keys_first``
-    (or far from the start) the rows' keys are found first."""
+    (or far from the start) the rows' keys are found first, by ``keys_from`` (the same
+    rows, without what ``query`` joins only to show them) or ``query``."""
     if offset < DEFERRED_FROM and not keys_first:
         return query.offset(offset or None).limit(limit)
-    return page_keys_first(query, pk, offset, limit)
+    return page_keys_first(query, pk, offset, limit, keys_from)
 
 
-def page_keys_first(query: Any, pk: Any, offset: int, limit: int) -> Any:
-    """``query``'s rows whose keys a narrow subquery of ``query`` finds (a "deferred join"):
-    the subquery can be read on an index alone, the rows are then built for these keys
-    only. The subquery's LIMIT is written into the statement: under a plan made for any
-    parameters (psycopg prepares a statement run five times), PostgreSQL takes an unknown
-    LIMIT to keep a tenth of the rows and walks the table's newest rows again instead."""
-    keys = (query.with_entities(pk).offset(offset or None)
+def page_keys_first(query: Any, pk: Any, offset: int, limit: int, keys_from: Any = None) -> Any:
+    """``query``'s rows whose keys a narrow subquery of ``keys_from`` (default ``query``)
+    finds (a "deferred join"): the subquery can be read on an index alone, the rows are
+    then built for these keys only. The subquery's LIMIT is written into the statement:
+    under a plan made for any parameters (psycopg prepares a statement run five times),
+    PostgreSQL takes an unknown LIMIT to keep a tenth of the rows and walks the table's
+    newest rows again instead."""
+    keys = ((query if keys_from is None else keys_from).with_entities(pk)
+            .offset(offset or None)
             .limit(sa.literal(limit, sa.Integer, literal_execute=True)).subquery())
     return query.filter(pk.in_(keys.select())).limit(limit)
 
@@ -162,7 +166,8 @@ sa.event.listen(Session, "after_flush", _rows_added_or_deleted)
 
 class PagingInterface(SQLAInterface):
     """FAB's ``query`` (count, then one page of rows) with the deep-page strategies above,
-    loading only what the list's cells read where the view says (app/views/list_loading.py).
+    reading only what the list's cells read, as plain rows, where the view says
+    (app/views/list_loading.py).
     """
 
     #: relation path → the columns the list's cells read ({}: whole rows)
@@ -185,9 +190,10 @@ class PagingInterface(SQLAInterface):
         if name is not None and offset == 0:
             # The first page: the database's count comes with the rows, one statement.
             query = self._page(base, filters, order_column, order_direction, outer_default_load)
-            found = (paged(query, pk, 0, limit, keys_first=by_state)
+            found = (paged(self._selecting(query), pk, 0, limit, keys_first=by_state,
+                           keys_from=query)
                      .add_columns(_kept_total(name)).all())
-            return (found[0][1] or 0) if found else 0, [row[0] for row in found]
+            return (found[0][-1] or 0) if found else 0, self._items(found)
         count, exact = self.list_count(base, filters)
         if not exact and (offset + page_size) * 2 >= count:
             count = self.query_count(base, filters)  # near the end: the exact number
@@ -199,17 +205,33 @@ class PagingInterface(SQLAInterface):
         if limit <= 0:
             return count, []
         query = self._page(base, filters, order_column, order_direction, outer_default_load)
-        rows = paged(query, pk, offset, limit, keys_first=by_state).all()
+        rows = self._items(paged(self._selecting(query), pk, offset, limit,
+                                 keys_first=by_state, keys_from=query).all())
         return count, rows[::-1] if reverse else rows
 
     def _page(self, base: Any, filters: Any, order_column: str, order_direction: str,
               outer_default_load: bool) -> Any:
-        """The list's query: filtered, ordered, loading what its cells read."""
-        query = self.apply_all(base, filters, order_column, order_direction,
-                               outer_default_load=outer_default_load)
+        """The list's query: filtered, ordered."""
+        return self.apply_all(base, filters, order_column, order_direction,
+                              outer_default_load=outer_default_load)
+
+    def _selecting(self, query: Any) -> Any:
+        """``query`` selecting what the list's cells read, where the view names it
+        (app/views/list_loading.py), with the shown relations joined."""
+        if not self.list_reads:
+            return query
+        reader = row_reader(self.obj, self.list_reads)
+        for join in reader.joins:
+            query = query.outerjoin(join)
+        return query.with_entities(*reader.columns)
+
+    def _items(self, found: list[Any]) -> list[Any]:
+        """The page's items from its statement's rows: ListedRows where the view names what
+        its cells read, else the model's objects."""
         if self.list_reads:
-            query = query.options(*only_read(self.obj, self.list_reads))
-        return query
+            make = row_reader(self.obj, self.list_reads).make
+            return [make(row) for row in found]
+        return [row[0] if isinstance(row, sa.Row) else row for row in found]
 
     def list_count(self, base: Any, filters: Any) -> tuple[int, bool]:
         """The list's row count and whether it is exact (see the module's docstring)."""

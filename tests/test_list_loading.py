@@ -1,0 +1,61 @@
+"""A list page reads its rows as plain rows of the columns its cells show (issue 16,
+app/views/list_loading.py): every cell of the commission list shows what the model's object
+shows, in every state a deadline depends on, with and without the shown relations."""
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import Commission
+from app.states import CommissionState
+from app.views.commission import CommissionView
+from app.views.list_loading import ListedRow, row_reader
+from tests import factories as f
+
+#: a deadline runs in the first two (the contact's), the third (the unit's confirmation of
+#: the termination), none in the others; one has no coordinator
+STATES = [CommissionState.accepted, CommissionState.assigned, CommissionState.terminating,
+          CommissionState.in_progress, CommissionState.completed, CommissionState.pre_review]
+
+
+def test_every_cell_of_the_commission_list_shows_what_the_model_shows(app, ctx):
+    coordinator = f.staff(name="行协办")
+    for n, state in enumerate(STATES):
+        f.case(state, coordinator=None if state == CommissionState.accepted else coordinator,
+               on=dt.date(2026, 3, 2), project=f.project(name=f"行项目{n}"))
+    db.session.commit()
+    view = next(v for v in app.appbuilder.baseviews if isinstance(v, CommissionView))
+    datamodel, columns = view.datamodel, view.list_columns
+    count, rows = datamodel.query(None, "id", "asc", page=0, page_size=20)
+    assert count == len(STATES) and all(isinstance(row, ListedRow) for row in rows)
+    db.session.expire_all()
+    models = db.session.scalars(sa.select(Commission).order_by(Commission.id)).all()
+    assert datamodel.get_keys(rows) == [m.id for m in models]
+    shown = list(datamodel.get_values(rows, columns))
+    expected = list(datamodel.get_values(models, columns))
+    assert [{c: str(v) for c, v in row.items()} for row in shown] == \
+        [{c: str(v) for c, v in row.items()} for row in expected]
+    # the deadlines themselves, not only their text
+    assert [row["deadline"] for row in shown] == [m.deadline or "" for m in models]
+    assert sum(bool(row["deadline"]) for row in shown) == 3
+    assert [row["coordinator"] == "" for row in shown] == [m.coordinator is None for m in models]
+    assert shown[0]["coordinator"] == ""
+
+
+def test_a_listed_row_holds_its_relations_or_none(app, ctx):
+    """The shown relations are nested rows with the model's ``__str__``; a relation the row
+    lacks (no termination, no coordinator) is None, and so is what hangs from it."""
+    reader = row_reader(Commission, {"": ("application_no",), "coordinator": ("name",),
+                                     "project": ("name",), "project.unit": ("name",)})
+    case = f.case(CommissionState.accepted, coordinator=None,
+                  project=f.project(name="无协办项目"))
+    db.session.commit()
+    statement = sa.select(*reader.columns).select_from(Commission)
+    for join in reader.joins:
+        statement = statement.outerjoin(join)
+    row = reader.make(db.session.execute(statement.where(Commission.id == case.id)).one())
+    assert row.id == case.id and row.coordinator is None
+    assert str(row.project) == "无协办项目" and row.project.unit.name == case.project.unit.name
+    assert type(row).__name__ == "CommissionRow"
