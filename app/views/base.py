@@ -29,6 +29,8 @@ from typing import Any, Callable, ClassVar
 from flask import (abort, flash, g, has_app_context, has_request_context, redirect, request,
                    session)
 from flask_appbuilder import ModelView, expose, has_access
+from flask_appbuilder.baseviews import BaseModelView
+from flask_appbuilder.forms import GeneralModelConverter
 from flask_appbuilder.security.decorators import permission_name
 from flask_appbuilder.const import FLAMSG_ERR_SEC_ACCESS_DENIED
 from flask_appbuilder.fieldwidgets import Select2Widget
@@ -296,6 +298,20 @@ def _enum_field(enum_cls: type[LabelledEnum], label: object, required: bool,
                        description=description, widget=Select2Widget())
 
 
+class FormOnFirstUse:
+    """A screen's add or edit form, built on first use (``AppModelView._form``), or the one
+    assigned to it."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+    def __get__(self, view: Any, owner: type) -> Any:
+        return self if view is None else view._form(self.kind)
+
+    def __set__(self, view: Any, form_cls: type) -> None:
+        view.__dict__[f"_xb_form_{self.kind}"] = form_cls
+
+
 def blank_choice_label(form_cls: type) -> None:
     """Optional relation selects offer "—" as their empty choice.
 
@@ -460,13 +476,44 @@ class AppModelView(ModelView):
         abort(404)
 
     # ---- forms ---------------------------------------------------------------
+    # The add and edit forms are built when first used, not with the view: a worker that
+    # serves lists and record pages never builds the 82 forms of the 41 screens (issue 16,
+    # a worker's memory: about 2 MiB). FAB reads them as attributes; so does a view that
+    # adjusts a form once built (``_form_built``).
+    add_form = FormOnFirstUse("add")
+    edit_form = FormOnFirstUse("edit")
+
+    def __dir__(self) -> list[str]:
+        """The view's attributes but the forms built on first use: FAB reads every
+        attribute ``dir`` names (looking for routes and their permissions), which would
+        build them all with the view."""
+        return [name for name in super().__dir__() if name not in ("add_form", "edit_form")]
+
+    def _form(self, kind: str) -> type:
+        """The add or edit form (``kind``), built (as FAB builds it), adjusted and kept on
+        first use."""
+        form_cls = self.__dict__.get(f"_xb_form_{kind}")
+        if form_cls is None:
+            columns = getattr(self, f"{kind}_columns")
+            form_cls = GeneralModelConverter(self.datamodel).create_form(
+                self.label_columns, columns, self.description_columns,
+                self.validators_columns, getattr(self, f"{kind}_form_extra_fields"),
+                getattr(self, f"{kind}_form_query_rel_fields"))
+            blank_choice_label(form_cls)
+            form_cls = self._wrap_form(form_cls, columns, editing=kind == "edit")
+            self._form_built(form_cls, kind == "edit")
+            self.__dict__[f"_xb_form_{kind}"] = form_cls
+        return form_cls
+
+    def _form_built(self, form_cls: type, editing: bool) -> None:
+        """A view's adjustment of its add or edit form, once built (none here)."""
+
     def _init_forms(self) -> None:
         self._scope_relation_fields()
-        super()._init_forms()
-        for form_cls in (self.add_form, self.edit_form, self.search_form):
-            blank_choice_label(form_cls)
-        self.add_form = self._wrap_form(self.add_form, self.add_columns, editing=False)
-        self.edit_form = self._wrap_form(self.edit_form, self.edit_columns, editing=True)
+        # FAB's BaseCRUDView would build the add and edit forms now: only the search form
+        # (BaseModelView's) is built with the view, the others on first use (above).
+        BaseModelView._init_forms(self)
+        blank_choice_label(self.search_form)
         # The filter form only renders a value picker (the filters read the request's
         # arguments): give enum filters the translated labels, the codes as values.
         for col in self.search_columns:

@@ -145,10 +145,8 @@ class RevisitView(AppModelView):
     ]
     related_views = [RectificationView]
 
-    def _init_forms(self) -> None:
-        super()._init_forms()
-        for form in (self.add_form, self.edit_form):
-            form.method = revisit_method_field(self.label_columns["method"])
+    def _form_built(self, form_cls: type, editing: bool) -> None:
+        form_cls.method = revisit_method_field(self.label_columns["method"])
 
     # A bad rating opens its rectification before the save, so both are one transaction.
     def pre_add(self, item: Any) -> None:
