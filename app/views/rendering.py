@@ -21,6 +21,8 @@ class CycleFreeTemplate(Template):
     ``render``."""
 
     def render(self, *args: Any, **kwargs: Any) -> str:
+        if self.environment.is_async:  # never here; Jinja's own way, then
+            return super().render(*args, **kwargs)
         context = self.new_context(dict(*args, **kwargs))
         try:
             return self.environment.concat(self.root_render_func(context))  # type: ignore
