@@ -15,7 +15,7 @@ connections it inherited (``post_fork``: the engine is disposed without closing 
 sockets), so no connection is ever shared across a fork. Before the first fork the master
 loads what every worker needs (``when_ready``, app/ops/preload.py: the pinyin table) and
 freezes the collector. A worker's resident size counts what it shares with the master whole
-(the app built, about 92 MiB on SQLite, 102 with PostgreSQL's driver); the PDF libraries
+(the app built, about 90 MiB on SQLite, 99 with PostgreSQL's driver); the PDF libraries
 (xhtml2pdf, ReportLab: about 27 MiB) and openpyxl (11 MiB) load only in a worker that prints
 or exports, what Flask-AppBuilder imports but pages never use only when first used
 (app/lazy_imports.py: 10 MiB), and modules load without their docstrings, but the REST API's,
