@@ -59,3 +59,23 @@ def test_a_listed_row_holds_its_relations_or_none(app, ctx):
     assert row.id == case.id and row.coordinator is None
     assert str(row.project) == "无协办项目" and row.project.unit.name == case.project.unit.name
     assert type(row).__name__ == "CommissionRow"
+
+
+def test_a_list_read_as_plain_rows_is_queried_without_loader_options(app, ctx):
+    """The commission list selects its columns and joins its shown relations itself: its
+    query carries no loader options (they were made, attached and dropped on every page);
+    a list of the model's objects still loads its relations with options."""
+    from app.views.reference import ApprovalItemView
+
+    view = next(v for v in app.appbuilder.baseviews if isinstance(v, CommissionView))
+    query = view.datamodel._page(db.session.query(Commission), None, "id", "desc", False)
+    assert query._with_options == ()
+    reader = row_reader(Commission, view.datamodel.list_reads)
+    sql = str(view.datamodel._selecting(query).statement.compile(db.engine))
+    assert sql.count("LEFT OUTER JOIN") == len(reader.joins)
+    objects = next(v for v in app.appbuilder.baseviews if isinstance(v, ApprovalItemView))
+    assert not objects.datamodel.list_reads
+    listed = objects.datamodel._page(db.session.query(objects.datamodel.obj), None, "", "",
+                                     False)
+    assert listed._with_options == objects.datamodel._list_options(
+        tuple(objects.datamodel.eager), ())

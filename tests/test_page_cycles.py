@@ -6,7 +6,9 @@ every page, whose macros close over a context holding all the page's variables, 
 and the signed-in user, and every record the page loaded. On the 督办 screen that was about
 6,000 objects a request (680 records), left for the collector: a worker grew 10–15 MiB
 before it caught up. The library's macros need no context (``get_nonce`` reads the global
-``csp_nonce``), so app/templates/appbuilder/init.html imports it without.
+``csp_nonce``), so app/templates/appbuilder/init.html imports it without; a module imported
+``with context`` (the unit's pages import their macros so) is cleared with the page's own
+context (app/views/rendering.py).
 """
 from __future__ import annotations
 
@@ -63,3 +65,13 @@ def test_a_page_leaves_no_cycle_holding_its_records(client, late_case, url):
     assert not any(isinstance(o, InstanceState) for o in garbage), sorted(kinds)
     assert "jinja2.runtime.Context" not in kinds
     assert "flask_appbuilder.security.sqla.models.User" not in kinds
+
+
+def test_a_page_importing_its_macros_with_context_leaves_no_cycle(app):
+    """The unit's look-up page imports its macros ``with context``: the module made for
+    the page is cleared with it."""
+    visitor = app.test_client()
+    assert visitor.get("/unit/").status_code == 200
+    garbage = _cyclic_garbage(visitor, "/unit/")
+    kinds = {f"{type(o).__module__}.{type(o).__qualname__}" for o in garbage}
+    assert "jinja2.runtime.Context" not in kinds, sorted(kinds)

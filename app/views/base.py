@@ -146,6 +146,18 @@ class AppInterface(PagingInterface):
         options = self._list_options(tuple(self.eager), tuple(pinned_parents(filters)))
         return query.options(*options) if options else query
 
+    def _page(self, base: Any, filters: Any, order_column: str, order_direction: str,
+              outer_default_load: bool) -> Any:
+        """The list's query. A list read as plain rows (``list_reads``) selects its columns
+        and joins its relations itself (``_selecting``): loader options would be made and
+        attached only to be dropped, so it is filtered and ordered without them."""
+        if not self.list_reads:
+            return super()._page(base, filters, order_column, order_direction,
+                                 outer_default_load)
+        return super(AppInterface, self).apply_all(
+            base, filters, order_column, order_direction,
+            outer_default_load=outer_default_load)
+
     def _list_options(self, eager: tuple[str, ...], parents: tuple[str, ...]) -> tuple:
         """The loader options of a list query, made once per screen and parents (immutable
         options, reused: app/views/list_loading.py)."""
@@ -500,8 +512,9 @@ class AppModelView(ModelView):
                 self.validators_columns, getattr(self, f"{kind}_form_extra_fields"),
                 getattr(self, f"{kind}_form_query_rel_fields"))
             blank_choice_label(form_cls)
-            form_cls = self._wrap_form(form_cls, columns, editing=kind == "edit")
-            self._form_built(form_cls, kind == "edit")
+            editing = kind == "edit"
+            form_cls = self._wrap_form(form_cls, columns, editing=editing)
+            self._form_built(form_cls, editing)
             self.__dict__[f"_xb_form_{kind}"] = form_cls
         return form_cls
 
