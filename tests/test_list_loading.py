@@ -79,3 +79,38 @@ def test_a_list_read_as_plain_rows_is_queried_without_loader_options(app, ctx):
                                      False)
     assert listed._with_options == objects.datamodel._list_options(
         tuple(objects.datamodel.eager), ())
+
+
+def test_the_first_page_statement_is_built_once_and_reads_fresh_rows(app, client, ctx,
+                                                                    monkeypatch):
+    """The commission list's first page (unfiltered, or filtered by one state, for a user who
+    sees every row) keeps its statement: later requests build no query, yet show the rows
+    and count of the moment; each state's page has its own statement."""
+    from app.views.paging import PagingInterface
+
+    f.case(CommissionState.accepted, project=f.project(name="首页甲"))
+    f.case(CommissionState.in_progress, project=f.project(name="首页乙"))
+    db.session.commit()
+    view = next(v for v in app.appbuilder.baseviews if isinstance(v, CommissionView))
+    view.datamodel.__dict__.pop("_kept_first_pages", None)  # kept by earlier tests' pages
+    built = []
+    selecting = PagingInterface._selecting
+    monkeypatch.setattr(PagingInterface, "_selecting",
+                        lambda self, query: built.append(query) or selecting(self, query))
+    urls = ["/commissionview/list/?_oc_CommissionView=id&_od_CommissionView=asc",
+            "/commissionview/list/?_oc_CommissionView=id&_od_CommissionView=asc"
+            "&_flt_0_state=in_progress"]
+    first = [client.get(url).get_data(as_text=True) for url in urls]
+    assert len(built) == 2
+    assert "首页甲" in first[0] and "首页乙" in first[0]
+    assert "首页甲" not in first[1] and "首页乙" in first[1]
+    f.case(CommissionState.in_progress, project=f.project(name="首页丙"))
+    db.session.commit()
+    built.clear()
+    again = [client.get(url).get_data(as_text=True) for url in urls]
+    assert built == []
+    assert all("首页丙" in html for html in again)
+    assert "首页甲" not in again[1]
+    # a deeper page is built for its request
+    client.get(urls[0] + "&psize_CommissionView=1&page_CommissionView=1")
+    assert len(built) == 1
