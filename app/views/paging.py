@@ -51,8 +51,9 @@ log = logging.getLogger(__name__)
 
 #: below this offset a plain OFFSET is as cheap as the subquery of keys
 DEFERRED_FROM = 1000
-#: first-page statements kept per list (states × orders × page sizes; emptied beyond)
-KEPT_FIRST_PAGES = 256
+#: first-page statements kept per list (states × orders × page sizes; emptied beyond):
+#: about 32 KiB each with SQLAlchemy's compiled form, so at most 2 MiB a worker
+KEPT_FIRST_PAGES = 64
 
 
 def paged(query: Any, pk: Any, offset: int, limit: int, keys_first: bool = False,
